@@ -1,0 +1,247 @@
+//! The food table generated from USDA SR28 (`foods.csv`, `food-weights.csv`) and the indexes
+//! that let chat names, typos and plain USDA descriptions find a food quickly.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::ContentError;
+use crate::text;
+
+/// Column names of `foods.csv`, written by the importer and checked by the loader.
+pub const FOODS_HEADER: [&str; 8] = ["ndb", "description", "group", "zinc_mg_per_100g", "copper_mg_per_100g", "state", "portion", "names"];
+/// Column names of `food-weights.csv`.
+pub const WEIGHTS_HEADER: [&str; 4] = ["ndb", "amount", "measure", "grams"];
+
+/// One SR28 food.
+#[derive(Debug, Clone)]
+pub struct Food {
+    /// The SR28 NDB number, five digits with leading zeros, as USDA prints it.
+    pub ndb: String,
+    /// USDA's long description, shown so people can see what was matched.
+    pub description: String,
+    pub group: String,
+    pub zinc_mg_per_100g: f64,
+    pub copper_mg_per_100g: Option<f64>,
+    /// How the food is as eaten (cooked, raw, dry ...); empty for foods without chat names.
+    pub state: String,
+    /// Index into `weights` of what "one" of this food means, when curated.
+    pub portion: Option<usize>,
+    /// Chat names, curated; empty for foods reachable only through their USDA description.
+    pub names: Vec<String>,
+    /// USDA household weights in SR28 sequence order.
+    pub weights: Vec<Weight>,
+}
+
+/// A USDA household measure: `amount` of `measure` weighs `grams`.
+#[derive(Debug, Clone)]
+pub struct Weight {
+    pub amount: f64,
+    pub measure: String,
+    pub grams: f64,
+    /// The measure's words, folded and stemmed, for unit and size look-ups.
+    pub words: Vec<String>,
+}
+
+impl Weight {
+    /// Grams in one unit of this measure (`0.5 breast` = 86 g gives 172 g a breast).
+    pub fn grams_each(&self) -> f64 {
+        self.grams / self.amount
+    }
+
+    /// `1 cup (198 g)`: how the measure is shown in assumptions.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.amount, self.measure)
+    }
+}
+
+/// A chat name, tokenised.
+#[derive(Debug, Clone)]
+pub struct NameEntry {
+    pub food: usize,
+    pub tokens: Vec<String>,
+}
+
+/// The food table with its look-up indexes; immutable once loaded.
+#[derive(Debug)]
+pub struct FoodTable {
+    pub foods: Vec<Food>,
+    by_ndb: HashMap<String, usize>,
+    /// Every chat name.
+    pub names: Vec<NameEntry>,
+    /// Token -> the chat names containing it.
+    pub names_by_token: HashMap<String, Vec<u32>>,
+    /// Distinct chat-name tokens grouped by length, for typo correction.
+    pub vocabulary_by_len: Vec<Vec<String>>,
+    /// Token -> foods whose USDA description contains it (the fallback for uncurated foods).
+    pub descriptions_by_token: HashMap<String, Vec<u32>>,
+    /// Tokens of each food's USDA description, by food index.
+    pub description_tokens: Vec<Vec<String>>,
+    /// Word pairs joined by "and", "with" or "n" inside chat names, such as (`macaroni`,
+    /// `cheese`), so a food list is not split inside "macaroni and cheese".
+    pub joins: HashSet<(String, String)>,
+}
+
+/// The identity of a chat name for uniqueness: its stemmed words in order, so "eggs" is "egg"
+/// but "milk chocolate" is not "chocolate milk".
+pub fn name_key(name: &str) -> Vec<String> {
+    text::tokens(name)
+}
+
+impl FoodTable {
+    /// Loads the two generated CSV files and builds the indexes.
+    pub fn load(foods_path: &Path, weights_path: &Path) -> Result<FoodTable, Vec<ContentError>> {
+        let mut errors = Vec::new();
+        let mut foods = Vec::new();
+        let mut by_ndb = HashMap::new();
+        let mut portions = Vec::new();
+        for (line, row) in read_csv(foods_path, &FOODS_HEADER, &mut errors) {
+            let mut bad = |message: String| errors.push(ContentError::new(foods_path, line, message));
+            let zinc = row[3].parse::<f64>();
+            let copper = if row[4].is_empty() { Ok(None) } else { row[4].parse::<f64>().map(Some) };
+            let (Ok(zinc), Ok(copper)) = (zinc, copper) else {
+                bad(format!("zinc {:?} or copper {:?} is not a number", row[3], row[4]));
+                continue;
+            };
+            if zinc < 0.0 || copper.is_some_and(|c| c < 0.0) {
+                bad("nutrient values cannot be negative".into());
+            }
+            if by_ndb.insert(row[0].clone(), foods.len()).is_some() {
+                bad(format!("NDB {} appears twice", row[0]));
+            }
+            portions.push((line, row[6].clone()));
+            foods.push(Food {
+                ndb: row[0].clone(),
+                description: row[1].clone(),
+                group: row[2].clone(),
+                zinc_mg_per_100g: zinc,
+                copper_mg_per_100g: copper,
+                state: row[5].clone(),
+                portion: None,
+                names: row[7].split('|').map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect(),
+                weights: Vec::new(),
+            });
+        }
+        for (line, row) in read_csv(weights_path, &WEIGHTS_HEADER, &mut errors) {
+            let Some(&food) = by_ndb.get(&row[0]) else {
+                errors.push(ContentError::new(weights_path, line, format!("NDB {} is not in foods.csv", row[0])));
+                continue;
+            };
+            match (row[1].parse::<f64>(), row[3].parse::<f64>()) {
+                (Ok(amount), Ok(grams)) if amount > 0.0 && grams > 0.0 => {
+                    let words = text::tokens(&row[2]);
+                    foods[food].weights.push(Weight { amount, measure: row[2].clone(), grams, words });
+                }
+                _ => errors.push(ContentError::new(weights_path, line, "amount and grams must be positive numbers")),
+            }
+        }
+        for (food, (line, portion)) in foods.iter_mut().zip(portions) {
+            if portion.is_empty() {
+                continue;
+            }
+            food.portion = food.weights.iter().position(|w| w.label() == portion);
+            if food.portion.is_none() {
+                let message = format!("portion {portion:?} of NDB {} is not one of its household weights", food.ndb);
+                errors.push(ContentError::new(foods_path, line, message));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(FoodTable::index(foods, by_ndb))
+    }
+
+    fn index(foods: Vec<Food>, by_ndb: HashMap<String, usize>) -> FoodTable {
+        let mut names = Vec::new();
+        let mut names_by_token: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut descriptions_by_token: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut description_tokens = Vec::with_capacity(foods.len());
+        let mut joins = HashSet::new();
+        for (i, food) in foods.iter().enumerate() {
+            for name in &food.names {
+                let folded = text::fold(name);
+                for w in text::words(&folded).windows(3) {
+                    if matches!(w[1], "and" | "with" | "n") {
+                        joins.insert((text::stem(w[0]), text::stem(w[2])));
+                    }
+                }
+                // Articles carry nothing: "slice of bread" is matched by its words slice, bread.
+                let tokens: Vec<String> = text::tokens(name).into_iter().filter(|t| !matches!(t.as_str(), "of" | "a" | "an" | "the")).collect();
+                let id = names.len() as u32;
+                let mut unique = tokens.clone();
+                unique.sort();
+                unique.dedup();
+                for token in unique {
+                    names_by_token.entry(token).or_default().push(id);
+                }
+                names.push(NameEntry { food: i, tokens });
+            }
+            let mut tokens = text::tokens(&food.description);
+            tokens.dedup();
+            for token in &tokens {
+                let list = descriptions_by_token.entry(token.clone()).or_default();
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+            description_tokens.push(tokens);
+        }
+        let mut vocabulary_by_len: Vec<Vec<String>> = Vec::new();
+        let mut vocabulary: Vec<&String> = names_by_token.keys().collect();
+        vocabulary.sort();
+        for word in vocabulary {
+            let len = word.chars().count();
+            if vocabulary_by_len.len() <= len {
+                vocabulary_by_len.resize(len + 1, Vec::new());
+            }
+            vocabulary_by_len[len].push(word.clone());
+        }
+        FoodTable { foods, by_ndb, names, names_by_token, vocabulary_by_len, descriptions_by_token, description_tokens, joins }
+    }
+
+    /// The food with this NDB number.
+    pub fn by_ndb(&self, ndb: &str) -> Option<&Food> {
+        self.by_ndb.get(ndb).map(|&i| &self.foods[i])
+    }
+
+    /// How many foods carry curated chat names.
+    pub fn curated_count(&self) -> usize {
+        self.foods.iter().filter(|f| !f.names.is_empty()).count()
+    }
+}
+
+/// Reads a CSV file whose header must equal `header`; yields (line, fields) for each good row.
+fn read_csv(path: &Path, header: &[&str], errors: &mut Vec<ContentError>) -> Vec<(usize, Vec<String>)> {
+    let mut reader = match csv::Reader::from_path(path) {
+        Ok(reader) => reader,
+        Err(e) => {
+            errors.push(ContentError::new(path, 0, format!("cannot read: {e}")));
+            return Vec::new();
+        }
+    };
+    match reader.headers() {
+        Ok(found) if found.iter().eq(header.iter().copied()) => {}
+        Ok(found) => {
+            let found: Vec<&str> = found.iter().collect();
+            errors.push(ContentError::new(path, 1, format!("header is {found:?}, expected {header:?}")));
+            return Vec::new();
+        }
+        Err(e) => {
+            errors.push(ContentError::new(path, 1, e.to_string()));
+            return Vec::new();
+        }
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| p.line() as usize);
+                rows.push((line, record.iter().map(String::from).collect()));
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                errors.push(ContentError::new(path, line, e.to_string()));
+            }
+        }
+    }
+    rows
+}

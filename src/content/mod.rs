@@ -1,0 +1,85 @@
+//! Loads and validates the `content/` folder into an immutable [`Library`].
+//!
+//! Content is data: every number and every reply the engines use lives in these files, with its
+//! source. Loading either yields a complete library or every problem found, each named by file and
+//! line, so a moderator's bad edit is refused whole and the running library stays live.
+
+pub mod foods;
+pub mod reference;
+pub mod supplements;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use foods::FoodTable;
+pub use reference::{Profile, ReferenceValues};
+pub use supplements::SupplementTable;
+
+/// A problem in a content file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentError {
+    pub file: PathBuf,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub line: usize,
+    pub message: String,
+}
+
+impl ContentError {
+    pub fn new(file: &Path, line: usize, message: impl Into<String>) -> Self {
+        ContentError { file: file.to_path_buf(), line, message: message.into() }
+    }
+}
+
+impl fmt::Display for ContentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+    }
+}
+
+/// Everything the engines know, loaded once and never mutated; a reload builds a new one.
+#[derive(Debug)]
+pub struct Library {
+    pub foods: FoodTable,
+    pub supplements: SupplementTable,
+    pub reference: ReferenceValues,
+}
+
+impl Library {
+    /// Loads `dir` (the `content/` folder), or returns every problem found in it.
+    pub fn load(dir: &Path) -> Result<Library, Vec<ContentError>> {
+        let mut errors = Vec::new();
+        let foods = FoodTable::load(&dir.join("foods.csv"), &dir.join("food-weights.csv")).map_err(|e| errors.extend(e));
+        let supplements = SupplementTable::load(&dir.join("supplements.toml")).map_err(|e| errors.extend(e));
+        let reference = ReferenceValues::load(&dir.join("reference.toml")).map_err(|e| errors.extend(e));
+        match (foods, supplements, reference) {
+            (Ok(foods), Ok(supplements), Ok(reference)) => Ok(Library { foods, supplements, reference }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Reads a file for a loader, turning an I/O failure into a [`ContentError`].
+pub(crate) fn read(path: &Path) -> Result<String, Vec<ContentError>> {
+    std::fs::read_to_string(path).map_err(|e| vec![ContentError::new(path, 0, format!("cannot read: {e}"))])
+}
+
+/// Parses a TOML file into `T`, locating a syntax or shape error by line.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Vec<ContentError>> {
+    let text = read(path)?;
+    toml::from_str(&text).map_err(|e| {
+        let line = e.span().map_or(0, |span| line_of(&text, span.start));
+        vec![ContentError::new(path, line, e.message().to_string())]
+    })
+}
+
+/// The 1-based line holding byte `offset` of `text`.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The 1-based line on which `needle` first appears in `text` after a line containing `after`,
+/// used to point TOML validation errors (found after parsing) at the right line.
+pub(crate) fn line_of_key(text: &str, after: &str, needle: &str) -> usize {
+    let start = text.find(after).unwrap_or(0);
+    text[start..].find(needle).map_or_else(|| line_of(text, start), |i| line_of(text, start + i))
+}

@@ -1,0 +1,360 @@
+//! Reads amounts out of a mention: numbers in digits, fractions and words, ranges, multipliers,
+//! units and sizes. What is left over names the food.
+
+/// How a measure converts to grams.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unit {
+    /// Grams per unit.
+    Mass(f64),
+    /// Millilitres per unit; grams come from the food's own USDA volume weights.
+    Volume(f64),
+    /// A handful, counted as one ounce of any food.
+    Handful,
+    /// A household unit such as a slice or a can, looked up in the food's USDA weights.
+    Household(&'static str),
+}
+
+/// A number bound to a unit: `100 g`, `1/2 cup`, `2 slices`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    pub value: f64,
+    pub unit: Unit,
+    /// The unit as typed, for assumptions.
+    pub word: String,
+}
+
+/// Everything a mention says about how much.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Amount {
+    /// Multiplier from bare numbers and `x2`; 1 when none was given.
+    pub count: f64,
+    pub measures: Vec<Measure>,
+    /// small, medium, large, extra large, jumbo.
+    pub size: Option<&'static str>,
+    /// Whether any number or number word was given.
+    pub stated: bool,
+    /// Assumptions made while reading (range midpoints).
+    pub notes: Vec<String>,
+    /// Words that are not part of the amount, in order: the food's name and filler.
+    pub rest: Vec<String>,
+    /// Household words kept in `rest` because they are also part of food names
+    /// ("chicken breast", "granola bar"), in order of appearance.
+    pub household: Vec<&'static str>,
+}
+
+/// Grams in an ounce and a pound; millilitres in US measures.
+pub const OUNCE_G: f64 = 28.349_523_125;
+const POUND_G: f64 = 453.592_37;
+pub const CUP_ML: f64 = 236.588_236_5;
+const TBSP_ML: f64 = CUP_ML / 16.0;
+const TSP_ML: f64 = CUP_ML / 48.0;
+const FL_OZ_ML: f64 = CUP_ML / 8.0;
+
+/// Units that only count as units after a number (they are ordinary words otherwise).
+fn unit_after_number(word: &str) -> Option<Unit> {
+    Some(match word {
+        "g" | "gr" | "gm" | "gms" | "grm" => Unit::Mass(1.0),
+        "c" => Unit::Volume(CUP_ML),
+        "t" => Unit::Volume(TSP_ML),
+        "l" => Unit::Volume(1000.0),
+        "can" | "cans" | "tin" | "tins" => Unit::Household("can"),
+        "pc" | "pcs" => Unit::Household("piece"),
+        "tab" | "tabs" | "cap" | "caps" => Unit::Household("tablet"),
+        "serve" | "serves" => Unit::Household("serving"),
+        _ => return unit(word),
+    })
+}
+
+/// Units recognised wherever they appear.
+fn unit(word: &str) -> Option<Unit> {
+    Some(match word {
+        "gram" | "grams" | "gramme" | "grammes" => Unit::Mass(1.0),
+        "kg" | "kgs" | "kilo" | "kilos" | "kilogram" | "kilograms" => Unit::Mass(1000.0),
+        "mg" | "mgs" | "milligram" | "milligrams" => Unit::Mass(0.001),
+        "mcg" | "ug" | "microgram" | "micrograms" => Unit::Mass(0.000_001),
+        "oz" | "ozs" | "ounce" | "ounces" => Unit::Mass(OUNCE_G),
+        "lb" | "lbs" | "pound" | "pounds" => Unit::Mass(POUND_G),
+        "cup" | "cups" | "cupful" | "glass" | "glasses" | "mug" | "mugs" | "bowl" | "bowls" | "bowlful" => Unit::Volume(CUP_ML),
+        "tbsp" | "tbsps" | "tbs" | "tbl" | "tablespoon" | "tablespoons" | "spoon" | "spoons" | "spoonful" | "spoonfuls" => Unit::Volume(TBSP_ML),
+        "tsp" | "tsps" | "teaspoon" | "teaspoons" => Unit::Volume(TSP_ML),
+        "ml" | "mls" | "milliliter" | "milliliters" | "millilitre" | "millilitres" => Unit::Volume(1.0),
+        "liter" | "liters" | "litre" | "litres" => Unit::Volume(1000.0),
+        "pint" | "pints" => Unit::Volume(2.0 * CUP_ML),
+        "pinch" | "pinches" => Unit::Volume(TSP_ML / 16.0),
+        "dash" | "dashes" => Unit::Volume(TSP_ML / 8.0),
+        "handful" | "handfuls" | "fistful" => Unit::Handful,
+        "slice" | "slices" | "rasher" | "rashers" => Unit::Household("slice"),
+        "piece" | "pieces" | "chunk" | "chunks" => Unit::Household("piece"),
+        "serving" | "servings" | "portion" | "portions" => Unit::Household("serving"),
+        "fillet" | "fillets" | "filet" | "filets" => Unit::Household("fillet"),
+        "scoop" | "scoops" => Unit::Household("scoop"),
+        "packet" | "packets" | "pack" | "packs" | "package" | "packages" | "sachet" | "sachets" => Unit::Household("packet"),
+        "tablet" | "tablets" | "capsule" | "capsules" | "pill" | "pills" | "softgel" | "softgels" | "gummy" | "gummies" => Unit::Household("tablet"),
+        _ => return None,
+    })
+}
+
+/// Household words that also belong to food names; they stay in the name and only size it.
+fn name_household(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "breast" | "breasts" => "breast",
+        "thigh" | "thighs" => "thigh",
+        "wing" | "wings" => "wing",
+        "leg" | "legs" => "leg",
+        "drumstick" | "drumsticks" => "drumstick",
+        "patty" | "patties" => "patty",
+        "bar" | "bars" => "bar",
+        "stick" | "sticks" => "stick",
+        "link" | "links" => "link",
+        "strip" | "strips" => "strip",
+        "steak" | "steaks" => "steak",
+        "chop" | "chops" => "chop",
+        "clove" | "cloves" => "clove",
+        "roll" | "rolls" => "roll",
+        "muffin" | "muffins" => "muffin",
+        "cookie" | "cookies" => "cookie",
+        _ => return None,
+    })
+}
+
+fn size(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "small" | "sm" => "small",
+        "medium" | "med" | "regular" => "medium",
+        "large" | "big" | "lg" => "large",
+        "jumbo" | "huge" => "jumbo",
+        _ => return None,
+    })
+}
+
+/// The value of a number word: `a` = 1, `half` = 0.5, `dozen` = 12.
+pub fn number_word(word: &str) -> Option<f64> {
+    Some(match word {
+        "a" | "an" | "one" => 1.0,
+        "two" | "couple" | "twice" => 2.0,
+        "three" | "few" | "several" | "thrice" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "eleven" => 11.0,
+        "twelve" | "dozen" => 12.0,
+        "half" => 0.5,
+        "quarter" => 0.25,
+        "third" => 1.0 / 3.0,
+        _ => return None,
+    })
+}
+
+/// Vague words put in words: the amount is a default portion, and said so.
+fn vague_number(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "couple" => "a couple: counted 2",
+        "few" => "a few: counted 3",
+        "several" => "several: counted 3",
+        _ => return None,
+    })
+}
+
+/// A number written in digits: `2`, `1.5`, `1,5`, `1/2`. `80/20` (a ratio) is not one.
+pub fn parse_number(word: &str) -> Option<f64> {
+    if !word.starts_with(|c: char| c.is_ascii_digit() || c == '.') || word.len() > 12 {
+        return None;
+    }
+    if let Some((n, d)) = word.split_once('/') {
+        let (n, d) = (n.parse::<f64>().ok()?, d.parse::<f64>().ok()?);
+        return (d > 0.0 && n < d).then(|| n / d);
+    }
+    word.replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Splits `100g` into `100` and `g`, `x2` into `x` and `2`, `2x` into `2` and `x`.
+fn detach(word: &str) -> Vec<&str> {
+    if let Some(digits) = word.strip_prefix('x').filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
+        return vec!["x", digits];
+    }
+    let split = word.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '/')));
+    match split {
+        Some(i) if i > 0 && word[i..].bytes().all(|b| b.is_ascii_alphabetic()) => vec![&word[..i], &word[i..]],
+        _ => vec![word],
+    }
+}
+
+impl Amount {
+    /// Reads the amount from a mention's words, leaving the food's words in `rest`.
+    pub fn read(words: &[String]) -> Amount {
+        let words: Vec<&str> = words.iter().flat_map(|w| detach(w)).collect();
+        let mut amount = Amount { count: 1.0, ..Amount::default() };
+        let mut i = 0;
+        while i < words.len() {
+            let word = words[i];
+            if let Some((value, next)) = amount.number_group(&words, i) {
+                amount.stated = true;
+                i = next;
+                let unit_word = words.get(i).copied();
+                if let Some(unit) = unit_word.and_then(unit_after_number) {
+                    amount.measures.push(Measure { value, unit, word: unit_word.unwrap_or_default().to_string() });
+                    i += 1;
+                } else if words.get(i).is_some_and(|w| *w == "fl") && words.get(i + 1) == Some(&"oz") {
+                    amount.measures.push(Measure { value, unit: Unit::Volume(FL_OZ_ML), word: "fl oz".into() });
+                    i += 2;
+                } else if words.get(i).is_some_and(|w| matches!(*w, "x" | "times")) {
+                    amount.count *= value;
+                    i += 1;
+                } else {
+                    amount.count *= value;
+                }
+                continue;
+            }
+            if word == "x" && words.get(i + 1).is_some_and(|w| parse_number(w).is_some()) {
+                i += 1;
+                continue;
+            }
+            if let Some(unit) = unit(word) {
+                amount.measures.push(Measure { value: 1.0, unit, word: word.to_string() });
+            } else if word == "fl" && words.get(i + 1) == Some(&"oz") {
+                amount.measures.push(Measure { value: 1.0, unit: Unit::Volume(FL_OZ_ML), word: "fl oz".into() });
+                i += 1;
+            } else if word == "extra" && words.get(i + 1).is_some_and(|w| matches!(*w, "large" | "big")) {
+                amount.size = Some("extra large");
+                i += 1;
+            } else if let Some(size) = size(word) {
+                amount.size = Some(size);
+            } else {
+                if let Some(household) = name_household(word) {
+                    amount.household.push(household);
+                }
+                amount.rest.push(word.to_string());
+            }
+            i += 1;
+        }
+        amount
+    }
+
+    /// Reads a run of number tokens starting at `i`: `1 1/2`, `2-3`, `2 to 3`, `half a`,
+    /// `a couple of`, `one and a half`, `two dozen`. Returns the value and the next index.
+    fn number_group(&mut self, words: &[&str], start: usize) -> Option<(f64, usize)> {
+        let first = words[start];
+        let mut value = parse_number(first).or_else(|| number_word(first))?;
+        // A lone "a"/"an" not followed by anything amount-like is still one.
+        let mut i = start + 1;
+        if let Some(note) = vague_number(first) {
+            self.notes.push(note.to_string());
+        }
+        while let Some(&word) = words.get(i) {
+            if let Some(fraction) = parse_number(word).filter(|f| *f < 1.0 && value >= 1.0 && value.fract() == 0.0) {
+                value += fraction;
+                i += 1;
+            } else if let Some(upper) = parse_number(word).filter(|u| is_range(value, *u) && parse_number(first).is_some()) {
+                self.notes.push(format!("range {} to {}: used the midpoint, {}", fmt(value), fmt(upper), fmt((value + upper) / 2.0)));
+                value = (value + upper) / 2.0;
+                i += 1;
+            } else if matches!(word, "to" | "or") && words.get(i + 1).and_then(|w| parse_number(w).or_else(|| number_word(w))).is_some_and(|u| is_range(value, u)) {
+                let upper = parse_number(words[i + 1]).or_else(|| number_word(words[i + 1])).unwrap_or(value);
+                self.notes.push(format!("range {} to {}: used the midpoint, {}", fmt(value), fmt(upper), fmt((value + upper) / 2.0)));
+                value = (value + upper) / 2.0;
+                i += 2;
+            } else if word == "and" && words.get(i + 1) == Some(&"a") && words.get(i + 2) == Some(&"half") {
+                value += 0.5;
+                i += 3;
+            } else if word == "and" && matches!(words.get(i + 1), Some(&"half") | Some(&"1/2")) {
+                value += 0.5;
+                i += 2;
+            } else if word == "of" && i > start {
+                i += 1;
+            } else if let Some(multiplier) = number_word(word) {
+                if let Some(note) = vague_number(word) {
+                    self.notes.push(note.to_string());
+                }
+                value *= multiplier;
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        Some((value, i))
+    }
+}
+
+/// Whether `upper` after `lower` reads as a range ("2-3", "100-150") rather than two amounts
+/// ("2 100g steaks").
+fn is_range(lower: f64, upper: f64) -> bool {
+    upper > lower && upper <= lower * 4.0 + 1.0
+}
+
+/// A number without trailing zeros: 2.5, 3, 0.33.
+pub fn fmt(value: f64) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    rounded.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Amount {
+        let words: Vec<String> = crate::text::words(&crate::text::fold(text)).into_iter().map(String::from).collect();
+        Amount::read(&words)
+    }
+
+    fn first_measure(a: &Amount) -> (f64, Unit) {
+        (a.measures[0].value, a.measures[0].unit)
+    }
+
+    #[test]
+    fn digits_fractions_and_units() {
+        assert_eq!(first_measure(&read("100g beef")), (100.0, Unit::Mass(1.0)));
+        assert_eq!(first_measure(&read("½ cup lentils")), (0.5, Unit::Volume(CUP_ML)));
+        assert_eq!(first_measure(&read("1 1/2 cups rice")), (1.5, Unit::Volume(CUP_ML)));
+        assert_eq!(first_measure(&read("1.5 oz cheese")), (1.5, Unit::Mass(OUNCE_G)));
+        assert_eq!(first_measure(&read("beef 3oz")), (3.0, Unit::Mass(OUNCE_G)));
+        assert_eq!(first_measure(&read("one and a half cups oats")).0, 1.5);
+        assert_eq!(first_measure(&read("8 fl oz milk")), (8.0, Unit::Volume(FL_OZ_ML)));
+    }
+
+    #[test]
+    fn counts_words_and_multipliers() {
+        assert_eq!(read("2 eggs").count, 2.0);
+        assert_eq!(read("eggs x6").count, 6.0);
+        assert_eq!(read("6x eggs").count, 6.0);
+        assert_eq!(read("a dozen eggs").count, 12.0);
+        assert_eq!(read("half a dozen eggs").count, 6.0);
+        assert_eq!(read("a couple of eggs").count, 2.0);
+        assert_eq!(read("three eggs").count, 3.0);
+        assert_eq!(first_measure(&read("half a cup of rice")).0, 0.5);
+        assert_eq!(first_measure(&read("2 x 100g chicken")).0, 100.0);
+        assert_eq!(read("2 x 100g chicken").count, 2.0);
+    }
+
+    #[test]
+    fn ranges_use_the_midpoint_and_say_so() {
+        let a = read("2-3 eggs");
+        assert_eq!(a.count, 2.5);
+        assert!(a.notes[0].contains("midpoint"));
+        assert_eq!(read("2 to 3 eggs").count, 2.5);
+        assert_eq!(read("2 or 3 eggs").count, 2.5);
+    }
+
+    #[test]
+    fn sizes_and_rest() {
+        let a = read("2 large eggs");
+        assert_eq!(a.size, Some("large"));
+        assert_eq!(a.rest, ["eggs"]);
+        assert_eq!(read("1 extra large egg").size, Some("extra large"));
+        let a = read("2 chicken breasts");
+        assert_eq!(a.rest, ["chicken", "breasts"]);
+        assert_eq!(a.household, ["breast"]);
+    }
+
+    #[test]
+    fn ratios_and_ordinary_words_are_not_amounts() {
+        let a = read("ground beef 80/20");
+        assert!(!a.stated);
+        assert_eq!(a.rest, ["ground", "beef", "80/20"]);
+        assert!(read("vitamin c").measures.is_empty());
+        assert!(read("i can eat").measures.is_empty());
+    }
+}

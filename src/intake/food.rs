@@ -1,0 +1,356 @@
+//! Finds the food a mention names, and its weight in grams.
+//!
+//! Curated chat names come first: a name matches when all its words are in the mention, and the
+//! name with the most words wins, so "peanut butter" is never butter and "oyster sauce" is never
+//! oysters. Words no name knows are corrected to the nearest name word when they look like a
+//! typo. Failing that, the plain USDA descriptions of all of SR28 are searched, and the match is
+//! reported with its description so the person can check it.
+
+use crate::content::foods::{Food, FoodTable, Weight};
+use crate::text::{self, edit_distance, typo_budget};
+
+use super::amount::{fmt, Amount, Unit, CUP_ML, OUNCE_G};
+
+/// Words that carry no food: preambles, pronouns, meal names, chat filler.
+const FILLER: &[&str] = &[
+    "i", "im", "i'm", "ive", "i've", "had", "have", "ate", "eat", "eaten", "eating", "for", "breakfast", "lunch",
+    "dinner", "supper", "snack", "brunch", "dessert", "today", "yesterday", "tonight", "morning", "evening",
+    "night", "afternoon", "then", "also", "some", "of", "the", "my", "was", "were", "is", "it", "about", "around",
+    "approx", "approximately", "roughly", "maybe", "like", "just", "lol", "lmao", "haha", "ok", "so", "too", "on", "in",
+    "at", "drank", "drink", "got", "having", "me", "we", "our", "u", "bit", "lot", "little", "and", "with", "to", "or",
+    "plus", "a", "an", "any", "thi", "that", "these", "those", "only", "each", "per", "day", "daily", "everyday",
+    "every", "meal", "side", "usual", "again", "more", "extra", "ish", "x", "oh", "yeah", "well", "pls", "please",
+    "thanks", "thank", "you", "what", "how", "much", "zinc", "there", "here", "everyone", "all", "hey", "hi",
+    "hello", "bot", "estimate", "count", "calculate", "total", "food", "list", "today's", "todays", "which", "did",
+    "do", "does", "be", "been", "am", "are", "can", "could", "would", "should", "not", "no", "but", "if", "from",
+    "out", "up", "into", "over", "after", "before", "during", "when", "while", "by", "as", "than", "very", "really",
+    "quite", "fairly", "pretty", "nice", "good", "yummy", "delicious", "tasty", "homemade", "store", "bought", "fresh",
+    "organic", "plain", "whole", "leftover", "leftovers",
+];
+
+/// Words about preparation, kept for matching but never reported as unknown.
+const COOKING: &[&str] = &[
+    "cooked", "boiled", "grilled", "fried", "roasted", "roast", "baked", "steamed", "broiled", "scrambled", "poached",
+    "raw", "frozen", "sauteed", "stir", "toasted", "hard", "soft", "mashed", "microwaved", "pan", "deep", "air", "bbq",
+    "barbecued", "smoked", "chopped", "sliced", "diced", "shredded", "canned", "dried", "dry", "uncooked",
+];
+
+/// Whether a stemmed word carries no food meaning.
+pub fn is_filler(word: &str) -> bool {
+    FILLER.contains(&word) || COOKING.contains(&word) || word.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// The result of looking a mention up.
+#[derive(Debug, Clone)]
+pub enum Lookup<'a> {
+    Found { food: &'a Food, notes: Vec<String> },
+    /// Nothing matched; up to three chat names that come close.
+    Unknown { did_you_mean: Vec<String> },
+    /// Only filler words: not a food mention at all.
+    Nothing,
+}
+
+/// Finds the food named by `rest` (a mention's words without its amount).
+pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
+    let mut notes = Vec::new();
+    let mut stems: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
+    if stems.iter().all(|s| is_filler(s)) {
+        return Lookup::Nothing;
+    }
+    for (i, stem) in stems.iter_mut().enumerate() {
+        if is_filler(stem) || table.names_by_token.contains_key(stem.as_str()) || table.descriptions_by_token.contains_key(stem.as_str()) {
+            continue;
+        }
+        if let Some(fixed) = correct(table, stem) {
+            notes.push(format!("read \"{}\" as \"{fixed}\"", rest[i]));
+            *stem = fixed;
+        }
+    }
+    if let Some((name, used)) = best_name(table, &stems) {
+        let food = &table.foods[table.names[name].food];
+        let others = second_food(table, &stems, &used);
+        if let Some(other) = others {
+            notes.push(format!("also saw \"{other}\": list it separately to count it"));
+        }
+        let unknown: Vec<&str> = stems.iter().enumerate().filter(|(i, s)| !used[*i] && !is_filler(s) && !table.names_by_token.contains_key(s.as_str())).map(|(i, _)| rest[i].as_str()).collect();
+        if !unknown.is_empty() {
+            notes.push(format!("ignored \"{}\"", unknown.join(" ")));
+        }
+        note_state(food, &stems, &mut notes);
+        return Lookup::Found { food, notes };
+    }
+    if let Some(food) = by_description(table, &stems) {
+        notes.push(format!("not in the chat food list: matched the USDA food \"{}\"; check it is what you meant", food.description));
+        return Lookup::Found { food, notes };
+    }
+    Lookup::Unknown { did_you_mean: suggest(table, &stems) }
+}
+
+/// The nearest chat-name word to a word no table knows, within the typo budget.
+fn correct(table: &FoodTable, word: &str) -> Option<String> {
+    let len = word.chars().count();
+    let budget = typo_budget(len);
+    if budget == 0 {
+        return None;
+    }
+    let mut best: Option<(usize, usize, &String)> = None;
+    for candidates in table.vocabulary_by_len.iter().skip(len.saturating_sub(budget)).take(2 * budget + 1) {
+        for candidate in candidates {
+            if let Some(d) = edit_distance(word, candidate, budget) {
+                let uses = table.names_by_token.get(candidate).map_or(0, Vec::len);
+                if best.is_none_or(|(bd, bu, _)| d < bd || (d == bd && uses > bu)) {
+                    best = Some((d, uses, candidate));
+                }
+            }
+        }
+    }
+    best.map(|(_, _, w)| w.clone())
+}
+
+/// The chat name with the most words all present in `stems`. Ties go to a name typed as a
+/// phrase ("chocolate milk" over "milk chocolate"), then to the name ending furthest right (the
+/// head noun in English), then to the earlier name. Returns the name and which stems it used.
+fn best_name(table: &FoodTable, stems: &[String]) -> Option<(usize, Vec<bool>)> {
+    let mut best: Option<((usize, bool, usize, usize), usize)> = None;
+    for stem in stems {
+        for &name in table.names_by_token.get(stem.as_str()).into_iter().flatten() {
+            let tokens = &table.names[name as usize].tokens;
+            let positions: Option<Vec<usize>> = tokens.iter().map(|t| stems.iter().position(|s| s == t)).collect();
+            let Some(positions) = positions else { continue };
+            let end = positions.iter().copied().max().unwrap_or(0);
+            let phrase = positions.windows(2).all(|w| w[1] == w[0] + 1);
+            let key = (tokens.len(), phrase, end, usize::MAX - name as usize);
+            if best.as_ref().is_none_or(|(k, _)| key > *k) {
+                best = Some((key, name as usize));
+            }
+        }
+    }
+    let (_, name) = best?;
+    let tokens = &table.names[name].tokens;
+    let used = stems.iter().map(|s| tokens.contains(s)).collect();
+    Some((name, used))
+}
+
+/// Another food named by the stems a match left over ("oyster" beside "mushrooms").
+fn second_food(table: &FoodTable, stems: &[String], used: &[bool]) -> Option<String> {
+    let left: Vec<String> = stems.iter().zip(used).filter(|(s, u)| !**u && !is_filler(s)).map(|(s, _)| s.clone()).collect();
+    let (name, _) = best_name(table, &left)?;
+    Some(table.names[name].tokens.join(" "))
+}
+
+/// Says when the food's state was assumed, or when a preparation word was not matched.
+fn note_state(food: &Food, stems: &[String], notes: &mut Vec<String>) {
+    let described = text::tokens(&food.description);
+    let said: Vec<&String> = stems.iter().filter(|s| COOKING.contains(&s.as_str())).collect();
+    let unmatched: Vec<&str> = said.iter().filter(|s| !described.contains(s)).map(|s| s.as_str()).collect();
+    if !unmatched.is_empty() {
+        notes.push(format!("\"{}\" not distinguished: used {}", unmatched.join(" "), food.description));
+    } else if said.is_empty() && matches!(food.state.as_str(), "cooked" | "raw" | "dry" | "canned") {
+        notes.push(format!("values for the {} food", food.state));
+    }
+}
+
+/// Searches USDA descriptions for a food containing every meaningful word; the shortest
+/// description (the plainest food) wins.
+fn by_description<'a>(table: &'a FoodTable, stems: &[String]) -> Option<&'a Food> {
+    let words: Vec<&String> = stems.iter().filter(|s| !FILLER.contains(&s.as_str()) && !s.starts_with(|c: char| c.is_ascii_digit())).collect();
+    let meaningful = words.iter().any(|w| !COOKING.contains(&w.as_str()) && w.len() > 2);
+    if !meaningful {
+        return None;
+    }
+    let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(words.len());
+    for word in &words {
+        lists.push(table.descriptions_by_token.get(word.as_str())?);
+    }
+    lists.sort_by_key(|l| l.len());
+    let (first, others) = lists.split_first()?;
+    first
+        .iter()
+        .filter(|food| others.iter().all(|l| l.binary_search(food).is_ok()))
+        .min_by_key(|&&food| (table.description_tokens[food as usize].len(), food))
+        .map(|&food| &table.foods[food as usize])
+}
+
+/// Up to three chat names close to the unknown words, for "did you mean".
+fn suggest(table: &FoodTable, stems: &[String]) -> Vec<String> {
+    let mut scored: Vec<(usize, usize, &str, usize)> = Vec::new(); // (distance, name length, name, food)
+    for stem in stems.iter().filter(|s| !is_filler(s) && s.len() > 2) {
+        let len = stem.chars().count();
+        let budget = (len / 3).clamp(1, 3);
+        for candidates in table.vocabulary_by_len.iter().skip(len.saturating_sub(budget)).take(2 * budget + 1) {
+            for candidate in candidates {
+                let Some(d) = edit_distance(stem, candidate, budget) else { continue };
+                for &name in &table.names_by_token[candidate] {
+                    let entry = &table.names[name as usize];
+                    let display = table.foods[entry.food].names.iter().find(|n| text::tokens(n) == entry.tokens).map_or("", String::as_str);
+                    scored.push((d, entry.tokens.len(), display, entry.food));
+                }
+            }
+        }
+    }
+    scored.sort();
+    let mut out: Vec<String> = Vec::new();
+    let mut foods = Vec::new();
+    for (_, _, name, food) in scored {
+        if !name.is_empty() && !foods.contains(&food) && out.len() < 3 {
+            foods.push(food);
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+/// Grams of `food` in `amount`, and every assumption made to get there.
+pub fn grams(food: &Food, amount: &Amount, notes: &mut Vec<String>) -> f64 {
+    let measure = amount
+        .measures
+        .iter()
+        .find(|m| matches!(m.unit, Unit::Mass(_)))
+        .or_else(|| amount.measures.first());
+    let each = match measure {
+        Some(m) => match m.unit {
+            Unit::Mass(g) => m.value * g,
+            Unit::Volume(ml) => {
+                if matches!(m.word.as_str(), "bowl" | "bowls" | "bowlful" | "glass" | "glasses" | "mug" | "mugs") {
+                    notes.push(format!("a {} counted as 1 cup", text::stem(&m.word)));
+                }
+                m.value * ml * grams_per_ml(food, notes)
+            }
+            Unit::Handful => {
+                notes.push(format!("a handful counted as 1 oz ({} g)", fmt(OUNCE_G)));
+                m.value * OUNCE_G
+            }
+            Unit::Household(word) => m.value * household(food, word, notes),
+        },
+        None => match (amount.size, amount.household.last()) {
+            (Some(size), _) => sized(food, size, notes),
+            (None, Some(&word)) => household(food, word, notes),
+            (None, None) if amount.stated => one_item(food, &amount.rest, notes),
+            (None, None) => one_portion(food, notes, false),
+        },
+    };
+    each * amount.count
+}
+
+/// Grams per millilitre from the food's USDA cup, tablespoon, teaspoon or fluid-ounce weight.
+fn grams_per_ml(food: &Food, notes: &mut Vec<String>) -> f64 {
+    let volume = |w: &Weight| -> Option<f64> {
+        let first = w.words.first()?.as_str();
+        let ml = match first {
+            "cup" => CUP_ML,
+            "tbsp" | "tablespoon" => CUP_ML / 16.0,
+            "tsp" | "teaspoon" => CUP_ML / 48.0,
+            "fl" if w.words.get(1).is_some_and(|s| s == "oz") => CUP_ML / 8.0,
+            _ => return None,
+        };
+        Some(w.grams_each() / ml)
+    };
+    if let Some(per_ml) = food.weights.iter().find_map(volume) {
+        return per_ml;
+    }
+    notes.push("no USDA volume weight for this food: assumed 1 g per ml".into());
+    1.0
+}
+
+/// Grams in one `word` (slice, can, breast ...) of the food.
+fn household(food: &Food, word: &str, notes: &mut Vec<String>) -> f64 {
+    let starts = |w: &Weight| w.words.first().is_some_and(|first| first == word);
+    let curated = food.portion.map(|i| &food.weights[i]).filter(|w| starts(w));
+    if let Some(weight) = curated.or_else(|| food.weights.iter().find(|w| starts(w))) {
+        notes.push(format!("1 {word} = {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));
+        return piece_grams(weight);
+    }
+    if word == "tablet" {
+        notes.push("a tablet of a food: counted one portion".into());
+    } else {
+        notes.push(format!("no USDA weight for a {word} of this food"));
+    }
+    one_portion(food, notes, true)
+}
+
+/// Measures that hold many of a countable food: "3 almonds" is never 3 cups.
+const BULK: &[&str] = &["cup", "tbsp", "tablespoon", "tsp", "teaspoon", "oz", "lb", "g", "serving", "nlea", "fl", "package", "container", "pint", "quart", "portion"];
+
+/// Grams in one of a counted food ("3 almonds", "2 bananas"): the curated portion when it is a
+/// single item, else USDA's weight for one item (one almond, a medium banana), else the portion.
+fn one_item(food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
+    let bulk = |w: &Weight| w.words.first().is_some_and(|first| BULK.contains(&first.as_str()));
+    if let Some(portion) = food.portion.map(|i| &food.weights[i]).filter(|w| !bulk(w)) {
+        notes.push(format!("each counted as {} g (USDA: {})", fmt(piece_grams(portion)), portion.label()));
+        return piece_grams(portion);
+    }
+    let names: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
+    let score = |w: &Weight| -> Option<u8> {
+        if bulk(w) {
+            return None;
+        }
+        let named = w.words.iter().any(|word| names.contains(word));
+        let medium = w.words.iter().any(|word| word == "medium");
+        let single = w.words.first().is_some_and(|first| matches!(first.as_str(), "piece" | "unit" | "item" | "each" | "whole" | "fruit" | "kernel" | "nut" | "large"));
+        match (named, medium, single) {
+            (true, true, _) => Some(4),
+            (false, true, _) => Some(3),
+            (true, false, _) => Some(2),
+            (false, false, true) => Some(1),
+            _ => None,
+        }
+    };
+    let best = food.weights.iter().filter_map(|w| Some((score(w)?, w))).max_by_key(|(s, w)| (*s, std::cmp::Reverse((w.grams_each() * 1000.0) as u64)));
+    match best {
+        Some((_, weight)) => {
+            notes.push(format!("each counted as {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));
+            piece_grams(weight)
+        }
+        None => one_portion(food, notes, true),
+    }
+}
+
+/// Grams in one piece of a household measure: `6 medium` oysters weigh 84 g, so one weighs 14 g.
+/// USDA weighs chicken breasts and fish fillets by the half (`0.5 breast`), and a half is what is
+/// sold and eaten as one breast or one fillet, so such a row is one piece.
+fn piece_grams(weight: &Weight) -> f64 {
+    let halved = weight.amount == 0.5 && weight.words.first().is_some_and(|w| matches!(w.as_str(), "breast" | "fillet"));
+    if halved {
+        weight.grams
+    } else {
+        weight.grams_each()
+    }
+}
+
+/// Grams in one small, medium, large ... of the food.
+fn sized(food: &Food, size: &str, notes: &mut Vec<String>) -> f64 {
+    let size_words: Vec<String> = size.split(' ').map(String::from).collect();
+    let contains = |w: &Weight| w.words.windows(size_words.len()).any(|win| win == size_words.as_slice());
+    let extra = |w: &Weight| size_words.len() == 1 && w.words.iter().any(|word| word == "extra");
+    let found = food.weights.iter().find(|w| w.words.starts_with(&size_words)).or_else(|| food.weights.iter().find(|w| contains(w) && !extra(w)));
+    if let Some(weight) = found {
+        notes.push(format!("1 {size} = {} g (USDA: {})", fmt(weight.grams_each()), weight.label()));
+        return weight.grams_each();
+    }
+    notes.push(format!("no USDA weight for a {size} one"));
+    one_portion(food, notes, true)
+}
+
+/// Grams in the food's default portion: the curated one, else USDA's first household weight,
+/// else 100 g.
+fn one_portion(food: &Food, notes: &mut Vec<String>, stated: bool) -> f64 {
+    let (grams, label) = match food.portion.map(|i| &food.weights[i]).or_else(|| food.weights.first()) {
+        Some(w) => (w.grams, format!("{} ({} g)", w.label(), fmt(w.grams))),
+        None => (100.0, "100 g".to_string()),
+    };
+    notes.push(if stated { format!("each counted as {label}") } else { format!("no amount given: counted {label}") });
+    grams
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filler_covers_preambles() {
+        for word in ["i", "had", "for", "breakfast", "some", "lol", "the"] {
+            assert!(is_filler(word), "{word}");
+        }
+        assert!(!is_filler("egg"));
+    }
+}

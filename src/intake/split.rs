@@ -1,0 +1,163 @@
+//! Splits a typed food list into mentions, one food or supplement each.
+//!
+//! Separators are line breaks, commas, semicolons, `+`, bullets, sentence ends and the
+//! connecting words "and", "with", "plus", "then", "also". A connector inside a known food name
+//! ("mac and cheese") or an amount ("one and a half cups") does not split.
+
+use std::collections::HashSet;
+
+use crate::text;
+
+/// At most this many mentions are read from one message; the rest is reported as skipped.
+pub const MAX_MENTIONS: usize = 60;
+/// Words past this many in one mention are ignored (no food name is that long).
+const MAX_WORDS: usize = 24;
+
+/// One piece of the list, as folded text and its words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// The piece as the person typed it (folded: lower case, fractions spelled out).
+    pub text: String,
+    /// Its words, unstemmed.
+    pub words: Vec<String>,
+}
+
+/// Pairs of words joined by "and"/"with" inside a food name, such as (`macaroni`, `cheese`).
+pub type Joins = HashSet<(String, String)>;
+
+/// The words that join two foods.
+const CONNECTORS: &[&str] = &["and", "with", "plus", "then", "also", "n"];
+
+/// Splits `input`; the flag says whether mentions past [`MAX_MENTIONS`] were dropped.
+pub fn mentions(input: &str, joins: &Joins) -> (Vec<Mention>, bool) {
+    let mut out = Vec::new();
+    for line in input.lines() {
+        let folded = text::fold(strip_list_marker(line));
+        let folded = folded.replace(" w/ ", " with ").replace(" & ", " and ");
+        for chunk in chunks(&folded) {
+            split_connectors(chunk, joins, &mut out);
+            if out.len() > MAX_MENTIONS {
+                out.truncate(MAX_MENTIONS);
+                return (out, true);
+            }
+        }
+    }
+    (out, false)
+}
+
+/// Drops a leading bullet or list number: `- `, `* `, `• `, `1. `, `2) `.
+fn strip_list_marker(line: &str) -> &str {
+    let trimmed = line.trim_start();
+    for bullet in ["- ", "* ", "• ", "· ", "> ", "– "] {
+        if let Some(rest) = trimmed.strip_prefix(bullet) {
+            return rest;
+        }
+    }
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=2).contains(&digits) {
+        let rest = &trimmed[digits..];
+        if let Some(rest) = rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") ")) {
+            return rest;
+        }
+    }
+    trimmed
+}
+
+/// Abbreviations whose trailing dot is not a sentence end.
+const ABBREVIATIONS: &[&str] = &["oz", "lb", "lbs", "tbsp", "tsp", "tbs", "g", "gr", "approx", "approximately", "pkg", "pc", "pcs", "med", "lg", "sm", "no", "vs", "etc", "fl"];
+
+/// Splits on punctuation that always separates foods.
+fn chunks(line: &str) -> Vec<&str> {
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in line.char_indices() {
+        let digit_before = i > 0 && bytes[i - 1].is_ascii_digit();
+        let digit_after = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        let separates = match c {
+            ';' | '+' | '|' | '•' | '!' | '?' => true,
+            ',' | '/' => !(digit_before && digit_after),
+            '.' => !(digit_before && digit_after) && !follows_abbreviation(&line[..i]),
+            _ => false,
+        };
+        if separates {
+            out.push(&line[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(&line[start..]);
+    out.retain(|chunk| chunk.chars().any(char::is_alphanumeric));
+    out
+}
+
+fn follows_abbreviation(before: &str) -> bool {
+    let last = before.rsplit(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("");
+    ABBREVIATIONS.contains(&last) || last.ends_with(|c: char| c.is_ascii_digit())
+}
+
+/// Splits a chunk at connector words and records each piece.
+fn split_connectors(chunk: &str, joins: &Joins, out: &mut Vec<Mention>) {
+    let words: Vec<&str> = text::words(chunk).into_iter().take(MAX_WORDS * 4).collect();
+    let mut piece: Vec<&str> = Vec::new();
+    for (i, &word) in words.iter().enumerate() {
+        let prev = piece.last().copied();
+        let next = words.get(i + 1).copied();
+        if CONNECTORS.contains(&word) && !joined(prev, word, next, words.get(i + 2).copied(), joins) {
+            push(chunk, &piece, out);
+            piece.clear();
+        } else {
+            piece.push(word);
+        }
+    }
+    push(chunk, &piece, out);
+}
+
+/// Whether the connector `word` between `prev` and `next` belongs to one food or one amount.
+fn joined(prev: Option<&str>, word: &str, next: Option<&str>, after: Option<&str>, joins: &Joins) -> bool {
+    let (Some(prev), Some(next)) = (prev, next) else { return false };
+    let amount_half = word == "and"
+        && (prev.starts_with(|c: char| c.is_ascii_digit()) || super::amount::number_word(prev).is_some())
+        && (next == "1/2" || (next == "a" && after == Some("half")) || next == "half");
+    amount_half || joins.contains(&(text::stem(prev), text::stem(next)))
+}
+
+fn push(chunk: &str, piece: &[&str], out: &mut Vec<Mention>) {
+    let (Some(first), Some(last)) = (piece.first(), piece.last()) else { return };
+    let start = first.as_ptr() as usize - chunk.as_ptr() as usize;
+    let end = last.as_ptr() as usize - chunk.as_ptr() as usize + last.len();
+    let words = piece.iter().take(MAX_WORDS).map(|w| w.to_string()).collect();
+    out.push(Mention { text: chunk[start..end].to_string(), words });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(input: &str) -> Vec<String> {
+        let joins: Joins = [("macaroni".to_string(), "cheese".to_string())].into();
+        mentions(input, &joins).0.into_iter().map(|m| m.text).collect()
+    }
+
+    #[test]
+    fn splits_on_separators_and_connectors() {
+        assert_eq!(texts("2 eggs, 100g beef and ½ cup lentils + toast"), ["2 eggs", "100g beef", "1/2 cup lentils", "toast"]);
+        assert_eq!(texts("- 2 eggs\n- toast with butter"), ["2 eggs", "toast", "butter"]);
+        assert_eq!(texts("1. oatmeal\n2) 3 oz. beef"), ["oatmeal", "3 oz. beef"]);
+        assert_eq!(texts("I had eggs. Then toast"), ["i had eggs", "toast"]);
+    }
+
+    #[test]
+    fn keeps_names_and_amounts_whole() {
+        assert_eq!(texts("macaroni and cheese"), ["macaroni and cheese"]);
+        assert_eq!(texts("one and a half cups rice"), ["one and a half cups rice"]);
+        assert_eq!(texts("1.5 cups rice, 1/2 cup beans"), ["1.5 cups rice", "1/2 cup beans"]);
+    }
+
+    #[test]
+    fn bounds_the_number_of_mentions() {
+        let long = "egg, ".repeat(10_000);
+        let (found, truncated) = mentions(&long, &Joins::new());
+        assert_eq!(found.len(), MAX_MENTIONS);
+        assert!(truncated);
+    }
+}

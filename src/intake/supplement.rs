@@ -1,0 +1,105 @@
+//! Reads zinc supplements: "zinc gluconate 50mg", "zinc 25 mg (citrate)", "220mg zinc sulfate",
+//! lozenges and multivitamins with a stated zinc amount.
+//!
+//! A stated dose is read as elemental zinc, the US Supplement Facts convention, and the other
+//! reading (the weight of the salt) is shown as an assumption. A dose too large to be elemental
+//! zinc in a commercial product, with a salt named, is read as the salt's weight instead.
+
+use crate::content::supplements::{Form, SupplementTable};
+use crate::text;
+
+use super::amount::{fmt, parse_number, Amount, Unit};
+
+/// A supplement mention, read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reading {
+    Dose { form: String, stated_mg: f64, elemental_mg: f64, notes: Vec<String> },
+    /// A supplement without a zinc amount; the hint says what to add.
+    NoAmount { hint: String },
+}
+
+/// Whether a mention is about a zinc supplement rather than a food.
+pub fn is_supplement(table: &SupplementTable, stems: &[String]) -> bool {
+    let any = |phrases: &[String]| phrases.iter().any(|p| has_phrase(stems, p));
+    any(&table.zinc_words) || any(&table.multivitamin_words) || any(&table.lozenge_words) || table.forms.iter().any(|f| f.words.iter().any(|w| has_phrase(stems, w)))
+}
+
+/// Whether the words of `phrase` (space-separated stems) appear in a row in `stems`.
+fn has_phrase(stems: &[String], phrase: &str) -> bool {
+    let parts: Vec<&str> = phrase.split(' ').collect();
+    stems.windows(parts.len()).any(|w| w.iter().zip(&parts).all(|(a, b)| a == b))
+}
+
+/// Reads a supplement mention whose amount has been parsed.
+pub fn read(table: &SupplementTable, stems: &[String], amount: &Amount) -> Reading {
+    let mut notes = Vec::new();
+    let form = best_form(table, stems);
+    let multivitamin = table.multivitamin_words.iter().any(|p| has_phrase(stems, p));
+    let lozenge = table.lozenge_words.iter().any(|p| has_phrase(stems, p));
+    let kind = match (form, multivitamin, lozenge) {
+        (Some(f), _, _) => f.name.clone(),
+        (None, true, _) => "multivitamin".to_string(),
+        (None, false, true) => "zinc lozenge".to_string(),
+        (None, false, false) => "zinc (form not stated)".to_string(),
+    };
+    let mut count = amount.count;
+    let mut dose_mg = None;
+    for m in &amount.measures {
+        match m.unit {
+            Unit::Mass(grams) if dose_mg.is_none() => dose_mg = Some(m.value * grams * 1000.0),
+            Unit::Household(_) => count *= m.value,
+            _ => {}
+        }
+    }
+    // "zinc 50" with no unit: a bare number that large is a dose in mg, not a count.
+    if dose_mg.is_none() && amount.count >= 5.0 {
+        dose_mg = Some(amount.count);
+        count = 1.0;
+        notes.push(format!("read {} as mg", fmt(amount.count)));
+    }
+    let Some(stated) = dose_mg else {
+        let what = if multivitamin { "multivitamin" } else if lozenge { "lozenge" } else { "zinc supplement" };
+        return Reading::NoAmount {
+            hint: format!("{what}: add the zinc amount from the label, for example \"{what} 15 mg zinc\""),
+        };
+    };
+    let elemental_said = stems.iter().any(|s| s == "elemental");
+    let per_dose = match form {
+        Some(f) if !elemental_said && stated > table.salt_weight_above_mg => {
+            let zinc = stated * f.fraction;
+            notes.push(format!(
+                "{} mg read as the weight of {} ({}% zinc): {} mg of zinc; if the label says {} mg of zinc, it is {} mg",
+                fmt(stated), f.name, fmt(f.fraction * 100.0), fmt(zinc), fmt(stated), fmt(stated)
+            ));
+            zinc
+        }
+        Some(f) if !elemental_said => {
+            notes.push(format!(
+                "{} mg read as elemental zinc, as US labels state it; if {} mg is the weight of {} itself, it is {} mg of zinc",
+                fmt(stated), fmt(stated), f.name, fmt(stated * f.fraction)
+            ));
+            stated
+        }
+        _ => stated,
+    };
+    if count != 1.0 {
+        notes.push(format!("{} doses of {} mg", fmt(count), fmt(per_dose)));
+    }
+    Reading::Dose { form: kind, stated_mg: stated * count, elemental_mg: per_dose * count, notes }
+}
+
+/// The form named by the longest matching phrase ("sulfate monohydrate" before "sulfate").
+fn best_form<'a>(table: &'a SupplementTable, stems: &[String]) -> Option<&'a Form> {
+    table
+        .forms
+        .iter()
+        .flat_map(|f| f.words.iter().map(move |w| (w, f)))
+        .filter(|(phrase, _)| has_phrase(stems, phrase))
+        .max_by_key(|(phrase, _)| phrase.split(' ').count())
+        .map(|(_, f)| f)
+}
+
+/// Stems of a mention's words, for the checks above.
+pub fn stems(words: &[String]) -> Vec<String> {
+    words.iter().map(|w| text::stem(w)).filter(|w| parse_number(w).is_none()).collect()
+}

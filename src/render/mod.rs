@@ -1,0 +1,87 @@
+//! Turns results into text people read. Pure: deciding happens in the engines, showing here.
+
+use crate::intake::{Estimate, Status};
+
+/// What to type, shown for empty input.
+pub const INTAKE_USAGE: &str = "Type what you ate, separated by commas or on separate lines, for example:\n  2 eggs, 100g beef, 1/2 cup lentils, a handful of cashews, zinc gluconate 50mg";
+
+/// The estimate as a plain-text report: a table of items, totals against the RDA and UL,
+/// warnings, and what was not recognised.
+pub fn estimate_text(e: &Estimate) -> String {
+    if e.status == Status::Empty {
+        return format!("{INTAKE_USAGE}\n");
+    }
+    let mut out = String::new();
+    if !e.items.is_empty() {
+        let width = e.items.iter().map(|i| clip(&i.input, 32).chars().count()).max().unwrap_or(4).max(4);
+        out.push_str(&format!("{:<width$}  {:>7}  {:>7}  food (USDA NDB)\n", "item", "grams", "zinc mg"));
+        for item in &e.items {
+            let mark = if item.counted { "" } else { " [not counted]" };
+            out.push_str(&format!(
+                "{:<width$}  {:>7.1}  {:>7.2}  {} ({}){mark}\n",
+                clip(&item.input, 32),
+                item.grams,
+                item.zinc_mg,
+                clip(&item.food, 60),
+                item.food_id
+            ));
+            for note in &item.assumptions {
+                out.push_str(&format!("{:<width$}    - {note}\n", ""));
+            }
+        }
+    }
+    if !e.supplements.is_empty() {
+        out.push_str("\nsupplements\n");
+        for s in &e.supplements {
+            let mark = if s.counted { "" } else { " [not counted]" };
+            out.push_str(&format!("  {}: {} mg elemental zinc ({}){mark}\n", clip(&s.input, 40), s.elemental_zinc_mg, s.form));
+            for note in &s.assumptions {
+                out.push_str(&format!("    - {note}\n"));
+            }
+        }
+    }
+    if !e.items.is_empty() || !e.supplements.is_empty() {
+        let r = &e.reference;
+        out.push_str(&format!(
+            "\nzinc: {} mg from food + {} mg from supplements = {} mg\n",
+            e.food_zinc_mg, e.supplement_zinc_mg, e.total_zinc_mg
+        ));
+        let shares: Vec<String> = r.rdas.iter().map(|s| format!("{}% of the {} mg RDA for {}", s.percent, s.rda_mg, s.label)).collect();
+        out.push_str(&format!("profile {}: {}; upper limit {} mg a day\n", r.label, shares.join(", "), r.ul_mg));
+        out.push_str(&format!("copper: {} mg\n", e.total_copper_mg));
+    }
+    if !e.warnings.is_empty() {
+        out.push('\n');
+        for w in &e.warnings {
+            out.push_str(&format!("warning: {w}\n"));
+        }
+    }
+    if !e.suggestions.is_empty() {
+        out.push_str("\nnot recognised:\n");
+        for s in &e.suggestions {
+            let mut line = format!("  {}", clip(&s.input, 60));
+            if !s.did_you_mean.is_empty() {
+                line.push_str(&format!(" (did you mean: {}?)", s.did_you_mean.join(", ")));
+            }
+            if let Some(hint) = &s.hint {
+                line.push_str(&format!(" - {hint}"));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    if e.status == Status::NothingRecognized && e.suggestions.is_empty() {
+        out.push_str(&format!("No food or supplement found.\n{INTAKE_USAGE}\n"));
+    }
+    out
+}
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

@@ -1,0 +1,226 @@
+//! Text normalising shared by both engines: case and accent folding, tokens, singular stems and
+//! a bounded edit distance for typo tolerance.
+//!
+//! Everything here is deliberately simple and table-free so that the food table and the topics
+//! are normalised by exactly the same rules as what people type.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds text for matching: lower case, accents removed (`café` -> `cafe`), vulgar fractions
+/// spelled out (`1½` -> `1 1/2`), typographic quotes and dashes made plain.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if let Some(fraction) = vulgar_fraction(c) {
+            // `1½` must read as "1 1/2", not "11/2".
+            if out.ends_with(|p: char| p.is_ascii_digit()) {
+                out.push(' ');
+            }
+            out.push_str(fraction);
+            continue;
+        }
+        match c {
+            '\u{2044}' | '\u{2215}' => out.push('/'),
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
+            '\u{00D7}' => out.push('x'),
+            'µ' | 'μ' => out.push_str("mc"),
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            _ => {
+                for d in c.nfkd() {
+                    if !is_combining_mark(d) {
+                        out.extend(d.to_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn vulgar_fraction(c: char) -> Option<&'static str> {
+    Some(match c {
+        '½' => "1/2",
+        '⅓' => "1/3",
+        '⅔' => "2/3",
+        '¼' => "1/4",
+        '¾' => "3/4",
+        '⅕' => "1/5",
+        '⅛' => "1/8",
+        '⅜' => "3/8",
+        '⅝' => "5/8",
+        '⅞' => "7/8",
+        _ => return None,
+    })
+}
+
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// Splits folded text into word tokens: runs of letters and digits, keeping the characters
+/// that belong inside a quantity or a name (`1.5`, `1/2`, `80/20`, `2-3`, `o'brien`).
+pub fn words(folded: &str) -> Vec<&str> {
+    let bytes = folded.as_bytes();
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in folded.char_indices() {
+        let inner = matches!(c, '.' | '/' | '\'' | ',')
+            && start.is_some()
+            && i > 0
+            && bytes[i - 1].is_ascii_digit()
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        let inner = inner || (c == '\'' && start.is_some() && next_is_alpha(bytes, i));
+        if c.is_alphanumeric() || inner {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            out.push(&folded[s..i]);
+        }
+    }
+    if let Some(s) = start {
+        out.push(&folded[s..]);
+    }
+    out
+}
+
+fn next_is_alpha(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
+}
+
+/// Reduces an English word to a singular stem: `eggs` -> `egg`, `berries` -> `berry`,
+/// `tomatoes` -> `tomato`, `loaves` -> `loaf`. A stem need not be a word; it only has to be the
+/// same for the singular and the plural, so `cookie` and `cookies` both give `cooky`. Words
+/// ending in `ss` or `us` are kept (`glass`, `hummus`, `couscous`).
+pub fn stem(word: &str) -> String {
+    let n = word.len();
+    if n <= 3 || word.ends_with("ss") || word.ends_with("us") || !word.is_ascii() {
+        return word.to_string();
+    }
+    if let Some(base) = word.strip_suffix("ie") {
+        return format!("{base}y");
+    }
+    if !word.ends_with('s') {
+        return word.to_string();
+    }
+    if let Some(base) = word.strip_suffix("ies").filter(|_| n > 4) {
+        return format!("{base}y");
+    }
+    if let Some(base) = word.strip_suffix("oes") {
+        return format!("{base}o");
+    }
+    if let Some(base) = word.strip_suffix("ves") {
+        return match base {
+            "lea" | "loa" | "hal" | "cal" | "shel" | "thie" => format!("{base}f"),
+            "kni" | "li" | "wi" => format!("{base}fe"),
+            _ => format!("{base}ve"),
+        };
+    }
+    for suffix in ["ches", "shes", "xes", "zzes", "sses"] {
+        if let Some(base) = word.strip_suffix(suffix) {
+            return format!("{base}{}", &suffix[..suffix.len() - 2]);
+        }
+    }
+    word[..n - 1].to_string()
+}
+
+/// Folds, splits and stems: the token form used for every comparison between user text and
+/// content.
+pub fn tokens(text: &str) -> Vec<String> {
+    words(&fold(text)).into_iter().map(stem).collect()
+}
+
+/// Levenshtein distance between `a` and `b` with an adjacent swap counted as one edit, or `None`
+/// when it exceeds `max`. Bounded so a long garbage word costs little.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut prev2 = vec![0usize; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut cur = vec![0usize; width];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+/// How many edits a word of this length may carry and still count as a typo of another word.
+pub fn typo_budget(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=6 => 1,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_spells_out_fractions_and_accents() {
+        assert_eq!(fold("1½ Cups Café"), "1 1/2 cups cafe");
+        assert_eq!(fold("¼ cup"), "1/4 cup");
+        assert_eq!(fold("2×"), "2x");
+        assert_eq!(fold("50 µg"), "50 mcg");
+    }
+
+    #[test]
+    fn words_keep_numbers_whole() {
+        assert_eq!(words("1.5 cups, 80/20 beef"), ["1.5", "cups", "80/20", "beef"]);
+        assert_eq!(words("eggs,toast"), ["eggs", "toast"]);
+        assert_eq!(words("2-3 eggs"), ["2", "3", "eggs"]);
+        assert_eq!(words("1,5 kg"), ["1,5", "kg"]);
+    }
+
+    #[test]
+    fn stems_are_singular() {
+        for (word, want) in [
+            ("eggs", "egg"),
+            ("berries", "berry"),
+            ("tomatoes", "tomato"),
+            ("loaves", "loaf"),
+            ("peaches", "peach"),
+            ("hummus", "hummus"),
+            ("couscous", "couscous"),
+            ("oats", "oat"),
+            ("glass", "glass"),
+            ("olives", "olive"),
+            ("lentils", "lentil"),
+            ("cookies", "cooky"),
+            ("cookie", "cooky"),
+            ("pies", "pie"),
+            ("fries", "fry"),
+        ] {
+            assert_eq!(stem(word), want, "{word}");
+        }
+    }
+
+    #[test]
+    fn edit_distance_is_bounded() {
+        assert_eq!(edit_distance("chiken", "chicken", 2), Some(1));
+        assert_eq!(edit_distance("brocoli", "broccoli", 2), Some(1));
+        assert_eq!(edit_distance("salmno", "salmon", 1), Some(1));
+        assert_eq!(edit_distance("beef", "pork", 2), None);
+        assert_eq!(edit_distance("a", "abcdef", 2), None);
+    }
+}

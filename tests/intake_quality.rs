@@ -1,0 +1,73 @@
+//! The intake quality set: food lists typed the way people type in chat, each with its zinc
+//! total computed by hand from USDA SR28 and a tolerance. At least 95 % must pass.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use zincbot::content::Library;
+use zincbot::intake::{estimate, Estimate};
+
+#[derive(Deserialize)]
+struct Set {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    input: String,
+    zinc_mg: Option<f64>,
+    tolerance_mg: Option<f64>,
+    #[serde(default = "ok")]
+    status: String,
+    #[serde(default)]
+    unrecognized: Vec<String>,
+    work: Option<String>,
+}
+
+fn ok() -> String {
+    "ok".into()
+}
+
+/// Why a case failed, or `None` when it passed.
+fn judge(case: &Case, e: &Estimate) -> Option<String> {
+    let status = serde_json::to_value(e.status).unwrap();
+    if status != case.status.as_str() {
+        return Some(format!("status {status}, expected {}", case.status));
+    }
+    if let (Some(want), Some(tolerance)) = (case.zinc_mg, case.tolerance_mg) {
+        if (e.total_zinc_mg - want).abs() > tolerance + 1e-9 {
+            return Some(format!("zinc {} mg, expected {want} ± {tolerance}", e.total_zinc_mg));
+        }
+    }
+    for phrase in &case.unrecognized {
+        if !e.unrecognized.iter().any(|u| u.contains(phrase.as_str())) {
+            return Some(format!("{phrase:?} not in unrecognized {:?}", e.unrecognized));
+        }
+    }
+    None
+}
+
+#[test]
+fn at_least_95_percent_of_the_quality_set_passes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let library = Library::load(&root.join("content")).expect("content loads");
+    let text = std::fs::read_to_string(root.join("tests/data/intake_quality.toml")).unwrap();
+    let set: Set = toml::from_str(&text).unwrap();
+    assert!(set.case.len() >= 120, "the set has {} cases", set.case.len());
+    let profile = library.reference.default();
+    let mut failures = Vec::new();
+    for case in &set.case {
+        let e = estimate(&library, &case.input, profile);
+        if let Some(why) = judge(case, &e) {
+            let items: Vec<String> = e.items.iter().map(|i| format!("{} -> {} {}g {}mg", i.input, i.food_id, i.grams, i.zinc_mg)).collect();
+            failures.push(format!("{:?}: {why}\n    got: {}\n    work: {}", case.input, items.join("; "), case.work.as_deref().unwrap_or("")));
+        }
+    }
+    let passed = set.case.len() - failures.len();
+    let rate = 100.0 * passed as f64 / set.case.len() as f64;
+    println!("intake quality: {passed} of {} cases pass ({rate:.1} %)", set.case.len());
+    for f in &failures {
+        println!("FAIL {f}");
+    }
+    assert!(rate >= 95.0, "{rate:.1} % pass, below 95 %");
+}
