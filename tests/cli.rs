@@ -1,0 +1,139 @@
+//! The command line as people and scripts use it: `intake`, `check`, `import-foods`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn zincbot(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zincbot")).args(args).current_dir(root()).output().expect("runs")
+}
+
+fn zincbot_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zincbot"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn intake_json_prints_one_object() {
+    let out = zincbot(&["intake", "--json", "2 eggs, 100g beef, zinc gluconate 50mg"]);
+    assert!(out.status.success());
+    let value: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(value["status"], "ok");
+    assert_eq!(value["items"].as_array().unwrap().len(), 2);
+    assert_eq!(value["supplements"][0]["elemental_zinc_mg"], 50.0);
+    assert_eq!(value["reference"]["profile"], "adult");
+}
+
+#[test]
+fn intake_json_exits_zero_whatever_the_input() {
+    for input in ["", "qzxv", "10000 eggs", "\u{1}\u{7f}", "2 eggs -1"] {
+        let out = zincbot(&["intake", "--json", input]);
+        assert!(out.status.success(), "{input:?}");
+        let value: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+        assert!(value["status"].is_string());
+    }
+}
+
+#[test]
+fn intake_reads_json_lines_from_stdin() {
+    let out = zincbot_stdin(&["intake", "--json", "--profile", "adult-female", "-"], "2 eggs\n\n100g beef\nblorp\n");
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let statuses: Vec<&str> = lines.iter().map(|v| v["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["ok", "empty", "ok", "nothing_recognized"]);
+    assert_eq!(lines[0]["reference"]["rda_mg"], 8.0);
+}
+
+#[test]
+fn intake_prints_a_readable_table() {
+    let out = zincbot(&["intake", "2 eggs, ½ cup lentils, blorp"]);
+    let text = stdout(&out);
+    assert!(text.contains("grams"), "{text}");
+    assert!(text.contains("(01123)"), "{text}");
+    assert!(text.contains("not recognised"), "{text}");
+    assert!(text.contains("RDA"), "{text}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(zincbot(&["intake", "--profile", "martian", "2 eggs"]).status.code(), Some(2));
+    assert_eq!(zincbot(&["intake"]).status.code(), Some(2));
+    assert_eq!(zincbot(&["no-such-command"]).status.code(), Some(2));
+    let missing = zincbot(&["--config", "/nonexistent/zincbot.toml", "check"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn check_passes_on_the_shipped_content() {
+    let out = zincbot(&["check"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("ok"));
+}
+
+/// A copy of `content/` in a fresh temporary folder, to break on purpose.
+fn content_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zincbot-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(root().join("content")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn check_names_file_and_line_of_each_error() {
+    let dir = content_copy("broken");
+    let reference = std::fs::read_to_string(dir.join("reference.toml")).unwrap();
+    let broken = reference.replacen("ul_mg = 12", "ul_mg = 2", 1);
+    std::fs::write(dir.join("reference.toml"), &broken).unwrap();
+    let foods = std::fs::read_to_string(dir.join("foods.csv")).unwrap();
+    let mut lines: Vec<&str> = foods.lines().collect();
+    let bad_row = lines[5].replacen(",", ",x", 3);
+    lines[5] = &bad_row;
+    std::fs::write(dir.join("foods.csv"), lines.join("\n") + "\n").unwrap();
+
+    let out = zincbot(&["--content", dir.to_str().unwrap(), "check"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let ul_line = broken.lines().position(|l| l == "ul_mg = 2").unwrap() + 1;
+    assert!(text.contains(&format!("reference.toml:{ul_line}:")), "{text}");
+    assert!(text.contains("foods.csv:6:"), "{text}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn intake_with_broken_content_fails_clearly() {
+    let dir = content_copy("syntax");
+    std::fs::write(dir.join("supplements.toml"), "salt_weight_above_mg = [\n").unwrap();
+    let out = zincbot(&["--content", dir.to_str().unwrap(), "intake", "2 eggs"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("supplements.toml:"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn import_foods_reproduces_the_committed_tables() {
+    let out = zincbot(&["import-foods", "--verify"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+}

@@ -1,0 +1,268 @@
+//! Behaviour of the intake estimator over the real content: name traps, amounts, supplements,
+//! unknown words, implausible input and the limits on hostile input.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use zincbot::content::Library;
+use zincbot::intake::{estimate, Estimate, Status};
+
+fn library() -> &'static Library {
+    static LIBRARY: OnceLock<Library> = OnceLock::new();
+    LIBRARY.get_or_init(|| Library::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
+}
+
+fn run(text: &str) -> Estimate {
+    estimate(library(), text, library().reference.default())
+}
+
+fn run_as(text: &str, profile: &str) -> Estimate {
+    estimate(library(), text, library().reference.profile(profile).expect("profile exists"))
+}
+
+/// The USDA description of the only food item.
+fn only_food(text: &str) -> String {
+    let e = run(text);
+    assert_eq!(e.items.len(), 1, "{text}: {:?}", e.items);
+    e.items[0].food.clone()
+}
+
+#[test]
+fn names_containing_other_names_are_not_confused() {
+    assert!(only_food("2 tbsp oyster sauce").starts_with("Sauce, oyster"));
+    assert!(only_food("6 oysters").starts_with("Mollusks, oyster"));
+    assert!(only_food("1 cup oyster mushrooms").starts_with("Mushrooms, oyster"));
+    assert!(only_food("2 tbsp peanut butter").starts_with("Peanut butter"));
+    assert!(only_food("1 tbsp butter").starts_with("Butter"));
+    assert!(only_food("1 oz peanuts").starts_with("Peanuts"));
+    assert!(only_food("1 cup almond milk").contains("almond milk"));
+    assert!(only_food("1 cup chocolate milk").starts_with("Milk, chocolate"));
+    assert!(only_food("1 medium sweet potato").starts_with("Sweet potato"));
+}
+
+#[test]
+fn every_item_carries_its_ndb_number_and_usda_description() {
+    let e = run("2 eggs, 100g beef, ½ cup lentils, a handful of cashews");
+    assert_eq!(e.items.len(), 4);
+    for item in &e.items {
+        assert_eq!(item.food_id.len(), 5, "{item:?}");
+        assert!(item.food_id.bytes().all(|b| b.is_ascii_digit()));
+        assert!(!item.food.is_empty());
+    }
+    let egg = library().foods.by_ndb(&e.items[0].food_id).unwrap();
+    assert_eq!(egg.ndb, "01123");
+}
+
+#[test]
+fn amounts_use_usda_household_weights() {
+    // 1 cup of cooked lentils is 198 g in SR28 WEIGHT.txt; a large egg 50 g.
+    let e = run("1/2 cup lentils");
+    assert_eq!(e.items[0].grams, 99.0);
+    let e = run("2 large eggs");
+    assert_eq!(e.items[0].grams, 100.0);
+    let e = run("1 small egg");
+    assert_eq!(e.items[0].grams, 38.0);
+    let e = run("1 1/2 cups lentils");
+    assert_eq!(e.items[0].grams, 297.0);
+    let e = run("a handful of cashews");
+    assert_eq!(e.items[0].grams, 28.3);
+    assert!(e.items[0].assumptions.iter().any(|a| a.contains("handful")));
+}
+
+#[test]
+fn the_same_food_said_differently_gives_the_same_grams() {
+    let grams = |text: &str| run(text).items[0].grams;
+    assert_eq!(grams("2 eggs"), grams("two eggs"));
+    assert_eq!(grams("2 eggs"), grams("eggs x2"));
+    assert_eq!(grams("2 eggs"), grams("2x eggs"));
+    assert_eq!(grams("12 eggs"), grams("a dozen eggs"));
+    assert_eq!(grams("6 eggs"), grams("half a dozen eggs"));
+    assert_eq!(grams("0.5 cup lentils"), grams("½ cup lentils"));
+    assert_eq!(grams("0.5 cup lentils"), grams("half a cup of lentils"));
+    assert_eq!(grams("100g beef"), grams("beef 100 g"));
+    assert_eq!(grams("100g beef"), grams("100 grams of beef"));
+}
+
+#[test]
+fn ranges_take_the_midpoint_and_say_so() {
+    let e = run("2-3 eggs");
+    assert_eq!(e.items[0].grams, 125.0);
+    assert!(e.items[0].assumptions.iter().any(|a| a.contains("midpoint")));
+}
+
+#[test]
+fn no_amount_means_one_portion_and_says_so() {
+    let e = run("lentils");
+    assert_eq!(e.items[0].grams, 198.0);
+    assert!(e.items[0].assumptions.iter().any(|a| a.starts_with("no amount given")));
+}
+
+#[test]
+fn rice_and_lentils_default_to_cooked() {
+    assert!(only_food("1 cup rice").contains("cooked"));
+    assert!(only_food("1 cup lentils").contains("cooked"));
+}
+
+#[test]
+fn typos_plurals_and_preambles_are_read() {
+    let e = run("for breakfast I had 2 eggs and some chiken, brocoli and lentl soup lol 😀");
+    let foods: Vec<&str> = e.items.iter().map(|i| i.food.as_str()).collect();
+    assert!(foods.iter().any(|f| f.starts_with("Egg")), "{foods:?}");
+    assert!(foods.iter().any(|f| f.contains("Chicken") || f.contains("chicken")), "{foods:?}");
+    assert!(foods.iter().any(|f| f.contains("Broccoli")), "{foods:?}");
+    assert!(e.items.iter().flat_map(|i| &i.assumptions).any(|a| a.contains("\"chiken\" as \"chicken\"")));
+}
+
+#[test]
+fn unknown_foods_are_listed_with_suggestions_not_guessed() {
+    let e = run("2 eggs, blorpfruit, 100g beef");
+    assert_eq!(e.items.len(), 2);
+    assert_eq!(e.unrecognized, ["blorpfruit"]);
+    let e = run("salmn pattys, 1 cup cashewz");
+    assert!(e.items.iter().any(|i| i.food.contains("cashew")), "{:?}", e.items);
+    let e = run("qzxv");
+    assert_eq!(e.status, Status::NothingRecognized);
+    assert_eq!(e.unrecognized, ["qzxv"]);
+}
+
+#[test]
+fn suggestions_offer_close_names() {
+    let e = run("sardeens with crakers");
+    let suggested: Vec<&String> = e.suggestions.iter().flat_map(|s| &s.did_you_mean).collect();
+    assert!(e.items.len() + suggested.len() >= 1, "{e:?}");
+    for s in &e.suggestions {
+        assert!(s.did_you_mean.len() <= 3);
+    }
+}
+
+#[test]
+fn uncurated_foods_are_reached_through_their_usda_description() {
+    let e = run("1 cup jackfruit");
+    assert_eq!(e.items[0].food_id, "09144");
+    assert!(e.items[0].assumptions.iter().any(|a| a.contains("USDA food \"Jackfruit, raw\"")));
+}
+
+#[test]
+fn supplements_read_as_elemental_zinc_with_the_other_reading_shown() {
+    let e = run("zinc gluconate 50mg");
+    let s = &e.supplements[0];
+    assert_eq!(s.elemental_zinc_mg, 50.0);
+    assert!(s.assumptions[0].contains("7.18 mg"), "{:?}", s.assumptions);
+    let e = run("zinc 25 mg (citrate)");
+    assert_eq!(e.supplements[0].elemental_zinc_mg, 25.0);
+    assert_eq!(e.supplements[0].form, "zinc citrate");
+}
+
+#[test]
+fn salt_sized_doses_read_as_the_salts_weight() {
+    let e = run("220mg zinc sulfate");
+    assert_eq!(e.supplements[0].elemental_zinc_mg, 50.03);
+    let e = run("220mg zinc sulphate monohydrate");
+    assert_eq!(e.supplements[0].elemental_zinc_mg, 80.15);
+    // Said to be elemental: taken as it is.
+    let e = run("zinc sulfate 220 mg elemental");
+    assert_eq!(e.supplements[0].elemental_zinc_mg, 220.0);
+}
+
+#[test]
+fn supplement_counts_multiply() {
+    assert_eq!(run("2 x zinc 25mg").supplement_zinc_mg, 50.0);
+    assert_eq!(run("zinc lozenge 13.3mg x3").supplement_zinc_mg, 39.9);
+    assert_eq!(run("2 tablets of zinc picolinate 15 mg").supplement_zinc_mg, 30.0);
+}
+
+#[test]
+fn products_without_a_zinc_amount_ask_for_the_label() {
+    let e = run("a multivitamin, 2 eggs");
+    assert_eq!(e.unrecognized, ["a multivitamin"]);
+    assert!(e.suggestions[0].hint.as_deref().unwrap().contains("label"));
+    let e = run("multivitamin with 15mg zinc");
+    assert_eq!(e.supplement_zinc_mg, 15.0);
+    let e = run("zinc lozenges");
+    assert_eq!(e.unrecognized.len(), 1);
+}
+
+#[test]
+fn warnings_follow_the_ul_tiers() {
+    let near = run("zinc 30mg");
+    assert!(near.warnings.iter().any(|w| w.contains("close to the 40 mg")), "{:?}", near.warnings);
+    let over = run("zinc 50mg");
+    assert!(over.warnings.iter().any(|w| w.contains("at or above the 40 mg")));
+    assert!(over.warnings.iter().any(|w| w.contains("copper")));
+    let food = run("2 eggs");
+    assert!(food.warnings.is_empty());
+}
+
+#[test]
+fn the_profile_sets_rda_and_ul() {
+    let e = run_as("zinc 10mg", "child-4-8");
+    assert_eq!(e.reference.rda_mg, 5.0);
+    assert_eq!(e.reference.ul_mg, 12.0);
+    assert_eq!(e.reference.rdas[0].percent, 200.0);
+    let e = run("zinc 8mg");
+    assert_eq!(e.reference.rdas.len(), 2, "a plain adult sees both adult RDAs");
+    assert_eq!(run_as("zinc 8mg", "pregnant").reference.rda_mg, 11.0);
+    assert_eq!(run_as("zinc 8mg", "lactating-teen").reference.ul_mg, 34.0);
+}
+
+#[test]
+fn implausible_amounts_are_flagged_not_totalled() {
+    for text in ["10000 eggs", "100g zinc", "5 kg beef", "2 eggs, 5kg of lentils"] {
+        let e = run(text);
+        assert_eq!(e.status, Status::Implausible, "{text}");
+        assert!(e.total_zinc_mg < 5.0, "{text}: {}", e.total_zinc_mg);
+    }
+}
+
+#[test]
+fn empty_input_gets_usage_help() {
+    for text in ["", "   ", "\n\n", "😀🍳", "...,,,"] {
+        assert_eq!(run(text).status, Status::Empty, "{text:?}");
+    }
+    assert!(zincbot::render::estimate_text(&run("")).contains("Type what you ate"));
+}
+
+#[test]
+fn copper_is_totalled() {
+    let e = run("100g beef liver");
+    assert!(e.total_copper_mg > 5.0, "{}", e.total_copper_mg);
+}
+
+#[test]
+fn very_long_input_is_bounded_and_answered() {
+    let long = "2 eggs, 100g beef, ".repeat(2_700);
+    assert!(long.len() >= 50_000);
+    let e = run(&long);
+    assert!(e.items.len() <= zincbot::intake::split::MAX_MENTIONS);
+    assert!(e.warnings.iter().any(|w| w.contains("Only the first")));
+    let garbage: String = "qwrtz plmbk ".repeat(5_000);
+    let e = run(&garbage);
+    assert_eq!(e.status, Status::NothingRecognized);
+}
+
+#[test]
+fn mentions_and_markup_do_not_break_parsing() {
+    let e = run("@everyone 2 eggs, <@123456> **100g beef** ```1 cup rice```");
+    assert_eq!(e.items.len(), 3, "{:?}", e.items);
+}
+
+#[test]
+fn json_has_the_contract_fields() {
+    let value = serde_json::to_value(run("2 eggs, zinc 10mg, blorp")).unwrap();
+    for key in [
+        "status", "items", "supplements", "unrecognized", "food_zinc_mg", "supplement_zinc_mg", "total_zinc_mg",
+        "total_copper_mg", "reference", "warnings",
+    ] {
+        assert!(value.get(key).is_some(), "missing {key}");
+    }
+    for key in ["input", "food", "food_id", "grams", "zinc_mg", "copper_mg", "assumptions"] {
+        assert!(value["items"][0].get(key).is_some(), "items[0] missing {key}");
+    }
+    for key in ["input", "form", "stated_mg", "elemental_zinc_mg", "assumptions"] {
+        assert!(value["supplements"][0].get(key).is_some(), "supplements[0] missing {key}");
+    }
+    for key in ["profile", "rda_mg", "ul_mg"] {
+        assert!(value["reference"].get(key).is_some(), "reference missing {key}");
+    }
+    assert_eq!(value["status"], "ok");
+}
