@@ -93,11 +93,7 @@ pub fn import(sources: &Sources) -> Result<Generated, Vec<ImportError>> {
     for (_, f) in read_sr28(&dir.join("WEIGHT.txt"), &mut errors) {
         if f.len() > 4 {
             let seq = f[1].parse().unwrap_or(u32::MAX);
-            let weight = Weight {
-                amount: format_amount(&f[2]),
-                measure: f[3].clone(),
-                grams: f[4].clone(),
-            };
+            let weight = Weight { amount: format_amount(&f[2]), measure: f[3].clone(), grams: f[4].clone() };
             weights.entry(f[0].clone()).or_default().push((seq, weight));
         }
     }
@@ -116,10 +112,8 @@ pub fn import(sources: &Sources) -> Result<Generated, Vec<ImportError>> {
     for (ndb, food) in &foods {
         let Some(zinc) = zinc.get(ndb) else { continue };
         let copper = copper.get(ndb).map(String::as_str).unwrap_or("");
-        let (state, portion, names) = curated
-            .get(ndb)
-            .map(|c| (c.state.as_str(), c.portion.as_str(), c.names.as_str()))
-            .unwrap_or_default();
+        let (state, portion, names) =
+            curated.get(ndb).map(|c| (c.state.as_str(), c.portion.as_str(), c.names.as_str())).unwrap_or_default();
         let record = [ndb.as_str(), &food.description, &food.group, zinc, copper, state, portion, names];
         foods_out.write_record(record).expect("in-memory write");
         for (_, w) in weights.get(ndb).map(Vec::as_slice).unwrap_or_default() {
@@ -192,8 +186,12 @@ fn read_curated(
         }
         let known = weights.get(&ndb).map(Vec::as_slice).unwrap_or_default();
         if !portion.is_empty() && !known.iter().any(|(_, w)| format!("{} {}", w.amount, w.measure) == portion) {
-            let choices: Vec<String> = known.iter().map(|(_, w)| format!("{:?}", format!("{} {}", w.amount, w.measure))).collect();
-            error(format!("portion {portion:?} is not a USDA household weight of NDB {ndb} (it has: {})", choices.join(", ")));
+            let choices: Vec<String> =
+                known.iter().map(|(_, w)| format!("{:?}", format!("{} {}", w.amount, w.measure))).collect();
+            error(format!(
+                "portion {portion:?} is not a USDA household weight of NDB {ndb} (it has: {})",
+                choices.join(", ")
+            ));
         }
         if names.split('|').any(|n| name_key(n).is_empty()) {
             error(format!("NDB {ndb} has an empty chat name"));
@@ -216,6 +214,40 @@ fn read_curated(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn import_names(names: &str) -> Result<Generated, Vec<ImportError>> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let file = std::env::temp_dir().join(format!("zincbot-names-{}-{}.csv", std::process::id(), names.len()));
+        std::fs::write(&file, names).unwrap();
+        let result = import(&Sources { sr28_dir: root.join("data/usda-sr28"), names_file: file.clone() });
+        std::fs::remove_file(file).unwrap();
+        result
+    }
+
+    #[test]
+    fn bad_curated_rows_are_reported_by_line() {
+        let names = "ndb,state,portion,names\n\
+                     01123,raw,1 large,egg|eggs\n\
+                     99999,raw,,unicorn\n\
+                     16070,cooked,1 bucket,lentils\n\
+                     01129,cooked,1 large,Eggs\n";
+        let errors = import_names(names).unwrap_err();
+        let lines: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.message.as_str())).collect();
+        assert!(lines.iter().any(|(l, m)| *l == 3 && m.contains("99999")), "{lines:?}");
+        assert!(lines.iter().any(|(l, m)| *l == 4 && m.contains("1 bucket") && m.contains("\"1 cup\"")), "{lines:?}");
+        assert!(lines.iter().any(|(l, m)| *l == 5 && m.contains("also used by NDB 01123")), "{lines:?}");
+        assert_eq!(errors.len(), 3, "{lines:?}");
+    }
+
+    #[test]
+    fn the_table_keeps_sr28_values_as_printed() {
+        let generated = import_names("ndb,state,portion,names\n01123,raw,1 large,egg\n").unwrap();
+        let egg = generated.foods_csv.lines().find(|l| l.starts_with("01123,")).unwrap();
+        assert_eq!(egg, "01123,\"Egg, whole, raw, fresh\",Dairy and Egg Products,1.29,0.072,raw,1 large,egg");
+        assert!(generated.weights_csv.contains("\n01123,1,large,50\n"));
+        // Foods without a zinc value in SR28 are left out; all 8,083 with one are in.
+        assert_eq!(generated.foods_csv.lines().count(), 8_083 + 1);
+    }
 
     #[test]
     fn amounts_are_written_plainly() {

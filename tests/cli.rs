@@ -137,3 +137,9 @@ fn import_foods_reproduces_the_committed_tables() {
     let out = zincbot(&["import-foods", "--verify"]);
     assert!(out.status.success(), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn the_example_config_is_valid() {
+    let out = zincbot(&["--config", "config.example.toml", "check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -9,7 +9,8 @@ use zincbot::intake::{estimate, Estimate, Status};
 
 fn library() -> &'static Library {
     static LIBRARY: OnceLock<Library> = OnceLock::new();
-    LIBRARY.get_or_init(|| Library::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
+    LIBRARY
+        .get_or_init(|| Library::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
 }
 
 fn run(text: &str) -> Estimate {
@@ -250,8 +251,16 @@ fn mentions_and_markup_do_not_break_parsing() {
 fn json_has_the_contract_fields() {
     let value = serde_json::to_value(run("2 eggs, zinc 10mg, blorp")).unwrap();
     for key in [
-        "status", "items", "supplements", "unrecognized", "food_zinc_mg", "supplement_zinc_mg", "total_zinc_mg",
-        "total_copper_mg", "reference", "warnings",
+        "status",
+        "items",
+        "supplements",
+        "unrecognized",
+        "food_zinc_mg",
+        "supplement_zinc_mg",
+        "total_zinc_mg",
+        "total_copper_mg",
+        "reference",
+        "warnings",
     ] {
         assert!(value.get(key).is_some(), "missing {key}");
     }

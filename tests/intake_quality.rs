@@ -59,8 +59,14 @@ fn at_least_95_percent_of_the_quality_set_passes() {
     for case in &set.case {
         let e = estimate(&library, &case.input, profile);
         if let Some(why) = judge(case, &e) {
-            let items: Vec<String> = e.items.iter().map(|i| format!("{} -> {} {}g {}mg", i.input, i.food_id, i.grams, i.zinc_mg)).collect();
-            failures.push(format!("{:?}: {why}\n    got: {}\n    work: {}", case.input, items.join("; "), case.work.as_deref().unwrap_or("")));
+            let items: Vec<String> =
+                e.items.iter().map(|i| format!("{} -> {} {}g {}mg", i.input, i.food_id, i.grams, i.zinc_mg)).collect();
+            failures.push(format!(
+                "{:?}: {why}\n    got: {}\n    work: {}",
+                case.input,
+                items.join("; "),
+                case.work.as_deref().unwrap_or("")
+            ));
         }
     }
     let passed = set.case.len() - failures.len();

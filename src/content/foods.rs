@@ -8,7 +8,8 @@ use super::ContentError;
 use crate::text;
 
 /// Column names of `foods.csv`, written by the importer and checked by the loader.
-pub const FOODS_HEADER: [&str; 8] = ["ndb", "description", "group", "zinc_mg_per_100g", "copper_mg_per_100g", "state", "portion", "names"];
+pub const FOODS_HEADER: [&str; 8] =
+    ["ndb", "description", "group", "zinc_mg_per_100g", "copper_mg_per_100g", "state", "portion", "names"];
 /// Column names of `food-weights.csv`.
 pub const WEIGHTS_HEADER: [&str; 4] = ["ndb", "amount", "measure", "grams"];
 
@@ -165,7 +166,10 @@ impl FoodTable {
                     }
                 }
                 // Articles carry nothing: "slice of bread" is matched by its words slice, bread.
-                let tokens: Vec<String> = text::tokens(name).into_iter().filter(|t| !matches!(t.as_str(), "of" | "a" | "an" | "the")).collect();
+                let tokens: Vec<String> = text::tokens(name)
+                    .into_iter()
+                    .filter(|t| !matches!(t.as_str(), "of" | "a" | "an" | "the"))
+                    .collect();
                 let id = names.len() as u32;
                 let mut unique = tokens.clone();
                 unique.sort();
@@ -195,7 +199,16 @@ impl FoodTable {
             }
             vocabulary_by_len[len].push(word.clone());
         }
-        FoodTable { foods, by_ndb, names, names_by_token, vocabulary_by_len, descriptions_by_token, description_tokens, joins }
+        FoodTable {
+            foods,
+            by_ndb,
+            names,
+            names_by_token,
+            vocabulary_by_len,
+            descriptions_by_token,
+            description_tokens,
+            joins,
+        }
     }
 
     /// The food with this NDB number.

@@ -48,7 +48,8 @@ impl Library {
     /// Loads `dir` (the `content/` folder), or returns every problem found in it.
     pub fn load(dir: &Path) -> Result<Library, Vec<ContentError>> {
         let mut errors = Vec::new();
-        let foods = FoodTable::load(&dir.join("foods.csv"), &dir.join("food-weights.csv")).map_err(|e| errors.extend(e));
+        let foods =
+            FoodTable::load(&dir.join("foods.csv"), &dir.join("food-weights.csv")).map_err(|e| errors.extend(e));
         let supplements = SupplementTable::load(&dir.join("supplements.toml")).map_err(|e| errors.extend(e));
         let reference = ReferenceValues::load(&dir.join("reference.toml")).map_err(|e| errors.extend(e));
         match (foods, supplements, reference) {

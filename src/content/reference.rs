@@ -95,11 +95,15 @@ impl ReferenceValues {
                     errors.push(ContentError::new(path, at(name), format!("profile name {name:?} is used twice")));
                 }
             }
-            if p.rda.is_empty() || p.rda.iter().any(|r| !(r.mg > 0.0)) {
+            if p.rda.is_empty() || p.rda.iter().any(|r| !positive(r.mg)) {
                 errors.push(ContentError::new(path, at("rda"), format!("profile {} needs positive rda values", p.id)));
             }
-            if !(p.ul_mg > 0.0) || p.rda.iter().any(|r| r.mg >= p.ul_mg) {
-                errors.push(ContentError::new(path, at("ul_mg"), format!("profile {}: ul_mg must be above every rda", p.id)));
+            if !positive(p.ul_mg) || p.rda.iter().any(|r| r.mg >= p.ul_mg) {
+                errors.push(ContentError::new(
+                    path,
+                    at("ul_mg"),
+                    format!("profile {}: ul_mg must be above every rda", p.id),
+                ));
             }
             for s in p.sources.iter().filter(|s| !source_ids.contains(s.as_str())) {
                 errors.push(ContentError::new(path, at(s), format!("profile {} cites unknown source {s:?}", p.id)));
@@ -110,13 +114,21 @@ impl ReferenceValues {
         }
         if values.profile(&values.default_profile).is_none() {
             let line = line_of_key(&text, "", "default_profile");
-            errors.push(ContentError::new(path, line, format!("default_profile {:?} is not a profile", values.default_profile)));
+            errors.push(ContentError::new(
+                path,
+                line,
+                format!("default_profile {:?} is not a profile", values.default_profile),
+            ));
         }
         let t = &values.tiers;
         if !(0.0 < t.supplements_approach_share && t.supplements_approach_share < 1.0) {
-            errors.push(ContentError::new(path, line_of_key(&text, "", "supplements_approach_share"), "must be between 0 and 1"));
+            errors.push(ContentError::new(
+                path,
+                line_of_key(&text, "", "supplements_approach_share"),
+                "must be between 0 and 1",
+            ));
         }
-        if !(values.limits.max_food_grams > 0.0 && values.limits.max_supplement_mg > 0.0) {
+        if !(positive(values.limits.max_food_grams) && positive(values.limits.max_supplement_mg)) {
             errors.push(ContentError::new(path, line_of_key(&text, "", "[limits]"), "limits must be positive"));
         }
         if errors.is_empty() {
@@ -136,4 +148,9 @@ impl ReferenceValues {
     pub fn default(&self) -> &Profile {
         self.profile(&self.default_profile).expect("validated at load")
     }
+}
+
+/// Whether `x` is a positive number (false for NaN).
+fn positive(x: f64) -> bool {
+    x > 0.0
 }

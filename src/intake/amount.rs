@@ -74,8 +74,11 @@ fn unit(word: &str) -> Option<Unit> {
         "mcg" | "ug" | "microgram" | "micrograms" => Unit::Mass(0.000_001),
         "oz" | "ozs" | "ounce" | "ounces" => Unit::Mass(OUNCE_G),
         "lb" | "lbs" | "pound" | "pounds" => Unit::Mass(POUND_G),
-        "cup" | "cups" | "cupful" | "glass" | "glasses" | "mug" | "mugs" | "bowl" | "bowls" | "bowlful" => Unit::Volume(CUP_ML),
-        "tbsp" | "tbsps" | "tbs" | "tbl" | "tablespoon" | "tablespoons" | "spoon" | "spoons" | "spoonful" | "spoonfuls" => Unit::Volume(TBSP_ML),
+        "cup" | "cups" | "cupful" | "glass" | "glasses" | "mug" | "mugs" | "bowl" | "bowls" | "bowlful" => {
+            Unit::Volume(CUP_ML)
+        }
+        "tbsp" | "tbsps" | "tbs" | "tbl" | "tablespoon" | "tablespoons" | "spoon" | "spoons" | "spoonful"
+        | "spoonfuls" => Unit::Volume(TBSP_ML),
         "tsp" | "tsps" | "teaspoon" | "teaspoons" => Unit::Volume(TSP_ML),
         "ml" | "mls" | "milliliter" | "milliliters" | "millilitre" | "millilitres" => Unit::Volume(1.0),
         "liter" | "liters" | "litre" | "litres" => Unit::Volume(1000.0),
@@ -88,8 +91,11 @@ fn unit(word: &str) -> Option<Unit> {
         "serving" | "servings" | "portion" | "portions" => Unit::Household("serving"),
         "fillet" | "fillets" | "filet" | "filets" => Unit::Household("fillet"),
         "scoop" | "scoops" => Unit::Household("scoop"),
-        "packet" | "packets" | "pack" | "packs" | "package" | "packages" | "sachet" | "sachets" => Unit::Household("packet"),
-        "tablet" | "tablets" | "capsule" | "capsules" | "pill" | "pills" | "softgel" | "softgels" | "gummy" | "gummies" => Unit::Household("tablet"),
+        "packet" | "packets" | "pack" | "packs" | "package" | "packages" | "sachet" | "sachets" => {
+            Unit::Household("packet")
+        }
+        "tablet" | "tablets" | "capsule" | "capsules" | "pill" | "pills" | "softgel" | "softgels" | "gummy"
+        | "gummies" => Unit::Household("tablet"),
         _ => return None,
     })
 }
@@ -248,13 +254,30 @@ impl Amount {
             if let Some(fraction) = parse_number(word).filter(|f| *f < 1.0 && value >= 1.0 && value.fract() == 0.0) {
                 value += fraction;
                 i += 1;
-            } else if let Some(upper) = parse_number(word).filter(|u| is_range(value, *u) && parse_number(first).is_some()) {
-                self.notes.push(format!("range {} to {}: used the midpoint, {}", fmt(value), fmt(upper), fmt((value + upper) / 2.0)));
+            } else if let Some(upper) =
+                parse_number(word).filter(|u| is_range(value, *u) && parse_number(first).is_some())
+            {
+                self.notes.push(format!(
+                    "range {} to {}: used the midpoint, {}",
+                    fmt(value),
+                    fmt(upper),
+                    fmt((value + upper) / 2.0)
+                ));
                 value = (value + upper) / 2.0;
                 i += 1;
-            } else if matches!(word, "to" | "or") && words.get(i + 1).and_then(|w| parse_number(w).or_else(|| number_word(w))).is_some_and(|u| is_range(value, u)) {
+            } else if matches!(word, "to" | "or")
+                && words
+                    .get(i + 1)
+                    .and_then(|w| parse_number(w).or_else(|| number_word(w)))
+                    .is_some_and(|u| is_range(value, u))
+            {
                 let upper = parse_number(words[i + 1]).or_else(|| number_word(words[i + 1])).unwrap_or(value);
-                self.notes.push(format!("range {} to {}: used the midpoint, {}", fmt(value), fmt(upper), fmt((value + upper) / 2.0)));
+                self.notes.push(format!(
+                    "range {} to {}: used the midpoint, {}",
+                    fmt(value),
+                    fmt(upper),
+                    fmt((value + upper) / 2.0)
+                ));
                 value = (value + upper) / 2.0;
                 i += 2;
             } else if word == "and" && words.get(i + 1) == Some(&"a") && words.get(i + 2) == Some(&"half") {

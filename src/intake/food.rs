@@ -13,26 +13,211 @@ use super::amount::{fmt, Amount, Unit, CUP_ML, OUNCE_G};
 
 /// Words that carry no food: preambles, pronouns, meal names, chat filler.
 const FILLER: &[&str] = &[
-    "i", "im", "i'm", "ive", "i've", "had", "have", "ate", "eat", "eaten", "eating", "for", "breakfast", "lunch",
-    "dinner", "supper", "snack", "brunch", "dessert", "today", "yesterday", "tonight", "morning", "evening",
-    "night", "afternoon", "then", "also", "some", "of", "the", "my", "was", "were", "is", "it", "about", "around",
-    "approx", "approximately", "roughly", "maybe", "like", "just", "lol", "lmao", "haha", "ok", "so", "too", "on", "in",
-    "at", "drank", "drink", "got", "having", "me", "we", "our", "u", "bit", "lot", "little", "and", "with", "to", "or",
-    "plus", "a", "an", "any", "thi", "that", "these", "those", "only", "each", "per", "day", "daily", "everyday",
-    "every", "meal", "side", "usual", "again", "more", "extra", "ish", "x", "oh", "yeah", "well", "pls", "please",
-    "thanks", "thank", "you", "what", "how", "much", "zinc", "there", "here", "everyone", "all", "hey", "hi",
-    "hello", "bot", "estimate", "count", "calculate", "total", "food", "list", "today's", "todays", "which", "did",
-    "do", "does", "be", "been", "am", "are", "can", "could", "would", "should", "not", "no", "but", "if", "from",
-    "out", "up", "into", "over", "after", "before", "during", "when", "while", "by", "as", "than", "very", "really",
-    "quite", "fairly", "pretty", "nice", "good", "yummy", "delicious", "tasty", "homemade", "store", "bought", "fresh",
-    "organic", "plain", "whole", "leftover", "leftovers",
+    "i",
+    "im",
+    "i'm",
+    "ive",
+    "i've",
+    "had",
+    "have",
+    "ate",
+    "eat",
+    "eaten",
+    "eating",
+    "for",
+    "breakfast",
+    "lunch",
+    "dinner",
+    "supper",
+    "snack",
+    "brunch",
+    "dessert",
+    "today",
+    "yesterday",
+    "tonight",
+    "morning",
+    "evening",
+    "night",
+    "afternoon",
+    "then",
+    "also",
+    "some",
+    "of",
+    "the",
+    "my",
+    "was",
+    "were",
+    "is",
+    "it",
+    "about",
+    "around",
+    "approx",
+    "approximately",
+    "roughly",
+    "maybe",
+    "like",
+    "just",
+    "lol",
+    "lmao",
+    "haha",
+    "ok",
+    "so",
+    "too",
+    "on",
+    "in",
+    "at",
+    "drank",
+    "drink",
+    "got",
+    "having",
+    "me",
+    "we",
+    "our",
+    "u",
+    "bit",
+    "lot",
+    "little",
+    "and",
+    "with",
+    "to",
+    "or",
+    "plus",
+    "a",
+    "an",
+    "any",
+    "thi",
+    "that",
+    "these",
+    "those",
+    "only",
+    "each",
+    "per",
+    "day",
+    "daily",
+    "everyday",
+    "every",
+    "meal",
+    "side",
+    "usual",
+    "again",
+    "more",
+    "extra",
+    "ish",
+    "x",
+    "oh",
+    "yeah",
+    "well",
+    "pls",
+    "please",
+    "thanks",
+    "thank",
+    "you",
+    "what",
+    "how",
+    "much",
+    "zinc",
+    "there",
+    "here",
+    "everyone",
+    "all",
+    "hey",
+    "hi",
+    "hello",
+    "bot",
+    "estimate",
+    "count",
+    "calculate",
+    "total",
+    "food",
+    "list",
+    "today's",
+    "todays",
+    "which",
+    "did",
+    "do",
+    "does",
+    "be",
+    "been",
+    "am",
+    "are",
+    "can",
+    "could",
+    "would",
+    "should",
+    "not",
+    "no",
+    "but",
+    "if",
+    "from",
+    "out",
+    "up",
+    "into",
+    "over",
+    "after",
+    "before",
+    "during",
+    "when",
+    "while",
+    "by",
+    "as",
+    "than",
+    "very",
+    "really",
+    "quite",
+    "fairly",
+    "pretty",
+    "nice",
+    "good",
+    "yummy",
+    "delicious",
+    "tasty",
+    "homemade",
+    "store",
+    "bought",
+    "fresh",
+    "organic",
+    "plain",
+    "whole",
+    "leftover",
+    "leftovers",
 ];
 
 /// Words about preparation, kept for matching but never reported as unknown.
 const COOKING: &[&str] = &[
-    "cooked", "boiled", "grilled", "fried", "roasted", "roast", "baked", "steamed", "broiled", "scrambled", "poached",
-    "raw", "frozen", "sauteed", "stir", "toasted", "hard", "soft", "mashed", "microwaved", "pan", "deep", "air", "bbq",
-    "barbecued", "smoked", "chopped", "sliced", "diced", "shredded", "canned", "dried", "dry", "uncooked",
+    "cooked",
+    "boiled",
+    "grilled",
+    "fried",
+    "roasted",
+    "roast",
+    "baked",
+    "steamed",
+    "broiled",
+    "scrambled",
+    "poached",
+    "raw",
+    "frozen",
+    "sauteed",
+    "stir",
+    "toasted",
+    "hard",
+    "soft",
+    "mashed",
+    "microwaved",
+    "pan",
+    "deep",
+    "air",
+    "bbq",
+    "barbecued",
+    "smoked",
+    "chopped",
+    "sliced",
+    "diced",
+    "shredded",
+    "canned",
+    "dried",
+    "dry",
+    "uncooked",
 ];
 
 /// Whether a stemmed word carries no food meaning.
@@ -43,9 +228,14 @@ pub fn is_filler(word: &str) -> bool {
 /// The result of looking a mention up.
 #[derive(Debug, Clone)]
 pub enum Lookup<'a> {
-    Found { food: &'a Food, notes: Vec<String> },
+    Found {
+        food: &'a Food,
+        notes: Vec<String>,
+    },
     /// Nothing matched; up to three chat names that come close.
-    Unknown { did_you_mean: Vec<String> },
+    Unknown {
+        did_you_mean: Vec<String>,
+    },
     /// Only filler words: not a food mention at all.
     Nothing,
 }
@@ -58,7 +248,10 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
         return Lookup::Nothing;
     }
     for (i, stem) in stems.iter_mut().enumerate() {
-        if is_filler(stem) || table.names_by_token.contains_key(stem.as_str()) || table.descriptions_by_token.contains_key(stem.as_str()) {
+        if is_filler(stem)
+            || table.names_by_token.contains_key(stem.as_str())
+            || table.descriptions_by_token.contains_key(stem.as_str())
+        {
             continue;
         }
         if let Some(fixed) = correct(table, stem) {
@@ -72,7 +265,12 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
         if let Some(other) = others {
             notes.push(format!("also saw \"{other}\": list it separately to count it"));
         }
-        let unknown: Vec<&str> = stems.iter().enumerate().filter(|(i, s)| !used[*i] && !is_filler(s) && !table.names_by_token.contains_key(s.as_str())).map(|(i, _)| rest[i].as_str()).collect();
+        let unknown: Vec<&str> = stems
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| !used[*i] && !is_filler(s) && !table.names_by_token.contains_key(s.as_str()))
+            .map(|(i, _)| rest[i].as_str())
+            .collect();
         if !unknown.is_empty() {
             notes.push(format!("ignored \"{}\"", unknown.join(" ")));
         }
@@ -80,7 +278,10 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
         return Lookup::Found { food, notes };
     }
     if let Some(food) = by_description(table, &stems) {
-        notes.push(format!("not in the chat food list: matched the USDA food \"{}\"; check it is what you meant", food.description));
+        notes.push(format!(
+            "not in the chat food list: matched the USDA food \"{}\"; check it is what you meant",
+            food.description
+        ));
         return Lookup::Found { food, notes };
     }
     Lookup::Unknown { did_you_mean: suggest(table, &stems) }
@@ -133,7 +334,8 @@ fn best_name(table: &FoodTable, stems: &[String]) -> Option<(usize, Vec<bool>)> 
 
 /// Another food named by the stems a match left over ("oyster" beside "mushrooms").
 fn second_food(table: &FoodTable, stems: &[String], used: &[bool]) -> Option<String> {
-    let left: Vec<String> = stems.iter().zip(used).filter(|(s, u)| !**u && !is_filler(s)).map(|(s, _)| s.clone()).collect();
+    let left: Vec<String> =
+        stems.iter().zip(used).filter(|(s, u)| !**u && !is_filler(s)).map(|(s, _)| s.clone()).collect();
     let (name, _) = best_name(table, &left)?;
     Some(table.names[name].tokens.join(" "))
 }
@@ -153,7 +355,10 @@ fn note_state(food: &Food, stems: &[String], notes: &mut Vec<String>) {
 /// Searches USDA descriptions for a food containing every meaningful word; the shortest
 /// description (the plainest food) wins.
 fn by_description<'a>(table: &'a FoodTable, stems: &[String]) -> Option<&'a Food> {
-    let words: Vec<&String> = stems.iter().filter(|s| !FILLER.contains(&s.as_str()) && !s.starts_with(|c: char| c.is_ascii_digit())).collect();
+    let words: Vec<&String> = stems
+        .iter()
+        .filter(|s| !FILLER.contains(&s.as_str()) && !s.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
     let meaningful = words.iter().any(|w| !COOKING.contains(&w.as_str()) && w.len() > 2);
     if !meaningful {
         return None;
@@ -182,7 +387,11 @@ fn suggest(table: &FoodTable, stems: &[String]) -> Vec<String> {
                 let Some(d) = edit_distance(stem, candidate, budget) else { continue };
                 for &name in &table.names_by_token[candidate] {
                     let entry = &table.names[name as usize];
-                    let display = table.foods[entry.food].names.iter().find(|n| text::tokens(n) == entry.tokens).map_or("", String::as_str);
+                    let display = table.foods[entry.food]
+                        .names
+                        .iter()
+                        .find(|n| text::tokens(n) == entry.tokens)
+                        .map_or("", String::as_str);
                     scored.push((d, entry.tokens.len(), display, entry.food));
                 }
             }
@@ -202,11 +411,7 @@ fn suggest(table: &FoodTable, stems: &[String]) -> Vec<String> {
 
 /// Grams of `food` in `amount`, and every assumption made to get there.
 pub fn grams(food: &Food, amount: &Amount, notes: &mut Vec<String>) -> f64 {
-    let measure = amount
-        .measures
-        .iter()
-        .find(|m| matches!(m.unit, Unit::Mass(_)))
-        .or_else(|| amount.measures.first());
+    let measure = amount.measures.iter().find(|m| matches!(m.unit, Unit::Mass(_))).or_else(|| amount.measures.first());
     let each = match measure {
         Some(m) => match m.unit {
             Unit::Mass(g) => m.value * g,
@@ -269,7 +474,24 @@ fn household(food: &Food, word: &str, notes: &mut Vec<String>) -> f64 {
 }
 
 /// Measures that hold many of a countable food: "3 almonds" is never 3 cups.
-const BULK: &[&str] = &["cup", "tbsp", "tablespoon", "tsp", "teaspoon", "oz", "lb", "g", "serving", "nlea", "fl", "package", "container", "pint", "quart", "portion"];
+const BULK: &[&str] = &[
+    "cup",
+    "tbsp",
+    "tablespoon",
+    "tsp",
+    "teaspoon",
+    "oz",
+    "lb",
+    "g",
+    "serving",
+    "nlea",
+    "fl",
+    "package",
+    "container",
+    "pint",
+    "quart",
+    "portion",
+];
 
 /// Grams in one of a counted food ("3 almonds", "2 bananas"): the curated portion when it is a
 /// single item, else USDA's weight for one item (one almond, a medium banana), else the portion.
@@ -286,7 +508,12 @@ fn one_item(food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
         }
         let named = w.words.iter().any(|word| names.contains(word));
         let medium = w.words.iter().any(|word| word == "medium");
-        let single = w.words.first().is_some_and(|first| matches!(first.as_str(), "piece" | "unit" | "item" | "each" | "whole" | "fruit" | "kernel" | "nut" | "large"));
+        let single = w.words.first().is_some_and(|first| {
+            matches!(
+                first.as_str(),
+                "piece" | "unit" | "item" | "each" | "whole" | "fruit" | "kernel" | "nut" | "large"
+            )
+        });
         match (named, medium, single) {
             (true, true, _) => Some(4),
             (false, true, _) => Some(3),
@@ -295,7 +522,11 @@ fn one_item(food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
             _ => None,
         }
     };
-    let best = food.weights.iter().filter_map(|w| Some((score(w)?, w))).max_by_key(|(s, w)| (*s, std::cmp::Reverse((w.grams_each() * 1000.0) as u64)));
+    let best = food
+        .weights
+        .iter()
+        .filter_map(|w| Some((score(w)?, w)))
+        .max_by_key(|(s, w)| (*s, std::cmp::Reverse((w.grams_each() * 1000.0) as u64)));
     match best {
         Some((_, weight)) => {
             notes.push(format!("each counted as {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));
@@ -309,7 +540,8 @@ fn one_item(food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
 /// USDA weighs chicken breasts and fish fillets by the half (`0.5 breast`), and a half is what is
 /// sold and eaten as one breast or one fillet, so such a row is one piece.
 fn piece_grams(weight: &Weight) -> f64 {
-    let halved = weight.amount == 0.5 && weight.words.first().is_some_and(|w| matches!(w.as_str(), "breast" | "fillet"));
+    let halved =
+        weight.amount == 0.5 && weight.words.first().is_some_and(|w| matches!(w.as_str(), "breast" | "fillet"));
     if halved {
         weight.grams
     } else {
@@ -322,7 +554,11 @@ fn sized(food: &Food, size: &str, notes: &mut Vec<String>) -> f64 {
     let size_words: Vec<String> = size.split(' ').map(String::from).collect();
     let contains = |w: &Weight| w.words.windows(size_words.len()).any(|win| win == size_words.as_slice());
     let extra = |w: &Weight| size_words.len() == 1 && w.words.iter().any(|word| word == "extra");
-    let found = food.weights.iter().find(|w| w.words.starts_with(&size_words)).or_else(|| food.weights.iter().find(|w| contains(w) && !extra(w)));
+    let found = food
+        .weights
+        .iter()
+        .find(|w| w.words.starts_with(&size_words))
+        .or_else(|| food.weights.iter().find(|w| contains(w) && !extra(w)));
     if let Some(weight) = found {
         notes.push(format!("1 {size} = {} g (USDA: {})", fmt(weight.grams_each()), weight.label()));
         return weight.grams_each();

@@ -126,7 +126,10 @@ pub fn estimate(library: &Library, text: &str, profile: &Profile) -> Estimate {
                 Reading::Dose { form, stated_mg, elemental_mg, mut notes } => {
                     let counted = elemental_mg <= limits.max_supplement_mg;
                     if !counted {
-                        notes.push(format!("implausible: over {} mg of zinc in one entry, not counted", fmt(limits.max_supplement_mg)));
+                        notes.push(format!(
+                            "implausible: over {} mg of zinc in one entry, not counted",
+                            fmt(limits.max_supplement_mg)
+                        ));
                     }
                     notes.splice(0..0, amount.notes.iter().cloned());
                     estimate.supplements.push(SupplementItem {
@@ -143,7 +146,11 @@ pub fn estimate(library: &Library, text: &str, profile: &Profile) -> Estimate {
                 }
                 Reading::NoAmount { hint } => {
                     estimate.unrecognized.push(mention.text.clone());
-                    estimate.suggestions.push(Suggestion { input: mention.text.clone(), did_you_mean: Vec::new(), hint: Some(hint) });
+                    estimate.suggestions.push(Suggestion {
+                        input: mention.text.clone(),
+                        did_you_mean: Vec::new(),
+                        hint: Some(hint),
+                    });
                 }
             }
             continue;
@@ -207,7 +214,11 @@ fn reference(profile: &Profile, total: f64) -> Reference {
         label: profile.label.clone(),
         rda_mg: profile.rda[0].mg,
         ul_mg: profile.ul_mg,
-        rdas: profile.rda.iter().map(|r| RdaShare { label: r.label.clone(), rda_mg: r.mg, percent: round(100.0 * total / r.mg, 0) }).collect(),
+        rdas: profile
+            .rda
+            .iter()
+            .map(|r| RdaShare { label: r.label.clone(), rda_mg: r.mg, percent: round(100.0 * total / r.mg, 0) })
+            .collect(),
     }
 }
 

@@ -80,7 +80,8 @@ fn discord_token_len(text: &str) -> Option<usize> {
     let end = inner.find('>').filter(|&e| e <= 80)?;
     let body = &inner[..end];
     let kind = body.starts_with(['@', '#', ':']) || body.starts_with("a:") || body.starts_with("t:");
-    let shape = body.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'@' | b'#' | b':' | b'!' | b'&' | b'_' | b'-'));
+    let shape =
+        body.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'@' | b'#' | b':' | b'!' | b'&' | b'_' | b'-'));
     (kind && shape && body.bytes().any(|b| b.is_ascii_digit())).then_some(end + 2)
 }
 
@@ -103,7 +104,28 @@ fn strip_list_marker(line: &str) -> &str {
 }
 
 /// Abbreviations whose trailing dot is not a sentence end.
-const ABBREVIATIONS: &[&str] = &["oz", "lb", "lbs", "tbsp", "tsp", "tbs", "g", "gr", "approx", "approximately", "pkg", "pc", "pcs", "med", "lg", "sm", "no", "vs", "etc", "fl"];
+const ABBREVIATIONS: &[&str] = &[
+    "oz",
+    "lb",
+    "lbs",
+    "tbsp",
+    "tsp",
+    "tbs",
+    "g",
+    "gr",
+    "approx",
+    "approximately",
+    "pkg",
+    "pc",
+    "pcs",
+    "med",
+    "lg",
+    "sm",
+    "no",
+    "vs",
+    "etc",
+    "fl",
+];
 
 /// Splits on punctuation that always separates foods.
 fn chunks(line: &str) -> Vec<&str> {
@@ -116,7 +138,7 @@ fn chunks(line: &str) -> Vec<&str> {
         let separates = match c {
             ';' | '+' | '|' | '•' | '!' | '?' => true,
             ',' | '/' => !(digit_before && digit_after),
-            '.' => !(digit_before && digit_after) && !follows_abbreviation(&line[..i]),
+            '.' => !(follows_abbreviation(&line[..i]) || digit_before && digit_after),
             _ => false,
         };
         if separates {
@@ -179,7 +201,10 @@ mod tests {
 
     #[test]
     fn splits_on_separators_and_connectors() {
-        assert_eq!(texts("2 eggs, 100g beef and ½ cup lentils + toast"), ["2 eggs", "100g beef", "1/2 cup lentils", "toast"]);
+        assert_eq!(
+            texts("2 eggs, 100g beef and ½ cup lentils + toast"),
+            ["2 eggs", "100g beef", "1/2 cup lentils", "toast"]
+        );
         assert_eq!(texts("- 2 eggs\n- toast with butter"), ["2 eggs", "toast", "butter"]);
         assert_eq!(texts("1. oatmeal\n2) 3 oz. beef"), ["oatmeal", "3 oz. beef"]);
         assert_eq!(texts("I had eggs. Then toast"), ["i had eggs", "toast"]);

@@ -13,15 +13,25 @@ use super::amount::{fmt, parse_number, Amount, Unit};
 /// A supplement mention, read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reading {
-    Dose { form: String, stated_mg: f64, elemental_mg: f64, notes: Vec<String> },
+    Dose {
+        form: String,
+        stated_mg: f64,
+        elemental_mg: f64,
+        notes: Vec<String>,
+    },
     /// A supplement without a zinc amount; the hint says what to add.
-    NoAmount { hint: String },
+    NoAmount {
+        hint: String,
+    },
 }
 
 /// Whether a mention is about a zinc supplement rather than a food.
 pub fn is_supplement(table: &SupplementTable, stems: &[String]) -> bool {
     let any = |phrases: &[String]| phrases.iter().any(|p| has_phrase(stems, p));
-    any(&table.zinc_words) || any(&table.multivitamin_words) || any(&table.lozenge_words) || table.forms.iter().any(|f| f.words.iter().any(|w| has_phrase(stems, w)))
+    any(&table.zinc_words)
+        || any(&table.multivitamin_words)
+        || any(&table.lozenge_words)
+        || table.forms.iter().any(|f| f.words.iter().any(|w| has_phrase(stems, w)))
 }
 
 /// Whether the words of `phrase` (space-separated stems) appear in a row in `stems`.
@@ -58,7 +68,13 @@ pub fn read(table: &SupplementTable, stems: &[String], amount: &Amount) -> Readi
         notes.push(format!("read {} as mg", fmt(amount.count)));
     }
     let Some(stated) = dose_mg else {
-        let what = if multivitamin { "multivitamin" } else if lozenge { "lozenge" } else { "zinc supplement" };
+        let what = if multivitamin {
+            "multivitamin"
+        } else if lozenge {
+            "lozenge"
+        } else {
+            "zinc supplement"
+        };
         return Reading::NoAmount {
             hint: format!("{what}: add the zinc amount from the label, for example \"{what} 15 mg zinc\""),
         };

@@ -34,7 +34,12 @@ pub fn estimate_text(e: &Estimate) -> String {
         out.push_str("\nsupplements\n");
         for s in &e.supplements {
             let mark = if s.counted { "" } else { " [not counted]" };
-            out.push_str(&format!("  {}: {} mg elemental zinc ({}){mark}\n", clip(&s.input, 40), s.elemental_zinc_mg, s.form));
+            out.push_str(&format!(
+                "  {}: {} mg elemental zinc ({}){mark}\n",
+                clip(&s.input, 40),
+                s.elemental_zinc_mg,
+                s.form
+            ));
             for note in &s.assumptions {
                 out.push_str(&format!("    - {note}\n"));
             }
@@ -46,7 +51,8 @@ pub fn estimate_text(e: &Estimate) -> String {
             "\nzinc: {} mg from food + {} mg from supplements = {} mg\n",
             e.food_zinc_mg, e.supplement_zinc_mg, e.total_zinc_mg
         ));
-        let shares: Vec<String> = r.rdas.iter().map(|s| format!("{}% of the {} mg RDA for {}", s.percent, s.rda_mg, s.label)).collect();
+        let shares: Vec<String> =
+            r.rdas.iter().map(|s| format!("{}% of the {} mg RDA for {}", s.percent, s.rda_mg, s.label)).collect();
         out.push_str(&format!("profile {}: {}; upper limit {} mg a day\n", r.label, shares.join(", "), r.ul_mg));
         out.push_str(&format!("copper: {} mg\n", e.total_copper_mg));
     }
