@@ -163,6 +163,48 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     (d <= max).then_some(d)
 }
 
+/// Words known to an index, grouped by length, for typo correction.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    by_len: Vec<Vec<(String, usize)>>,
+}
+
+impl Vocabulary {
+    /// Builds from (word, weight) pairs; on equal distance the heavier word wins.
+    pub fn new<'a>(words: impl IntoIterator<Item = (&'a str, usize)>) -> Vocabulary {
+        let mut by_len: Vec<Vec<(String, usize)>> = Vec::new();
+        for (word, weight) in words {
+            let len = word.chars().count();
+            if by_len.len() <= len {
+                by_len.resize(len + 1, Vec::new());
+            }
+            by_len[len].push((word.to_string(), weight));
+        }
+        for words in &mut by_len {
+            words.sort();
+        }
+        Vocabulary { by_len }
+    }
+
+    /// Words within `budget` edits of `word`, with their distance.
+    pub fn near<'a>(&'a self, word: &'a str, budget: usize) -> impl Iterator<Item = (&'a str, usize, usize)> + 'a {
+        let len = word.chars().count();
+        self.by_len.iter().skip(len.saturating_sub(budget)).take(2 * budget + 1).flatten().filter_map(
+            move |(candidate, weight)| Some((candidate.as_str(), edit_distance(word, candidate, budget)?, *weight)),
+        )
+    }
+
+    /// The known word a typo most likely meant: the closest within the typo budget for the
+    /// word's length, the heavier on a tie.
+    pub fn correct<'a>(&'a self, word: &'a str) -> Option<&'a str> {
+        let budget = typo_budget(word.chars().count());
+        if budget == 0 {
+            return None;
+        }
+        self.near(word, budget).min_by_key(|(_, d, weight)| (*d, std::cmp::Reverse(*weight))).map(|(w, _, _)| w)
+    }
+}
+
 /// How many edits a word of this length may carry and still count as a typo of another word.
 pub fn typo_budget(len: usize) -> usize {
     match len {
@@ -213,6 +255,15 @@ mod tests {
         ] {
             assert_eq!(stem(word), want, "{word}");
         }
+    }
+
+    #[test]
+    fn vocabulary_corrects_typos_to_the_closest_heaviest_word() {
+        let vocabulary = Vocabulary::new([("chicken", 5), ("chickpea", 1), ("lentil", 2), ("beef", 1)]);
+        assert_eq!(vocabulary.correct("chiken"), Some("chicken"));
+        assert_eq!(vocabulary.correct("lentl"), Some("lentil"));
+        assert_eq!(vocabulary.correct("bef"), None, "three letters are too short to correct");
+        assert_eq!(vocabulary.correct("zzzzzz"), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::ContentError;
-use crate::text;
+use crate::text::{self, Vocabulary};
 
 /// Column names of `foods.csv`, written by the importer and checked by the loader.
 pub const FOODS_HEADER: [&str; 8] =
@@ -71,8 +71,8 @@ pub struct FoodTable {
     pub names: Vec<NameEntry>,
     /// Token -> the chat names containing it.
     pub names_by_token: HashMap<String, Vec<u32>>,
-    /// Distinct chat-name tokens grouped by length, for typo correction.
-    pub vocabulary_by_len: Vec<Vec<String>>,
+    /// Distinct chat-name tokens, weighted by how many names use them, for typo correction.
+    pub vocabulary: Vocabulary,
     /// Token -> foods whose USDA description contains it (the fallback for uncurated foods).
     pub descriptions_by_token: HashMap<String, Vec<u32>>,
     /// Tokens of each food's USDA description, by food index.
@@ -189,26 +189,8 @@ impl FoodTable {
             }
             description_tokens.push(tokens);
         }
-        let mut vocabulary_by_len: Vec<Vec<String>> = Vec::new();
-        let mut vocabulary: Vec<&String> = names_by_token.keys().collect();
-        vocabulary.sort();
-        for word in vocabulary {
-            let len = word.chars().count();
-            if vocabulary_by_len.len() <= len {
-                vocabulary_by_len.resize(len + 1, Vec::new());
-            }
-            vocabulary_by_len[len].push(word.clone());
-        }
-        FoodTable {
-            foods,
-            by_ndb,
-            names,
-            names_by_token,
-            vocabulary_by_len,
-            descriptions_by_token,
-            description_tokens,
-            joins,
-        }
+        let vocabulary = Vocabulary::new(names_by_token.iter().map(|(word, names)| (word.as_str(), names.len())));
+        FoodTable { foods, by_ndb, names, names_by_token, vocabulary, descriptions_by_token, description_tokens, joins }
     }
 
     /// The food with this NDB number.

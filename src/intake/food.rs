@@ -7,7 +7,7 @@
 //! reported with its description so the person can check it.
 
 use crate::content::foods::{Food, FoodTable, Weight};
-use crate::text::{self, edit_distance, typo_budget};
+use crate::text;
 
 use super::amount::{fmt, Amount, Unit, CUP_ML, OUNCE_G};
 
@@ -254,9 +254,9 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
         {
             continue;
         }
-        if let Some(fixed) = correct(table, stem) {
+        if let Some(fixed) = table.vocabulary.correct(stem) {
             notes.push(format!("read \"{}\" as \"{fixed}\"", rest[i]));
-            *stem = fixed;
+            *stem = fixed.to_string();
         }
     }
     if let Some((name, used)) = best_name(table, &stems) {
@@ -285,27 +285,6 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
         return Lookup::Found { food, notes };
     }
     Lookup::Unknown { did_you_mean: suggest(table, &stems) }
-}
-
-/// The nearest chat-name word to a word no table knows, within the typo budget.
-fn correct(table: &FoodTable, word: &str) -> Option<String> {
-    let len = word.chars().count();
-    let budget = typo_budget(len);
-    if budget == 0 {
-        return None;
-    }
-    let mut best: Option<(usize, usize, &String)> = None;
-    for candidates in table.vocabulary_by_len.iter().skip(len.saturating_sub(budget)).take(2 * budget + 1) {
-        for candidate in candidates {
-            if let Some(d) = edit_distance(word, candidate, budget) {
-                let uses = table.names_by_token.get(candidate).map_or(0, Vec::len);
-                if best.is_none_or(|(bd, bu, _)| d < bd || (d == bd && uses > bu)) {
-                    best = Some((d, uses, candidate));
-                }
-            }
-        }
-    }
-    best.map(|(_, _, w)| w.clone())
 }
 
 /// The chat name with the most words all present in `stems`. Ties go to a name typed as a
@@ -380,20 +359,12 @@ fn by_description<'a>(table: &'a FoodTable, stems: &[String]) -> Option<&'a Food
 fn suggest(table: &FoodTable, stems: &[String]) -> Vec<String> {
     let mut scored: Vec<(usize, usize, &str, usize)> = Vec::new(); // (distance, name length, name, food)
     for stem in stems.iter().filter(|s| !is_filler(s) && s.len() > 2) {
-        let len = stem.chars().count();
-        let budget = (len / 3).clamp(1, 3);
-        for candidates in table.vocabulary_by_len.iter().skip(len.saturating_sub(budget)).take(2 * budget + 1) {
-            for candidate in candidates {
-                let Some(d) = edit_distance(stem, candidate, budget) else { continue };
-                for &name in &table.names_by_token[candidate] {
-                    let entry = &table.names[name as usize];
-                    let display = table.foods[entry.food]
-                        .names
-                        .iter()
-                        .find(|n| text::tokens(n) == entry.tokens)
-                        .map_or("", String::as_str);
-                    scored.push((d, entry.tokens.len(), display, entry.food));
-                }
+        let budget = (stem.chars().count() / 3).clamp(1, 3);
+        for (candidate, d, _) in table.vocabulary.near(stem, budget) {
+            for &name in &table.names_by_token[candidate] {
+                let entry = &table.names[name as usize];
+                let display = table.foods[entry.food].names.iter().find(|n| text::tokens(n) == entry.tokens);
+                scored.push((d, entry.tokens.len(), display.map_or("", String::as_str), entry.food));
             }
         }
     }
