@@ -1,8 +1,9 @@
 //! The one door the shells (command line, terminal chat, Discord) go through, so they all behave
-//! the same.
+//! the same: a message is a question, a food list, both, or neither.
 
 use std::path::{Path, PathBuf};
 
+use crate::ask::{self, Answer, AskStatus};
 use crate::content::{ContentError, Library, Profile};
 use crate::intake::{self, Estimate};
 
@@ -11,6 +12,29 @@ use crate::intake::{self, Estimate};
 pub struct Advisor {
     library: Library,
     content_dir: PathBuf,
+}
+
+/// How a message reached the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Addressed {
+    /// Spoken to directly (a mention, a command, the terminal): always worth a reply.
+    Directly,
+    /// Overheard in a channel the bot listens to: reply only to what is clearly for it.
+    Passively,
+}
+
+/// What to reply to one message: an answer, an estimate, both, or nothing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Response {
+    pub answer: Option<Answer>,
+    pub estimate: Option<Estimate>,
+}
+
+impl Response {
+    /// Whether there is nothing to say (chit-chat).
+    pub fn is_silent(&self) -> bool {
+        self.answer.is_none() && self.estimate.is_none()
+    }
 }
 
 impl Advisor {
@@ -44,8 +68,69 @@ impl Advisor {
         }
     }
 
+    /// Answers a question.
+    pub fn ask(&self, question: &str) -> Answer {
+        ask::ask(&self.library, question)
+    }
+
     /// Estimates zinc and copper in a food list.
     pub fn intake(&self, text: &str, profile: &Profile) -> Estimate {
         intake::estimate(&self.library, text, profile)
+    }
+
+    /// Decides what a chat message is and answers it: urgent situations alone and first, then a
+    /// food list, a question, or both. Overheard chit-chat gets nothing.
+    pub fn respond(&self, text: &str, profile: &Profile, addressed: Addressed) -> Response {
+        if !text.chars().any(char::is_alphanumeric) {
+            return Response::default();
+        }
+        let answer = self.ask(text);
+        if answer.status == AskStatus::Urgent {
+            return Response { answer: Some(answer), estimate: None };
+        }
+        let estimate = self.intake(text, profile);
+        let food_list = is_food_list(&estimate);
+        let asked = looks_like_question(text);
+        let direct = addressed == Addressed::Directly;
+        // A plain food list is not a question about food sources; "hi" is not a question at all.
+        let question = match answer.status {
+            AskStatus::Answered => asked || (direct && !food_list),
+            AskStatus::Declined if answer.rule.as_deref() == Some(ask::NOT_ABOUT_ZINC) => direct && asked && !food_list,
+            AskStatus::Declined | AskStatus::NoMatch => direct && !food_list,
+            AskStatus::Urgent => true,
+        };
+        Response { answer: question.then_some(answer), estimate: food_list.then_some(estimate) }
+    }
+}
+
+/// Whether an estimate found a list of foods rather than a stray food word in a sentence: more
+/// recognised entries than unrecognised ones.
+fn is_food_list(estimate: &Estimate) -> bool {
+    let recognised = estimate.items.len() + estimate.supplements.len();
+    recognised > 0 && recognised > estimate.unrecognized.len()
+}
+
+/// Whether a message is phrased as a question.
+fn looks_like_question(text: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "is", "are", "can", "could", "should", "would", "does", "do", "did", "how", "what", "whats", "what's", "why",
+        "when", "which", "who", "will", "any", "anyone", "has", "have", "am",
+    ];
+    let folded = crate::text::fold(text);
+    let first = crate::text::words(&folded).first().copied().unwrap_or("");
+    folded.contains('?') || OPENERS.contains(&first) || folded.contains("anyone know") || folded.contains("wondering")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn questions_are_recognised_by_shape() {
+        assert!(looks_like_question("is zinc bad for lupus"));
+        assert!(looks_like_question("zinc and cipro?"));
+        assert!(looks_like_question("Anyone know if zinc helps psoriasis"));
+        assert!(!looks_like_question("had 2 eggs and toast"));
+        assert!(!looks_like_question("lol same"));
     }
 }

@@ -12,7 +12,8 @@ use zincbot::content::Library;
 use zincbot::render;
 use zincbot::usda;
 
-/// Zinc and autoimmunity helper: estimates zinc and copper from food lists typed in chat.
+/// Zinc and autoimmunity helper: sourced answers about zinc, and zinc and copper estimates from
+/// food lists typed in chat.
 #[derive(Parser)]
 #[command(name = "zincbot", version, about)]
 struct Cli {
@@ -28,6 +29,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Chat in the terminal: questions and food lists, answered as on Discord
+    Chat,
+    /// Answer a question about zinc, e.g. "is zinc bad for lupus?"
+    Ask {
+        /// The question; `-` reads one question per line from stdin
+        text: String,
+        /// Print JSON (one object per line with `-`)
+        #[arg(long)]
+        json: bool,
+        /// Show how the topics ranked (scores and word coverage), for content editors
+        #[arg(long, conflicts_with = "json")]
+        explain: bool,
+    },
     /// Estimate zinc and copper in a food list, e.g. "2 eggs, 100g beef, zinc gluconate 50mg"
     Intake {
         /// The food list; `-` reads one list per line from stdin
@@ -65,6 +79,8 @@ fn main() -> ExitCode {
     };
     let content = cli.content.unwrap_or(config.content.dir);
     match cli.command {
+        Command::Chat => chat(&content),
+        Command::Ask { text, json, explain } => ask(&content, &text, json, explain),
         Command::Intake { text, json, profile } => intake(&content, &text, json, profile.as_deref()),
         Command::Check => check(&content),
         Command::ImportFoods { sr28, verify } => import_foods(&content, &sr28, verify),
@@ -81,6 +97,41 @@ fn load(content: &Path) -> Result<Advisor, ExitCode> {
     })
 }
 
+fn chat(content: &Path) -> ExitCode {
+    let advisor = match load(content) {
+        Ok(advisor) => advisor,
+        Err(code) => return code,
+    };
+    match zincbot::console::run(&advisor) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("zincbot: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn ask(content: &Path, text: &str, json: bool, explain: bool) -> ExitCode {
+    let advisor = match load(content) {
+        Ok(advisor) => advisor,
+        Err(code) => return code,
+    };
+    each_input(text, json, |question, out| {
+        if explain {
+            for (topic, score, coverage) in zincbot::ask::explain(advisor.library(), question) {
+                writeln!(out, "{topic:<36} score {score:>6.2}  coverage {coverage:.2}")?;
+            }
+        }
+        let answer = advisor.ask(question);
+        if json {
+            serde_json::to_writer(&mut *out, &answer)?;
+            writeln!(out)
+        } else {
+            write!(out, "{}", render::answer_text(&answer))
+        }
+    })
+}
+
 fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> ExitCode {
     let advisor = match load(content) {
         Ok(advisor) => advisor,
@@ -93,39 +144,38 @@ fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> Exit
             return ExitCode::from(2);
         }
     };
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let answer = |text: &str, out: &mut BufWriter<io::StdoutLock>| -> io::Result<()> {
-        let estimate = advisor.intake(text, profile);
+    each_input(text, json, |list, out| {
+        let estimate = advisor.intake(list, profile);
         if json {
             serde_json::to_writer(&mut *out, &estimate)?;
             writeln!(out)
         } else {
             write!(out, "{}", render::estimate_text(&estimate))
         }
-    };
-    let result = if text == "-" {
-        let mut result = Ok(());
+    })
+}
+
+/// Runs `answer` on `text`, or on each line of stdin when `text` is `-` (separating human
+/// replies by a blank line; JSON replies are one per line already).
+fn each_input(text: &str, json: bool, mut answer: impl FnMut(&str, &mut dyn Write) -> io::Result<()>) -> ExitCode {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut result = Ok(());
+    if text == "-" {
         for (i, line) in io::stdin().lock().lines().enumerate() {
-            let line = match line {
-                Ok(line) => line,
-                Err(e) => {
-                    result = Err(e);
-                    break;
+            result = line.and_then(|line| {
+                if i > 0 && !json {
+                    writeln!(out)?;
                 }
-            };
-            if i > 0 && !json {
-                let _ = writeln!(out);
-            }
-            result = answer(&line, &mut out);
+                answer(&line, &mut out)
+            });
             if result.is_err() {
                 break;
             }
         }
-        result
     } else {
-        answer(text, &mut out)
-    };
+        result = answer(text, &mut out);
+    }
     match result.and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is not an error worth a message.
@@ -141,8 +191,11 @@ fn check(content: &Path) -> ExitCode {
     match Library::load(content) {
         Ok(library) => {
             println!(
-                "{}: ok ({} foods, {} with chat names; {} supplement forms; {} profiles)",
+                "{}: ok ({} topics, {} urgent and {} decline rules; {} foods, {} with chat names; {} supplement forms; {} profiles)",
                 content.display(),
+                library.topics.len(),
+                library.safety.urgent.len(),
+                library.safety.decline.len(),
                 library.foods.foods.len(),
                 library.foods.curated_count(),
                 library.supplements.forms.len(),

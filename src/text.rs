@@ -201,7 +201,13 @@ impl Vocabulary {
         if budget == 0 {
             return None;
         }
-        self.near(word, budget).min_by_key(|(_, d, weight)| (*d, std::cmp::Reverse(*weight))).map(|(w, _, _)| w)
+        // Two edits are only trusted when the word starts like the candidate: "sardeen" is
+        // "sardine", but "weather" is not "water".
+        let prefix: String = word.chars().take(2).collect();
+        self.near(word, budget)
+            .filter(|(candidate, d, _)| *d < 2 || candidate.starts_with(&prefix))
+            .min_by_key(|(_, d, weight)| (*d, std::cmp::Reverse(*weight)))
+            .map(|(w, _, _)| w)
     }
 }
 
@@ -210,6 +216,7 @@ pub fn typo_budget(len: usize) -> usize {
     match len {
         0..=3 => 0,
         4..=6 => 1,
+        // Longer words may carry two edits, but only with the same first two letters.
         _ => 2,
     }
 }
@@ -264,6 +271,9 @@ mod tests {
         assert_eq!(vocabulary.correct("lentl"), Some("lentil"));
         assert_eq!(vocabulary.correct("bef"), None, "three letters are too short to correct");
         assert_eq!(vocabulary.correct("zzzzzz"), None);
+        let vocabulary = Vocabulary::new([("water", 1), ("sardine", 1)]);
+        assert_eq!(vocabulary.correct("weather"), None);
+        assert_eq!(vocabulary.correct("sardeen"), Some("sardine"));
     }
 
     #[test]

@@ -6,14 +6,19 @@
 
 pub mod foods;
 pub mod reference;
+pub mod safety;
 pub mod supplements;
+pub mod topics;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::ask::index::TopicIndex;
 pub use foods::FoodTable;
 pub use reference::{Profile, ReferenceValues};
+pub use safety::Safety;
 pub use supplements::SupplementTable;
+pub use topics::Topic;
 
 /// A problem in a content file.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +44,10 @@ impl fmt::Display for ContentError {
 /// Everything the engines know, loaded once and never mutated; a reload builds a new one.
 #[derive(Debug)]
 pub struct Library {
+    /// Curated topics, sorted by id.
+    pub topics: Vec<Topic>,
+    pub topic_index: TopicIndex,
+    pub safety: Safety,
     pub foods: FoodTable,
     pub supplements: SupplementTable,
     pub reference: ReferenceValues,
@@ -48,14 +57,25 @@ impl Library {
     /// Loads `dir` (the `content/` folder), or returns every problem found in it.
     pub fn load(dir: &Path) -> Result<Library, Vec<ContentError>> {
         let mut errors = Vec::new();
+        let topics = topics::load(&dir.join("topics")).map_err(|e| errors.extend(e));
+        let ids: Vec<&str> = topics.as_ref().map(|t| t.iter().map(|t| t.id.as_str()).collect()).unwrap_or_default();
+        let safety = Safety::load(&dir.join("safety.toml"), &ids).map_err(|e| errors.extend(e));
         let foods =
             FoodTable::load(&dir.join("foods.csv"), &dir.join("food-weights.csv")).map_err(|e| errors.extend(e));
         let supplements = SupplementTable::load(&dir.join("supplements.toml")).map_err(|e| errors.extend(e));
         let reference = ReferenceValues::load(&dir.join("reference.toml")).map_err(|e| errors.extend(e));
-        match (foods, supplements, reference) {
-            (Ok(foods), Ok(supplements), Ok(reference)) => Ok(Library { foods, supplements, reference }),
+        match (topics, safety, foods, supplements, reference) {
+            (Ok(topics), Ok(safety), Ok(foods), Ok(supplements), Ok(reference)) => {
+                let topic_index = TopicIndex::build(&topics);
+                Ok(Library { topics, topic_index, safety, foods, supplements, reference })
+            }
             _ => Err(errors),
         }
+    }
+
+    /// The topic with this id.
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Turns results into text people read. Pure: deciding happens in the engines, showing here.
 
+use crate::ask::{Answer, AskStatus};
 use crate::intake::{Estimate, Status};
 
 /// What to type, shown for empty input.
@@ -79,6 +80,30 @@ pub fn estimate_text(e: &Estimate) -> String {
     if e.status == Status::NothingRecognized && e.suggestions.is_empty() {
         out.push_str(&format!("No food or supplement found.\n{INTAKE_USAGE}\n"));
     }
+    out
+}
+
+/// An answer as plain text: title and evidence label, the answer, its sources, related topics
+/// and the disclaimer.
+pub fn answer_text(a: &Answer) -> String {
+    let mut out = String::new();
+    match (a.status, &a.evidence) {
+        (AskStatus::Answered, Some(evidence)) => out.push_str(&format!("{} [evidence: {evidence}]\n\n", a.title)),
+        (AskStatus::Urgent, _) => {}
+        _ => out.push_str(&format!("{}\n\n", a.title)),
+    }
+    out.push_str(a.text.trim());
+    out.push('\n');
+    if !a.sources.is_empty() {
+        out.push_str("\nsources:\n");
+        for s in &a.sources {
+            out.push_str(&format!("  - {}: {}\n", s.title, s.url));
+        }
+    }
+    if !a.related.is_empty() {
+        out.push_str(&format!("\nrelated: {}\n", a.related.join(", ")));
+    }
+    out.push_str(&format!("\n{}\n", a.disclaimer));
     out
 }
 

@@ -1,0 +1,529 @@
+//! Ranked retrieval over topics: BM25F over title, keywords, example questions, the short answer
+//! and the sections, with typo correction and abbreviation expansion on the query side.
+
+use std::collections::HashMap;
+
+use crate::content::topics::Topic;
+use crate::text::{self, Vocabulary};
+
+/// The fields of a topic, with how much a match in each counts.
+#[derive(Debug, Clone, Copy)]
+pub enum Field {
+    Title,
+    Keywords,
+    Questions,
+    ShortAnswer,
+    Headings,
+    Sections,
+}
+
+impl Field {
+    const ALL: [Field; 6] =
+        [Field::Title, Field::Keywords, Field::Questions, Field::ShortAnswer, Field::Headings, Field::Sections];
+
+    fn weight(self) -> f64 {
+        match self {
+            Field::Title => 3.0,
+            Field::Keywords => 3.0,
+            Field::Questions => 2.0,
+            Field::ShortAnswer => 1.0,
+            Field::Headings => 1.0,
+            Field::Sections => 0.5,
+        }
+    }
+
+    /// BM25 length normalisation: long prose fields are normalised, lists barely.
+    fn b(self) -> f64 {
+        match self {
+            Field::Title | Field::Keywords | Field::Questions => 0.3,
+            _ => 0.75,
+        }
+    }
+}
+
+const K1: f64 = 1.2;
+/// How much naming a topic's keyword adds, per unit of the keyword's rarity.
+const KEYWORD_BONUS: f64 = 1.0;
+
+/// Words that say nothing about which topic is meant.
+const STOPWORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "i",
+    "im",
+    "i'm",
+    "me",
+    "my",
+    "mine",
+    "we",
+    "our",
+    "you",
+    "your",
+    "u",
+    "ur",
+    "is",
+    "are",
+    "wa",
+    "were",
+    "be",
+    "been",
+    "being",
+    "am",
+    "do",
+    "doe",
+    "did",
+    "doing",
+    "done",
+    "have",
+    "ha",
+    "had",
+    "having",
+    "can",
+    "could",
+    "should",
+    "would",
+    "will",
+    "shall",
+    "may",
+    "might",
+    "must",
+    "it",
+    "it's",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "here",
+    "what",
+    "whats",
+    "what's",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "with",
+    "about",
+    "as",
+    "into",
+    "or",
+    "and",
+    "but",
+    "if",
+    "so",
+    "than",
+    "then",
+    "very",
+    "just",
+    "also",
+    "any",
+    "some",
+    "all",
+    "no",
+    "not",
+    "yes",
+    "ok",
+    "okay",
+    "pls",
+    "please",
+    "thanks",
+    "thank",
+    "hi",
+    "hey",
+    "hello",
+    "anyone",
+    "someone",
+    "know",
+    "lol",
+    "idk",
+    "tbh",
+    "like",
+    "really",
+    "get",
+    "got",
+    "go",
+    "going",
+    "thing",
+    "stuff",
+    "one",
+    "ever",
+    "still",
+    "even",
+    "bit",
+    "lot",
+    "wondering",
+    "question",
+    "guy",
+    "everyone",
+    "say",
+    "said",
+    "tell",
+    "mean",
+    "actually",
+    "ask",
+    "asking",
+    "been",
+    "keep",
+    "want",
+    "wanna",
+    "gonna",
+    "dont",
+    "don't",
+    "doesnt",
+    "doesn't",
+    "cant",
+    "can't",
+    "isnt",
+    "youre",
+    "you're",
+    "ive",
+    "i've",
+    "id",
+    "i'd",
+    "ill",
+    "i'll",
+    "theyre",
+    "they're",
+    "thats",
+    "that's",
+    "lot",
+    "kinda",
+    "sorta",
+    "like",
+    "rn",
+    "tho",
+    "though",
+    "anyway",
+    "guys",
+    "heard",
+    "hear",
+    "saw",
+    "seen",
+    "told",
+    "think",
+    "thought",
+    "wonder",
+    "wondering",
+    "curious",
+    "true",
+    "isn't",
+    "since",
+    "after",
+    "before",
+    "now",
+    "while",
+    "they",
+    "them",
+    "their",
+    "he",
+    "she",
+    "his",
+    "her",
+    "zinc",
+    "zn",
+];
+
+/// Chat abbreviations and common spellings, expanded on the query side.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("ra", "rheumatoid arthritis"),
+    ("t1d", "type 1 diabetes"),
+    ("t1dm", "type 1 diabetes"),
+    ("dm1", "type 1 diabetes"),
+    ("type1", "type 1 diabetes"),
+    ("diabetic", "diabetes"),
+    ("hashi", "hashimoto thyroiditis"),
+    ("hashis", "hashimoto thyroiditis"),
+    ("hashimotos", "hashimoto thyroiditis"),
+    ("uc", "ulcerative colitis"),
+    ("sle", "lupus"),
+    ("ms", "multiple sclerosis"),
+    ("ibd", "inflammatory bowel disease"),
+    ("aa", "alopecia areata"),
+    ("psa", "psoriatic arthritis"),
+    ("cu", "copper"),
+    ("mtx", "methotrexate"),
+    ("pred", "prednisone"),
+    ("cipro", "ciprofloxacin"),
+    ("doxy", "doxycycline"),
+    ("hcq", "hydroxychloroquine"),
+    ("ul", "upper limit"),
+    ("rda", "recommended daily"),
+    ("rdi", "recommended daily"),
+    ("ppi", "proton pump inhibitor"),
+    ("rheumy", "rheumatologist"),
+    ("endo", "endocrinologist"),
+    ("gi", "gastroenterologist"),
+    ("bp", "blood pressure"),
+    ("abx", "antibiotic"),
+    ("vit", "vitamin"),
+    ("supp", "supplement"),
+    ("supps", "supplement"),
+    ("meds", "medication"),
+    ("coeliac", "celiac"),
+    ("sulphate", "sulfate"),
+    ("oesophagus", "esophagus"),
+    ("anaemia", "anemia"),
+    ("diarrhoea", "diarrhea"),
+    ("haemoglobin", "hemoglobin"),
+    ("colour", "color"),
+    ("poisonous", "poison"),
+];
+
+/// Words that judge rather than name: they never make a question specific to a topic.
+const GENERIC: &[&str] = &[
+    "best", "good", "bad", "better", "worse", "worst", "safe", "ok", "okay", "normal", "real", "true", "right",
+    "wrong", "show", "buy", "use", "work", "help", "make", "take", "start", "stop", "high", "low", "long", "much",
+];
+
+/// Words with the same meaning for retrieval, mapped to one form on both sides.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("daily", "day"),
+    ("everyday", "day"),
+    ("max", "maximum"),
+    ("safely", "safe"),
+    ("deficient", "deficiency"),
+    ("dose", "dosage"),
+    ("supplementing", "supplement"),
+    ("supplementation", "supplement"),
+    ("tablet", "pill"),
+    ("capsule", "pill"),
+    ("kid", "child"),
+    ("toddler", "child"),
+];
+
+/// The canonical form of a stemmed word.
+fn canonical(token: String) -> String {
+    match SYNONYMS.iter().find(|(from, _)| *from == token) {
+        Some((_, to)) => to.to_string(),
+        None => token,
+    }
+}
+
+/// Whether a query token carries no topic signal.
+pub fn is_stopword(token: &str) -> bool {
+    STOPWORDS.contains(&token)
+}
+
+/// The search index over all topics.
+#[derive(Debug, Default)]
+pub struct TopicIndex {
+    /// term -> (topic, per-field counts)
+    postings: HashMap<String, Vec<(u32, [u16; 6])>>,
+    /// Per topic, per field token counts.
+    lengths: Vec<[u32; 6]>,
+    average: [f64; 6],
+    vocabulary: Vocabulary,
+    /// Each topic keyword as its words, with its topic.
+    keywords: Vec<(Vec<String>, u32)>,
+    /// Word -> the keywords containing it.
+    keywords_by_word: HashMap<String, Vec<u32>>,
+}
+
+/// A query, tokenised.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// Terms to score: content words, expansions and bigrams.
+    pub terms: Vec<String>,
+    /// Content words the index knows (after correction).
+    pub known: usize,
+    /// Content words the index does not know even after correction.
+    pub unknown: Vec<String>,
+    /// Typos corrected: (typed, read as).
+    pub corrected: Vec<(String, String)>,
+}
+
+/// Words of a text: canonical stems without stopwords.
+fn words(text: &str) -> Vec<String> {
+    text::tokens(text).into_iter().filter(|t| !is_stopword(t)).map(canonical).collect()
+}
+
+/// Terms of a field's text: its words plus adjacent pairs.
+fn terms(text: &str) -> Vec<String> {
+    with_pairs(words(text))
+}
+
+fn with_pairs(words: Vec<String>) -> Vec<String> {
+    let pairs: Vec<String> = words.windows(2).map(|w| format!("{} {}", w[0], w[1])).collect();
+    let mut out = words;
+    out.extend(pairs);
+    out
+}
+
+impl TopicIndex {
+    /// Indexes `topics` (any slice of documents with these fields; the position is the id).
+    pub fn build(topics: &[Topic]) -> TopicIndex {
+        let mut postings: HashMap<String, Vec<(u32, [u16; 6])>> = HashMap::new();
+        let mut lengths = Vec::with_capacity(topics.len());
+        for (id, topic) in topics.iter().enumerate() {
+            let mut counts: HashMap<String, [u16; 6]> = HashMap::new();
+            let mut length = [0u32; 6];
+            for (f, field) in Field::ALL.iter().enumerate() {
+                for segment in segments(topic, *field) {
+                    for term in terms(segment) {
+                        counts.entry(term).or_default()[f] += 1;
+                        length[f] += 1;
+                    }
+                }
+            }
+            for (term, c) in counts {
+                postings.entry(term).or_default().push((id as u32, c));
+            }
+            lengths.push(length);
+        }
+        let n = lengths.len().max(1) as f64;
+        let mut average = [0.0; 6];
+        for (f, avg) in average.iter_mut().enumerate() {
+            *avg = (lengths.iter().map(|l| l[f] as f64).sum::<f64>() / n).max(1.0);
+        }
+        let vocabulary =
+            Vocabulary::new(postings.iter().filter(|(t, _)| !t.contains(' ')).map(|(t, p)| (t.as_str(), p.len())));
+        let mut keywords = Vec::new();
+        let mut keywords_by_word: HashMap<String, Vec<u32>> = HashMap::new();
+        for (id, topic) in topics.iter().enumerate() {
+            for keyword in &topic.keywords {
+                let words = words(keyword);
+                if words.is_empty() {
+                    continue;
+                }
+                for word in &words {
+                    keywords_by_word.entry(word.clone()).or_default().push(keywords.len() as u32);
+                }
+                keywords.push((words, id as u32));
+            }
+        }
+        TopicIndex { postings, lengths, average, vocabulary, keywords, keywords_by_word }
+    }
+
+    /// Turns a question into terms: stems, typo corrections, abbreviation expansions, pairs.
+    pub fn query(&self, question: &str) -> Query {
+        let mut query = Query::default();
+        let mut words = Vec::new();
+        let folded = text::fold(question);
+        let folded = folded.replace("to much", "too much").replace("to many", "too many");
+        for word in text::words(&folded).into_iter().take(64) {
+            let token = text::stem(word);
+            if is_stopword(&token) {
+                continue;
+            }
+            let token = canonical(token);
+            if let Some((_, expansion)) = ABBREVIATIONS.iter().find(|(a, _)| *a == token) {
+                words.extend(text::tokens(expansion));
+                query.known += 1;
+                continue;
+            }
+            if self.postings.contains_key(&token) {
+                query.known += 1;
+                words.push(token);
+            } else if let Some(fixed) = self.correct(word).or_else(|| self.correct(&token)) {
+                query.known += 1;
+                query.corrected.push((token.clone(), fixed.to_string()));
+                words.push(fixed.to_string());
+            } else if token.len() > 2 && token.bytes().all(|b| b.is_ascii_alphabetic()) {
+                query.unknown.push(token);
+            }
+        }
+        query.terms = with_pairs(words);
+        query
+    }
+
+    /// The known word a typo meant; words under five letters are too short to guess from.
+    fn correct<'a>(&'a self, word: &'a str) -> Option<&'a str> {
+        self.vocabulary.correct(word).filter(|_| word.chars().count() >= 5)
+    }
+
+    /// Topic ids by descending BM25F score, best first, with the scores; at most `limit`.
+    pub fn search(&self, query: &Query, limit: usize) -> Vec<(usize, f64)> {
+        let n = self.lengths.len() as f64;
+        let mut scores: HashMap<u32, f64> = HashMap::new();
+        for term in &query.terms {
+            let Some(list) = self.postings.get(term) else { continue };
+            let idf = ((n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5) + 1.0).ln();
+            for (doc, counts) in list {
+                let length = &self.lengths[*doc as usize];
+                let mut tf = 0.0;
+                for (f, field) in Field::ALL.iter().enumerate() {
+                    if counts[f] > 0 {
+                        let norm = 1.0 - field.b() + field.b() * length[f] as f64 / self.average[f];
+                        tf += field.weight() * counts[f] as f64 / norm;
+                    }
+                }
+                *scores.entry(*doc).or_default() += idf * tf / (K1 + tf);
+            }
+        }
+        // A question that contains one of a topic's keywords whole ("penicillamine", "zinc
+        // lozenge") names that topic: the rarer the keyword's words, the stronger the bonus.
+        let words: std::collections::HashSet<&str> =
+            query.terms.iter().filter(|t| !t.contains(' ')).map(String::as_str).collect();
+        let mut bonus: HashMap<u32, f64> = HashMap::new();
+        for word in &words {
+            for &k in self.keywords_by_word.get(*word).into_iter().flatten() {
+                let (keyword, topic) = &self.keywords[k as usize];
+                if keyword.iter().all(|w| words.contains(w.as_str())) {
+                    let strength: f64 = keyword.iter().map(|w| self.idf(w)).sum();
+                    let entry = bonus.entry(*topic).or_default();
+                    *entry = entry.max(KEYWORD_BONUS * strength);
+                }
+            }
+        }
+        for (topic, b) in bonus {
+            *scores.entry(topic).or_default() += b;
+        }
+        let mut ranked: Vec<(usize, f64)> = scores.into_iter().map(|(d, s)| (d as usize, s)).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        ranked
+    }
+
+    /// Whether `term` names something specific to `topic`: it is in the topic's title or keywords
+    /// and in those of few other topics.
+    pub fn is_specific(&self, term: &str, topic: usize) -> bool {
+        const TITLE: usize = Field::Title as usize;
+        const KEYWORDS: usize = Field::Keywords as usize;
+        if GENERIC.contains(&term) {
+            return false;
+        }
+        let Some(list) = self.postings.get(term) else { return false };
+        let named = |counts: &[u16; 6]| counts[TITLE] + counts[KEYWORDS] > 0;
+        let naming = list.iter().filter(|(_, c)| named(c)).count();
+        naming <= 3 && list.iter().any(|(d, c)| *d as usize == topic && named(c))
+    }
+
+    /// Whether `term` occurs anywhere in the topic.
+    pub fn contains(&self, term: &str, topic: usize) -> bool {
+        self.postings.get(term).is_some_and(|list| list.iter().any(|(d, _)| *d as usize == topic))
+    }
+
+    /// How rare `term` is across topics (BM25's inverse document frequency); the highest value
+    /// for a term no topic has.
+    pub fn idf(&self, term: &str) -> f64 {
+        let n = self.lengths.len() as f64;
+        let df = self.postings.get(term).map_or(0, Vec::len) as f64;
+        ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
+    }
+}
+
+/// The texts of one field of a topic; pairs of words are only made within one text.
+fn segments(topic: &Topic, field: Field) -> Vec<&str> {
+    match field {
+        Field::Title => vec![topic.title.as_str()],
+        Field::Keywords => topic.keywords.iter().map(String::as_str).collect(),
+        Field::Questions => topic.questions.iter().map(String::as_str).collect(),
+        Field::ShortAnswer => vec![topic.short_answer.as_str()],
+        Field::Headings => topic.sections.iter().map(|s| s.heading.as_str()).collect(),
+        Field::Sections => topic.sections.iter().map(|s| s.body.as_str()).collect(),
+    }
+}

@@ -1,0 +1,167 @@
+//! Question -> [`Answer`]: safety routing first, then ranked retrieval over the curated topics,
+//! with an honest threshold below which the bot says it has no sourced answer.
+//!
+//! Pure: a function of the question and the [`Library`]. Every word of an answer comes from
+//! `content/`; this module only decides which content fits.
+
+pub mod index;
+
+use serde::Serialize;
+
+use crate::content::topics::{Route, Source};
+use crate::content::Library;
+use crate::text;
+use index::is_stopword;
+
+/// How a question was handled, as the JSON contract names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AskStatus {
+    Answered,
+    NoMatch,
+    Declined,
+    Urgent,
+}
+
+/// The reply to a question, serialised as the `ask --json` contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    pub status: AskStatus,
+    /// The topic answered from (its slug), when one was.
+    pub topic: Option<String>,
+    pub title: String,
+    pub text: String,
+    /// The topic's evidence label.
+    pub evidence: Option<String>,
+    pub sources: Vec<Source>,
+    /// Related topics (for `no_match`, the closest ones).
+    pub related: Vec<String>,
+    pub disclaimer: String,
+    /// The safety rule that routed the question (`not-about-zinc` when nothing in it concerns
+    /// zinc), if one did.
+    pub rule: Option<String>,
+}
+
+/// The rule name of questions declined for not being about zinc at all.
+pub const NOT_ABOUT_ZINC: &str = "not-about-zinc";
+
+/// A topic must reach this BM25F score to be answered ...
+const MIN_SCORE: f64 = 1.0;
+/// ... and cover this share of the question's meaningful words (weighted by rarity).
+const MIN_COVERAGE: f64 = 0.3;
+
+/// Answers `question` from the library.
+pub fn ask(library: &Library, question: &str) -> Answer {
+    let safety = &library.safety;
+    let reply =
+        |status, rule: Option<&str>, title: &str, text: &str, sources: Vec<Source>, related: Vec<String>| Answer {
+            status,
+            topic: None,
+            title: title.to_string(),
+            text: text.to_string(),
+            evidence: None,
+            sources,
+            related,
+            disclaimer: safety.disclaimer.clone(),
+            rule: rule.map(String::from),
+        };
+    if let Some((rule, urgent)) = safety.route(question) {
+        let status = if urgent { AskStatus::Urgent } else { AskStatus::Declined };
+        return reply(status, Some(&rule.id), &rule.title, &rule.reply, rule.sources.clone(), rule.related.clone());
+    }
+    let index = &library.topic_index;
+    let query = index.query(question);
+    let ranked = index.search(&query, 4);
+    let about_zinc = mentions_zinc(question);
+    // A question that does not say "zinc" must at least name something specific to the topic
+    // (a condition, a medicine, a product) before it is answered.
+    let confident = ranked.first().is_some_and(|&(top, score)| {
+        score >= MIN_SCORE
+            && coverage(library, &query, top) >= MIN_COVERAGE
+            && (about_zinc || query.terms.iter().any(|t| index.is_specific(t, top)))
+    });
+    if confident {
+        let topic = &library.topics[ranked[0].0];
+        let status = match topic.route {
+            Route::Answer => AskStatus::Answered,
+            Route::Decline => AskStatus::Declined,
+        };
+        return Answer {
+            status,
+            topic: Some(topic.id.clone()),
+            title: topic.title.clone(),
+            text: topic.short_answer.clone(),
+            evidence: Some(topic.evidence.label().to_string()),
+            sources: topic.sources.clone(),
+            related: topic.related.clone(),
+            disclaimer: safety.disclaimer.clone(),
+            rule: None,
+        };
+    }
+    if !about_zinc {
+        return reply(
+            AskStatus::Declined,
+            Some(NOT_ABOUT_ZINC),
+            "Not about zinc",
+            &safety.not_about_zinc,
+            Vec::new(),
+            Vec::new(),
+        );
+    }
+    let closest: Vec<String> = ranked.iter().take(3).map(|&(t, _)| library.topics[t].id.clone()).collect();
+    let titles: Vec<&str> = ranked.iter().take(3).map(|&(t, _)| library.topics[t].title.as_str()).collect();
+    let listed = if titles.is_empty() { "none yet".to_string() } else { titles.join("; ") };
+    reply(
+        AskStatus::NoMatch,
+        None,
+        "No close match",
+        &safety.no_match.replace("{topics}", &listed),
+        Vec::new(),
+        closest,
+    )
+}
+
+/// How retrieval ranked the topics for `question`: (topic id, score, coverage), best first.
+/// Lets moderators see why a question landed where it did.
+pub fn explain(library: &Library, question: &str) -> Vec<(String, f64, f64)> {
+    let index = &library.topic_index;
+    let query = index.query(question);
+    index
+        .search(&query, 5)
+        .into_iter()
+        .map(|(t, score)| (library.topics[t].id.clone(), score, coverage(library, &query, t)))
+        .collect()
+}
+
+/// Whether the question names zinc at all.
+fn mentions_zinc(question: &str) -> bool {
+    text::tokens(question).iter().any(|t| matches!(t.as_str(), "zinc" | "zn" | "zink" | "zync" | "zinc's"))
+}
+
+/// The share of the query's meaningful words that the topic contains, each weighted by its
+/// rarity across topics, so "lupus" counts for more than "take". Words no topic knows count
+/// against the match.
+fn coverage(library: &Library, query: &index::Query, topic: usize) -> f64 {
+    let index = &library.topic_index;
+    let words: Vec<&String> = query.terms.iter().filter(|t| !t.contains(' ') && !is_stopword(t)).collect();
+    // A word no topic knows is often chat filler ("dad", "tube", "week"): it counts a quarter
+    // as much as the rarest word.
+    let unknown_weight = index.idf("\u{0}unseen") / 4.0;
+    let mut total = unknown_weight * query.unknown.len() as f64;
+    let mut matched = 0.0;
+    for word in words {
+        let found = index.contains(word, topic);
+        // A typo correction the topic does not contain is as uncertain as an unknown word.
+        let guessed = query.corrected.iter().any(|(_, fixed)| fixed == word);
+        let weight = if guessed && !found { unknown_weight } else { index.idf(word) };
+        total += weight;
+        if found {
+            matched += weight;
+        }
+    }
+    if total == 0.0 {
+        0.0
+    } else {
+        matched / total
+    }
+}

@@ -1,0 +1,86 @@
+//! `zincbot chat`: the bot in a terminal, answering exactly as it does on Discord.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+
+use rustyline::error::ReadlineError;
+use rustyline::DefaultEditor;
+
+use crate::advisor::{Addressed, Advisor};
+use crate::render;
+
+const HELP: &str = "\
+Ask a question about zinc (\"is zinc bad for lupus?\", \"zinc and cipro?\") or type what you ate
+(\"2 eggs, 100g beef, 1/2 cup lentils, zinc gluconate 50mg\"). Commands:
+  /profile [NAME]  show or set the life stage for RDA and upper limit (e.g. adult-female, child-4-8)
+  /topics          list the topics I can answer from
+  /help            this help
+  /quit            leave (or Ctrl-D)";
+
+/// Runs the chat loop until `/quit` or end of input. Uses a line editor with history on a
+/// terminal, and plain lines otherwise (so it can be scripted).
+pub fn run(advisor: &Advisor) -> io::Result<()> {
+    let mut profile = advisor.library().reference.default_profile.clone();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    writeln!(out, "zincbot: zinc and autoimmunity. Type /help for help, /quit to leave.")?;
+    let mut editor = if io::stdin().is_terminal() { DefaultEditor::new().ok() } else { None };
+    let mut lines = io::stdin().lock().lines();
+    loop {
+        let line = match editor.as_mut() {
+            Some(editor) => match editor.readline("you> ") {
+                Ok(line) => {
+                    let _ = editor.add_history_entry(line.as_str());
+                    line
+                }
+                Err(ReadlineError::Interrupted | ReadlineError::Eof) => break,
+                Err(e) => return Err(io::Error::other(e)),
+            },
+            None => match lines.next() {
+                Some(line) => line?,
+                None => break,
+            },
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let reply = match line.split_once(' ').map_or((line, ""), |(c, rest)| (c, rest.trim())) {
+            ("/quit" | "/exit", _) => break,
+            ("/help", _) => HELP.to_string(),
+            ("/topics", _) => topics(advisor),
+            ("/profile", "") => format!("profile: {profile}"),
+            ("/profile", name) => match advisor.profile(Some(name)) {
+                Ok(p) => {
+                    profile = p.id.clone();
+                    format!("profile set to {} ({})", p.id, p.label)
+                }
+                Err(e) => e,
+            },
+            (command, _) if command.starts_with('/') => format!("unknown command {command}; type /help"),
+            _ => respond(advisor, line, &profile),
+        };
+        writeln!(out, "{}\n", reply.trim_end())?;
+    }
+    Ok(())
+}
+
+fn respond(advisor: &Advisor, line: &str, profile: &str) -> String {
+    let profile = advisor.profile(Some(profile)).unwrap_or_else(|_| advisor.library().reference.default());
+    let response = advisor.respond(line, profile, Addressed::Directly);
+    let mut parts = Vec::new();
+    if let Some(answer) = &response.answer {
+        parts.push(render::answer_text(answer));
+    }
+    if let Some(estimate) = &response.estimate {
+        parts.push(render::estimate_text(estimate));
+    }
+    if parts.is_empty() {
+        parts.push(HELP.to_string());
+    }
+    parts.join("\n")
+}
+
+fn topics(advisor: &Advisor) -> String {
+    let lines: Vec<String> = advisor.library().topics.iter().map(|t| format!("  {:<36} {}", t.id, t.title)).collect();
+    format!("topics:\n{}", lines.join("\n"))
+}
