@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::content::topics::Topic;
+use crate::content::topics::{Route, Topic};
 use crate::text::{self, Vocabulary};
 
 /// The fields of a topic, with how much a match in each counts.
@@ -303,6 +303,12 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("capsule", "pill"),
     ("kid", "child"),
     ("toddler", "child"),
+    ("woman", "women"),
+    ("man", "men"),
+    ("milligram", "mg"),
+    ("ebf", "breastfeeding"),
+    ("bf", "breastfeeding"),
+    ("nursing", "breastfeeding"),
 ];
 
 /// The canonical form of a stemmed word.
@@ -372,6 +378,12 @@ impl TopicIndex {
             let mut counts: HashMap<String, [u16; 6]> = HashMap::new();
             let mut length = [0u32; 6];
             for (f, field) in Field::ALL.iter().enumerate() {
+                // A topic that routes (declines or is urgent) is reached by what names it, not
+                // by the general words of its prose.
+                let prose = matches!(field, Field::ShortAnswer | Field::Headings | Field::Sections);
+                if prose && topic.route != Route::Answer {
+                    continue;
+                }
                 for segment in segments(topic, *field) {
                     for term in terms(segment) {
                         counts.entry(term).or_default()[f] += 1;
@@ -469,13 +481,13 @@ impl TopicIndex {
         let words: std::collections::HashSet<&str> =
             query.terms.iter().filter(|t| !t.contains(' ')).map(String::as_str).collect();
         let mut bonus: HashMap<u32, f64> = HashMap::new();
+        let mut seen = std::collections::HashSet::new();
         for word in &words {
             for &k in self.keywords_by_word.get(*word).into_iter().flatten() {
                 let (keyword, topic) = &self.keywords[k as usize];
-                if keyword.iter().all(|w| words.contains(w.as_str())) {
+                if keyword.iter().all(|w| words.contains(w.as_str())) && seen.insert(k) {
                     let strength: f64 = keyword.iter().map(|w| self.idf(w)).sum();
-                    let entry = bonus.entry(*topic).or_default();
-                    *entry = entry.max(KEYWORD_BONUS * strength);
+                    *bonus.entry(*topic).or_default() += KEYWORD_BONUS * strength;
                 }
             }
         }

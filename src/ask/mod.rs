@@ -47,8 +47,10 @@ pub const NOT_ABOUT_ZINC: &str = "not-about-zinc";
 
 /// A topic must reach this BM25F score to be answered ...
 const MIN_SCORE: f64 = 1.0;
-/// ... and cover this share of the question's meaningful words (weighted by rarity).
+/// ... and cover this share of the question's meaningful words (weighted by rarity) ...
 const MIN_COVERAGE: f64 = 0.3;
+/// ... or two thirds of it with a score this strong.
+const STRONG_SCORE: f64 = 5.0;
 
 /// Answers `question` from the library.
 pub fn ask(library: &Library, question: &str) -> Answer {
@@ -76,15 +78,17 @@ pub fn ask(library: &Library, question: &str) -> Answer {
     // A question that does not say "zinc" must at least name something specific to the topic
     // (a condition, a medicine, a product) before it is answered.
     let confident = ranked.first().is_some_and(|&(top, score)| {
-        score >= MIN_SCORE
-            && coverage(library, &query, top) >= MIN_COVERAGE
-            && (about_zinc || query.terms.iter().any(|t| index.is_specific(t, top)))
+        let coverage = coverage(library, &query, top);
+        // Long messages carry many words no topic needs; a strong score makes up for that.
+        let covered = coverage >= MIN_COVERAGE || (score >= STRONG_SCORE && coverage >= MIN_COVERAGE / 1.5);
+        score >= MIN_SCORE && covered && (about_zinc || query.terms.iter().any(|t| index.is_specific(t, top)))
     });
     if confident {
         let topic = &library.topics[ranked[0].0];
         let status = match topic.route {
             Route::Answer => AskStatus::Answered,
             Route::Decline => AskStatus::Declined,
+            Route::Urgent => AskStatus::Urgent,
         };
         return Answer {
             status,

@@ -49,6 +49,8 @@ pub enum Route {
     Answer,
     /// The topic explains what the bot does not do; landing on it declines the question.
     Decline,
+    /// The topic is emergency guidance; landing on it is treated as urgent.
+    Urgent,
 }
 
 /// A source with its address.
