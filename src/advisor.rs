@@ -90,6 +90,13 @@ impl Advisor {
         }
         let estimate = self.intake(text, profile);
         let food_list = is_food_list(&estimate);
+        // In a message that lists food and asks something, the question is what is left once
+        // the food is taken out ("had 2 eggs and beef, is that too much zinc?").
+        let answer = if food_list && !estimate.unrecognized.is_empty() {
+            self.ask(&estimate.unrecognized.join(", "))
+        } else {
+            answer
+        };
         let asked = looks_like_question(text);
         let direct = addressed == Addressed::Directly;
         // A plain food list is not a question about food sources; "hi" is not a question at all.

@@ -1,7 +1,12 @@
-//! The question set: questions written as community members type them, each with the topic a
-//! moderator would link, or "declined" / "urgent". Thresholds: top-1 topic right for at least
-//! 92 % of in-scope questions, every urgent one routed urgent, at least 90 % of out-of-scope ones
-//! declined, and at most 3 % of in-scope questions wrongly declined.
+//! The question sets: questions written as community members type them, each with the topic a
+//! moderator would link, or "declined" / "urgent".
+//!
+//! `questions.toml` is the set the content was tuned against; its thresholds are the product's:
+//! top-1 topic right for at least 92 % of in-scope questions, every urgent one routed urgent, at
+//! least 90 % of out-of-scope ones declined, at most 3 % of in-scope ones wrongly declined.
+//! `questions_holdout.toml` was written separately, without seeing the engine or the first set,
+//! and measures how well that tuning generalises; every urgent question there must be routed
+//! urgent too.
 
 use std::path::Path;
 
@@ -22,60 +27,93 @@ struct Question {
     also: Vec<String>,
 }
 
-#[test]
-fn the_question_set_meets_its_thresholds() {
+#[derive(Default)]
+struct Figures {
+    in_scope: usize,
+    right: usize,
+    wrongly_declined: usize,
+    urgent: usize,
+    urgent_right: usize,
+    out_of_scope: usize,
+    declined: usize,
+}
+
+fn pct(a: usize, b: usize) -> f64 {
+    100.0 * a as f64 / b.max(1) as f64
+}
+
+fn evaluate(file: &str) -> Figures {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let library = Library::load(&root.join("content")).expect("content loads");
-    let text =
-        std::fs::read_to_string(root.join(std::env::var("QUESTIONS").unwrap_or("tests/data/questions.toml".into())))
-            .unwrap();
-    let set: Set = toml::from_str(&text).unwrap();
-    let (mut in_scope, mut right, mut wrongly_declined) = (0, 0, 0);
-    let (mut urgent, mut urgent_right, mut out_of_scope, mut declined) = (0, 0, 0, 0);
+    let set: Set = toml::from_str(&std::fs::read_to_string(root.join("tests/data").join(file)).unwrap()).unwrap();
+    let mut f = Figures::default();
     let mut misses = Vec::new();
     for q in &set.question {
         let answer = ask(&library, &q.text);
-        let got = answer.topic.clone().unwrap_or_else(|| format!("{:?}", answer.status));
         let ok = match q.expect.as_str() {
             "urgent" => {
-                urgent += 1;
+                f.urgent += 1;
                 let ok = answer.status == AskStatus::Urgent;
-                urgent_right += usize::from(ok);
+                f.urgent_right += usize::from(ok);
                 ok
             }
             "declined" => {
-                out_of_scope += 1;
+                f.out_of_scope += 1;
                 let ok = answer.status == AskStatus::Declined;
-                declined += usize::from(ok);
+                f.declined += usize::from(ok);
                 ok
             }
             slug => {
                 assert!(library.topic(slug).is_some(), "unknown topic {slug}");
-                in_scope += 1;
+                f.in_scope += 1;
                 let topic = answer.topic.as_deref();
                 let ok = topic == Some(slug) || topic.is_some_and(|t| q.also.iter().any(|a| a == t));
-                right += usize::from(ok);
-                wrongly_declined += usize::from(answer.status == AskStatus::Declined);
+                f.right += usize::from(ok);
+                f.wrongly_declined += usize::from(answer.status == AskStatus::Declined);
                 ok
             }
         };
         if !ok {
+            let got = answer.topic.clone().unwrap_or_else(|| format!("{:?}", answer.status));
             misses.push(format!("{:?}: expected {}, got {got}", q.text, q.expect));
         }
     }
-    let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
     println!(
-        "ask quality: top-1 {right}/{in_scope} ({:.1} %); urgent {urgent_right}/{urgent}; declined {declined}/{out_of_scope} ({:.1} %); in-scope wrongly declined {wrongly_declined} ({:.1} %)",
-        pct(right, in_scope),
-        pct(declined, out_of_scope),
-        pct(wrongly_declined, in_scope)
+        "{file}: top-1 {}/{} ({:.1} %); urgent {}/{}; declined {}/{} ({:.1} %); in-scope wrongly declined {} ({:.1} %)",
+        f.right,
+        f.in_scope,
+        pct(f.right, f.in_scope),
+        f.urgent_right,
+        f.urgent,
+        f.declined,
+        f.out_of_scope,
+        pct(f.declined, f.out_of_scope),
+        f.wrongly_declined,
+        pct(f.wrongly_declined, f.in_scope)
     );
     for miss in &misses {
         println!("MISS {miss}");
     }
-    assert!(in_scope >= 200 && out_of_scope >= 30 && urgent >= 15, "the set is too small");
-    assert!(pct(right, in_scope) >= 92.0, "top-1 accuracy below 92 %");
-    assert_eq!(urgent_right, urgent, "every urgent question must be routed urgent");
-    assert!(pct(declined, out_of_scope) >= 90.0, "fewer than 90 % of out-of-scope questions declined");
-    assert!(pct(wrongly_declined, in_scope) <= 3.0, "more than 3 % of in-scope questions declined");
+    f
+}
+
+#[test]
+fn the_question_set_meets_its_thresholds() {
+    let f = evaluate("questions.toml");
+    assert!(f.in_scope >= 200 && f.out_of_scope >= 30 && f.urgent >= 15, "the set is too small");
+    assert!(pct(f.right, f.in_scope) >= 92.0, "top-1 accuracy below 92 %");
+    assert_eq!(f.urgent_right, f.urgent, "every urgent question must be routed urgent");
+    assert!(pct(f.declined, f.out_of_scope) >= 90.0, "fewer than 90 % of out-of-scope questions declined");
+    assert!(pct(f.wrongly_declined, f.in_scope) <= 3.0, "more than 3 % of in-scope questions declined");
+}
+
+#[test]
+fn the_held_out_set_routes_every_emergency_and_does_not_regress() {
+    let f = evaluate("questions_holdout.toml");
+    assert_eq!(f.urgent_right, f.urgent, "every urgent question must be routed urgent");
+    // Floors a little under the figures measured when the set was added (85.6 %, 88.9 %, 0 %),
+    // to catch regressions rather than to tune against.
+    assert!(pct(f.right, f.in_scope) >= 80.0, "held-out top-1 accuracy fell below 80 %");
+    assert!(pct(f.declined, f.out_of_scope) >= 80.0, "held-out declines fell below 80 %");
+    assert!(pct(f.wrongly_declined, f.in_scope) <= 5.0, "held-out wrong declines above 5 %");
 }

@@ -112,9 +112,13 @@ pub fn ask(library: &Library, question: &str) -> Answer {
             Vec::new(),
         );
     }
-    let closest: Vec<String> = ranked.iter().take(3).map(|&(t, _)| library.topics[t].id.clone()).collect();
-    let titles: Vec<&str> = ranked.iter().take(3).map(|&(t, _)| library.topics[t].title.as_str()).collect();
-    let listed = if titles.is_empty() { "none yet".to_string() } else { titles.join("; ") };
+    let mut closest: Vec<&str> = ranked.iter().take(3).map(|&(t, _)| library.topics[t].id.as_str()).collect();
+    if closest.is_empty() {
+        closest = safety.no_match_topics.iter().map(String::as_str).collect();
+    }
+    let titles: Vec<&str> = closest.iter().filter_map(|id| library.topic(id)).map(|t| t.title.as_str()).collect();
+    let listed = titles.join("; ");
+    let closest: Vec<String> = closest.into_iter().map(String::from).collect();
     reply(
         AskStatus::NoMatch,
         None,

@@ -95,12 +95,15 @@ impl FoodTable {
         let mut foods = Vec::new();
         let mut by_ndb = HashMap::new();
         let mut portions = Vec::new();
+        // Rows that failed to read: their weights are skipped rather than reported again.
+        let mut broken = HashSet::new();
         for (line, row) in read_csv(foods_path, &FOODS_HEADER, &mut errors) {
             let mut bad = |message: String| errors.push(ContentError::new(foods_path, line, message));
             let zinc = row[3].parse::<f64>();
             let copper = if row[4].is_empty() { Ok(None) } else { row[4].parse::<f64>().map(Some) };
             let (Ok(zinc), Ok(copper)) = (zinc, copper) else {
                 bad(format!("zinc {:?} or copper {:?} is not a number", row[3], row[4]));
+                broken.insert(row[0].clone());
                 continue;
             };
             if zinc < 0.0 || copper.is_some_and(|c| c < 0.0) {
@@ -124,6 +127,9 @@ impl FoodTable {
         }
         for (line, row) in read_csv(weights_path, &WEIGHTS_HEADER, &mut errors) {
             let Some(&food) = by_ndb.get(&row[0]) else {
+                if broken.contains(&row[0]) {
+                    continue;
+                }
                 errors.push(ContentError::new(weights_path, line, format!("NDB {} is not in foods.csv", row[0])));
                 continue;
             };

@@ -58,7 +58,8 @@ impl Library {
     pub fn load(dir: &Path) -> Result<Library, Vec<ContentError>> {
         let mut errors = Vec::new();
         let topics = topics::load(&dir.join("topics")).map_err(|e| errors.extend(e));
-        let ids: Vec<&str> = topics.as_ref().map(|t| t.iter().map(|t| t.id.as_str()).collect()).unwrap_or_default();
+        let ids = topics::ids_in(&dir.join("topics"));
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         let safety = Safety::load(&dir.join("safety.toml"), &ids).map_err(|e| errors.extend(e));
         let foods =
             FoodTable::load(&dir.join("foods.csv"), &dir.join("food-weights.csv")).map_err(|e| errors.extend(e));

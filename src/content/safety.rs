@@ -29,6 +29,7 @@ struct RuleFile {
 struct SafetyFile {
     disclaimer: String,
     no_match: String,
+    no_match_topics: Vec<String>,
     not_about_zinc: String,
     #[serde(default)]
     urgent: Vec<RuleFile>,
@@ -63,6 +64,8 @@ pub struct Safety {
     pub disclaimer: String,
     /// Reply when no topic fits; `{topics}` lists the closest.
     pub no_match: String,
+    /// Topics offered when a question about zinc matched nothing at all.
+    pub no_match_topics: Vec<String>,
     /// Reply to messages that are not about zinc at all.
     pub not_about_zinc: String,
     pub urgent: Vec<Rule>,
@@ -148,6 +151,10 @@ impl Safety {
         if urgent.is_empty() {
             errors.push(ContentError::new(path, 0, "there must be at least one [[urgent]] rule"));
         }
+        for topic in file.no_match_topics.iter().filter(|t| !topic_ids.contains(&t.as_str())) {
+            let line = line_of_key(&text, "", "no_match_topics");
+            errors.push(ContentError::new(path, line, format!("topic {topic:?} does not exist")));
+        }
         if !file.no_match.contains("{topics}") {
             errors.push(ContentError::new(path, line_of_key(&text, "", "no_match"), "no_match must include {topics}"));
         }
@@ -155,6 +162,7 @@ impl Safety {
             Ok(Safety {
                 disclaimer: file.disclaimer,
                 no_match: file.no_match,
+                no_match_topics: file.no_match_topics,
                 not_about_zinc: file.not_about_zinc,
                 urgent,
                 decline,

@@ -109,51 +109,56 @@ struct Lines {
     related: usize,
 }
 
+/// The ids a topic may refer to: the file names of every topic file, whether or not it parses,
+/// so one broken file does not make every link to it an error too.
+pub fn ids_in(dir: &Path) -> Vec<String> {
+    topic_files(dir).unwrap_or_default().iter().filter_map(|p| Some(p.file_stem()?.to_str()?.to_string())).collect()
+}
+
+fn topic_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
 /// Loads every `*.md` in `dir` (sorted by name), checking each topic and the links between them.
 pub fn load(dir: &Path) -> Result<Vec<Topic>, Vec<ContentError>> {
     let mut errors = Vec::new();
-    let mut paths: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .collect(),
-        Err(e) => return Err(vec![ContentError::new(dir, 0, format!("cannot read the topics folder: {e}"))]),
-    };
-    paths.sort();
+    let paths =
+        topic_files(dir).map_err(|e| vec![ContentError::new(dir, 0, format!("cannot read the topics folder: {e}"))])?;
+    let known: HashSet<String> = ids_in(dir).into_iter().collect();
     let mut topics = Vec::new();
     for path in &paths {
-        match std::fs::read_to_string(path).map_err(|e| vec![ContentError::new(path, 0, format!("cannot read: {e}"))]) {
-            Ok(text) => match parse(path, &text) {
-                Ok(parsed) => topics.push((path, parsed)),
-                Err(e) => errors.extend(e),
-            },
+        let parsed = std::fs::read_to_string(path)
+            .map_err(|e| vec![ContentError::new(path, 0, format!("cannot read: {e}"))])
+            .and_then(|text| parse(path, &text));
+        match parsed {
+            Ok((topic, lines)) => {
+                for related in &topic.related {
+                    if !known.contains(related) {
+                        errors.push(ContentError::new(
+                            path,
+                            lines.related,
+                            format!("related topic {related:?} does not exist"),
+                        ));
+                    } else if *related == topic.id {
+                        errors.push(ContentError::new(path, lines.related, "a topic cannot be related to itself"));
+                    }
+                }
+                topics.push(topic);
+            }
             Err(e) => errors.extend(e),
         }
     }
-    let ids: HashSet<&str> = topics.iter().map(|(_, (t, _))| t.id.as_str()).collect();
-    let mut seen = HashSet::new();
-    for (path, (topic, lines)) in &topics {
-        if !seen.insert(topic.id.as_str()) {
-            errors.push(ContentError::new(path, 2, format!("topic id {:?} is used by another file", topic.id)));
-        }
-        for related in &topic.related {
-            if !ids.contains(related.as_str()) {
-                errors.push(ContentError::new(
-                    path,
-                    lines.related,
-                    format!("related topic {related:?} does not exist"),
-                ));
-            } else if *related == topic.id {
-                errors.push(ContentError::new(path, lines.related, "a topic cannot be related to itself"));
-            }
-        }
-    }
-    if topics.is_empty() && errors.is_empty() {
+    if paths.is_empty() {
         errors.push(ContentError::new(dir, 0, "no topics found"));
     }
     if errors.is_empty() {
-        Ok(topics.into_iter().map(|(_, (t, _))| t).collect())
+        Ok(topics)
     } else {
         Err(errors)
     }
@@ -177,7 +182,9 @@ fn parse(path: &Path, text: &str) -> Result<(Topic, Lines), Vec<ContentError>> {
         let line = e.span().map_or(1, |s| line_of(text, front_offset + s.start));
         err(line, format!("front matter: {}", e.message().trim()))
     })?;
-    let key_line = |key: &str| front.find(&format!("\n{key}")).map_or(1, |i| line_of(text, front_offset + i + 1));
+    // The line where `key` starts a line of the front matter (the first line of it is line 2).
+    let key_line =
+        |key: &str| format!("\n{front}").find(&format!("\n{key}")).map_or(1, |i| line_of(text, front_offset + i));
     let mut errors = Vec::new();
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     if meta.id != stem {

@@ -1,0 +1,174 @@
+//! Behaviour of the question engine and the advisor over the real content.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use zincbot::advisor::{Addressed, Advisor};
+use zincbot::ask::{ask, AskStatus};
+use zincbot::content::topics::Route;
+use zincbot::content::Library;
+
+fn advisor() -> &'static Advisor {
+    static ADVISOR: OnceLock<Advisor> = OnceLock::new();
+    ADVISOR
+        .get_or_init(|| Advisor::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
+}
+
+fn library() -> &'static Library {
+    advisor().library()
+}
+
+#[test]
+fn every_answer_carries_sources_an_evidence_label_and_the_disclaimer() {
+    for question in ["is zinc bad for lupus?", "how much is too much", "zinc and cipro?", "gluconate vs picolinate"] {
+        let a = ask(library(), question);
+        assert_eq!(a.status, AskStatus::Answered, "{question}");
+        assert!(!a.sources.is_empty() && a.sources.iter().all(|s| s.url.starts_with("http")), "{question}");
+        assert!(a.evidence.is_some(), "{question}");
+        assert!(a.disclaimer.contains("Not medical advice"), "{question}");
+        let topic = library().topic(a.topic.as_deref().unwrap()).unwrap();
+        assert_eq!(a.text, topic.short_answer, "the reply is the topic's own short answer");
+    }
+}
+
+#[test]
+fn the_examples_of_the_brief_land_on_the_right_topics() {
+    for (question, topic) in [
+        ("is zinc actually bad for autoimmune disease?", "zinc-autoimmunity-overview"),
+        ("can zinc help my RA", "rheumatoid-arthritis"),
+        ("how much is too much", "upper-limit"),
+        ("does zinc mess with copper", "zinc-copper-deficiency"),
+        ("gluconate vs picolinate", "supplement-forms"),
+        ("zinc and cipro?", "interaction-antibiotics"),
+        ("my ZnT8 antibodies were positive, am I zinc deficient?", "type-1-diabetes"),
+        ("zinc for hashi?", "thyroid-autoimmune"),
+        ("UC and zinc", "ibd-crohns-uc"),
+    ] {
+        assert_eq!(ask(library(), question).topic.as_deref(), Some(topic), "{question}");
+    }
+}
+
+#[test]
+fn each_topic_is_found_by_most_of_its_own_example_questions() {
+    for topic in library().topics.iter().filter(|t| t.route == Route::Answer) {
+        let found =
+            topic.questions.iter().filter(|q| ask(library(), q).topic.as_deref() == Some(topic.id.as_str())).count();
+        assert!(found * 2 > topic.questions.len(), "{}: {found} of {}", topic.id, topic.questions.len());
+    }
+}
+
+#[test]
+fn urgent_situations_come_first_with_what_to_do_now() {
+    for question in [
+        "my toddler swallowed a handful of my zinc tablets",
+        "I took the whole bottle of zinc on purpose",
+        "vomiting blood after taking zinc",
+        "my legs are getting weaker and number every day, been on zinc for months",
+    ] {
+        let a = ask(library(), question);
+        assert_eq!(a.status, AskStatus::Urgent, "{question}");
+        let first = a.text.lines().next().unwrap();
+        assert!(first.starts_with("**"), "urgent replies lead with the action: {first}");
+        assert!(a.text.contains("911") && a.text.contains("999"), "{question}");
+    }
+}
+
+#[test]
+fn out_of_scope_requests_are_declined_kindly_with_a_referral() {
+    for (question, who) in [
+        ("how much vitamin d should i take", "pharmacist"),
+        ("can i stop my methotrexate", "prescribed"),
+        ("do i have lupus? my joints hurt", "doctor"),
+    ] {
+        let a = ask(library(), question);
+        assert_eq!(a.status, AskStatus::Declined, "{question}");
+        assert!(a.text.contains(who), "{question}: {}", a.text);
+        assert!(a.disclaimer.contains("Not medical advice"));
+    }
+    let unrelated = ask(library(), "what's the best crypto wallet");
+    assert_eq!(unrelated.status, AskStatus::Declined);
+    assert_eq!(unrelated.rule.as_deref(), Some(zincbot::ask::NOT_ABOUT_ZINC));
+}
+
+#[test]
+fn questions_about_zinc_without_a_good_match_say_so_and_offer_the_closest() {
+    let a = ask(library(), "zinc and my car battery");
+    assert_eq!(a.status, AskStatus::NoMatch);
+    assert!(a.topic.is_none() && a.evidence.is_none());
+    assert!(!a.related.is_empty() && a.related.len() <= 3);
+    assert!(a.related.iter().all(|slug| library().topic(slug).is_some()));
+}
+
+#[test]
+fn typos_and_abbreviations_are_understood() {
+    assert_eq!(ask(library(), "zinc and lupis").topic.as_deref(), Some("lupus-sle"));
+    assert_eq!(ask(library(), "zn for t1d?").topic.as_deref(), Some("type-1-diabetes"));
+    assert_eq!(ask(library(), "does zinc interact with ciprofloxin").topic.as_deref(), Some("interaction-antibiotics"));
+}
+
+#[test]
+fn json_has_the_contract_fields() {
+    let value = serde_json::to_value(ask(library(), "is zinc bad for lupus?")).unwrap();
+    for key in ["status", "topic", "title", "text", "evidence", "sources", "related"] {
+        assert!(value.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(value["status"], "answered");
+    assert!(value["sources"][0]["title"].is_string() && value["sources"][0]["url"].is_string());
+    let value = serde_json::to_value(ask(library(), "my kid ate my zinc gummies")).unwrap();
+    assert_eq!(value["status"], "urgent");
+    assert!(value["topic"].is_null());
+}
+
+#[test]
+fn the_advisor_tells_questions_food_lists_and_chit_chat_apart() {
+    let advisor = advisor();
+    let profile = advisor.profile(None).unwrap();
+    let reply = |text: &str, addressed| advisor.respond(text, profile, addressed);
+
+    let question = reply("is zinc bad for lupus?", Addressed::Passively);
+    assert!(question.answer.is_some() && question.estimate.is_none());
+
+    let food = reply("2 eggs, 100g beef, 1/2 cup lentils", Addressed::Passively);
+    assert!(food.answer.is_none() && food.estimate.is_some());
+
+    let both = reply("had 2 eggs and 100g beef today, is that too much zinc?", Addressed::Passively);
+    assert!(both.answer.is_some() && both.estimate.is_some(), "{both:?}");
+
+    for chat in ["lol same", "good morning everyone", "anyone watching the game tonight?", "thanks!"] {
+        assert!(reply(chat, Addressed::Passively).is_silent(), "{chat}");
+    }
+
+    let urgent = reply("my toddler swallowed my zinc pills, 2 eggs", Addressed::Passively);
+    assert_eq!(urgent.answer.unwrap().status, AskStatus::Urgent);
+    assert!(urgent.estimate.is_none(), "an emergency gets nothing else");
+
+    let direct = reply("what's the weather like", Addressed::Directly);
+    assert_eq!(direct.answer.unwrap().status, AskStatus::Declined, "spoken to directly, the bot says what it does");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_question_gets_a_valid_answer(text in "\\PC{0,300}") {
+        let a = ask(library(), &text);
+        prop_assert!(!a.text.is_empty());
+        if a.status == AskStatus::Answered {
+            prop_assert!(a.topic.is_some() && !a.sources.is_empty());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    #[test]
+    fn questions_up_to_100_kb_are_answered(text in "(zinc |lupus |how much |\\PC{1,8} ){10000,14000}") {
+        let text: String = text.chars().take(100_000).collect();
+        let a = ask(library(), &text);
+        prop_assert!(!a.text.is_empty());
+        let profile = advisor().profile(None).unwrap();
+        let _ = advisor().respond(&text, profile, Addressed::Directly);
+    }
+}

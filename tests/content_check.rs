@@ -1,0 +1,199 @@
+//! `zincbot check` catches each kind of content error, naming the file and the line, and a
+//! broken file is refused whole rather than half loaded.
+
+use std::path::{Path, PathBuf};
+
+use zincbot::content::{ContentError, Library};
+
+/// A fresh copy of `content/` to break.
+fn copy_content(name: &str) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let dir = std::env::temp_dir().join(format!("zincbot-check-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&src, &dir);
+    dir
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let target = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Applies `edit` to `file` in a copy of the content, loads it, and returns the errors.
+fn errors_after(name: &str, file: &str, edit: impl Fn(&str) -> String) -> (Vec<ContentError>, String) {
+    let dir = copy_content(name);
+    let path = dir.join(file);
+    let before = std::fs::read_to_string(&path).unwrap_or_default();
+    let after = edit(&before);
+    assert_ne!(before, after, "{name}: the edit changed nothing");
+    std::fs::write(&path, &after).unwrap();
+    let errors = Library::load(&dir).expect_err(name);
+    std::fs::remove_dir_all(&dir).unwrap();
+    (errors, after)
+}
+
+/// The 1-based line of the first line of `text` containing `needle`.
+fn line_containing(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).expect("needle present") + 1
+}
+
+/// Asserts exactly one error, in `file` at `line`, whose message contains `message`.
+fn assert_one(errors: &[ContentError], file: &str, line: usize, message: &str) {
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let e = &errors[0];
+    assert!(e.file.ends_with(file), "{e}");
+    assert_eq!(e.line, line, "{e}");
+    assert!(e.message.contains(message), "{e}");
+    assert!(e.to_string().contains(&format!("{file}:{line}:")), "{e}");
+}
+
+const TOPIC: &str = "topics/lupus-sle.md";
+
+#[test]
+fn the_shipped_content_passes() {
+    let library = Library::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).unwrap();
+    assert_eq!(library.topics.len(), 43);
+}
+
+#[test]
+fn a_topic_without_front_matter() {
+    let (errors, _) = errors_after("no-front", TOPIC, |t| t.replacen("+++\n", "", 1));
+    assert_one(&errors, TOPIC, 1, "must start with a `+++` line");
+}
+
+#[test]
+fn front_matter_left_open() {
+    let (errors, _) = errors_after("open-front", TOPIC, |t| {
+        let end = t[4..].find("\n+++").unwrap() + 4;
+        format!("{}{}", &t[..end], &t[end + 4..])
+    });
+    assert_one(&errors, TOPIC, 1, "not closed");
+}
+
+#[test]
+fn bad_toml_is_located() {
+    let (errors, text) =
+        errors_after("bad-toml", TOPIC, |t| t.replacen("reviewed = \"2026-11-26\"", "reviewed = 2026-11-26-oops", 1));
+    assert_one(&errors, TOPIC, line_containing(&text, "reviewed ="), "front matter");
+}
+
+#[test]
+fn an_unknown_evidence_label() {
+    let (errors, text) =
+        errors_after("evidence", TOPIC, |t| t.replacen("evidence = \"probable\"", "evidence = \"certain\"", 1));
+    assert_one(&errors, TOPIC, line_containing(&text, "evidence ="), "unknown variant");
+}
+
+#[test]
+fn an_id_that_is_not_the_file_name() {
+    let (errors, text) = errors_after("id", TOPIC, |t| t.replacen("id = \"lupus-sle\"", "id = \"lupus\"", 1));
+    assert_one(&errors, TOPIC, line_containing(&text, "id = \"lupus\""), "must match the file name");
+}
+
+#[test]
+fn two_files_with_one_id() {
+    let dir = copy_content("duplicate");
+    let text = std::fs::read_to_string(dir.join(TOPIC)).unwrap();
+    std::fs::write(dir.join("topics/lupus-copy.md"), text).unwrap();
+    let errors = Library::load(&dir).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(errors.iter().any(|e| e.file.ends_with("lupus-copy.md") && e.message.contains("must match the file name")));
+}
+
+#[test]
+fn a_topic_without_sources() {
+    let (errors, text) = errors_after("no-sources", TOPIC, |t| {
+        let start = t.find("[[sources]]").unwrap();
+        let end = t[4..].find("\n+++").unwrap() + 4;
+        format!("{}sources = []\n{}", &t[..start], &t[end + 1..])
+    });
+    assert_one(&errors, TOPIC, line_containing(&text, "sources = []"), "cite at least one source");
+}
+
+#[test]
+fn a_source_without_an_address() {
+    let (errors, text) = errors_after("no-url", TOPIC, |t| {
+        let start = t.find("url = \"").unwrap() + 7;
+        let end = start + t[start..].find('"').unwrap();
+        format!("{}a textbook{}", &t[..start], &t[end..])
+    });
+    assert_one(&errors, TOPIC, line_containing(&text, "url = \"a textbook\""), "needs a web address");
+}
+
+#[test]
+fn a_short_answer_that_is_too_long() {
+    let (errors, text) = errors_after("long", TOPIC, |t| {
+        let end = t[4..].find("\n+++\n").unwrap() + 4 + 5;
+        format!("{}{} {}", &t[..end], "Zinc. ".repeat(120), &t[end..])
+    });
+    assert_one(&errors, TOPIC, line_containing(&text, "Zinc. Zinc."), "keep it to 600");
+}
+
+#[test]
+fn a_missing_short_answer() {
+    let (errors, _) = errors_after("no-short", TOPIC, |t| {
+        let end = t[4..].find("\n+++\n").unwrap() + 4 + 5;
+        let first_section = end + t[end..].find("## ").unwrap();
+        format!("{}{}", &t[..end], &t[first_section..])
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].message.contains("short answer") && errors[0].message.contains("missing"), "{errors:?}");
+}
+
+#[test]
+fn a_related_topic_that_does_not_exist() {
+    let (errors, text) =
+        errors_after("related", TOPIC, |t| t.replacen("related = [\"", "related = [\"no-such-topic\", \"", 1));
+    assert_one(&errors, TOPIC, line_containing(&text, "related = ["), "\"no-such-topic\" does not exist");
+}
+
+#[test]
+fn a_safety_pattern_that_does_not_compile() {
+    let (errors, text) =
+        errors_after("regex", "safety.toml", |t| t.replacen("'\\b(on purpose|", "'\\b((on purpose|", 1));
+    assert_one(&errors, "safety.toml", line_containing(&text, "'\\b((on purpose|"), "does not compile");
+}
+
+#[test]
+fn a_safety_rule_pointing_at_a_missing_topic() {
+    let (errors, text) = errors_after("safety-related", "safety.toml", |t| {
+        t.replacen("related = [\"overdose-emergency\"]", "related = [\"overdose\"]", 1)
+    });
+    assert_one(&errors, "safety.toml", line_containing(&text, "related = [\"overdose\"]"), "does not exist");
+}
+
+#[test]
+fn a_food_row_with_a_bad_number() {
+    let (errors, _) = errors_after("food", "foods.csv", |t| t.replacen(",1.29,0.072,", ",1.2.9,0.072,", 1));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].file.ends_with("foods.csv") && errors[0].message.contains("not a number"), "{errors:?}");
+    assert!(errors[0].line > 1);
+}
+
+#[test]
+fn reference_values_out_of_order() {
+    let (errors, text) = errors_after("reference", "reference.toml", |t| t.replacen("ul_mg = 23", "ul_mg = 7", 1));
+    let profile = line_containing(&text, "id = \"child-9-13\"");
+    let ul = profile + text.lines().skip(profile).position(|l| l.starts_with("ul_mg")).unwrap() + 1;
+    assert_one(&errors, "reference.toml", ul, "must be above every rda");
+}
+
+#[test]
+fn several_errors_are_all_reported() {
+    let dir = copy_content("several");
+    let topic = std::fs::read_to_string(dir.join(TOPIC)).unwrap();
+    std::fs::write(dir.join(TOPIC), topic.replacen("related = [\"", "related = [\"nope\", \"", 1)).unwrap();
+    let safety = std::fs::read_to_string(dir.join("safety.toml")).unwrap();
+    std::fs::write(dir.join("safety.toml"), safety.replacen("'\\b(on purpose|", "'\\b((on purpose|", 1)).unwrap();
+    let errors = Library::load(&dir).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+}
