@@ -143,3 +143,48 @@ fn the_example_config_is_valid() {
     let out = zincbot(&["--config", "config.example.toml", "check"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn ask_json_prints_the_contract() {
+    let out = zincbot(&["ask", "--json", "zinc and cipro?"]);
+    assert!(out.status.success());
+    let value: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(value["status"], "answered");
+    assert_eq!(value["topic"], "interaction-antibiotics");
+    assert!(value["sources"].as_array().is_some_and(|s| !s.is_empty()));
+}
+
+#[test]
+fn ask_reads_json_lines_from_stdin() {
+    let input = "is zinc bad for lupus?\nmy toddler swallowed my zinc pills\nhow much vitamin d should i take\n\n";
+    let out = zincbot_stdin(&["ask", "--json", "-"], input);
+    assert!(out.status.success());
+    let statuses: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(statuses, ["answered", "urgent", "declined", "declined"]);
+}
+
+#[test]
+fn ask_explain_shows_the_ranking() {
+    let out = zincbot(&["ask", "--explain", "zinc and lupus"]);
+    let text = stdout(&out);
+    assert!(text.lines().next().unwrap().starts_with("lupus-sle"), "{text}");
+    assert!(text.contains("coverage"));
+}
+
+#[test]
+fn chat_answers_questions_and_food_lists_until_quit() {
+    let input = "/help\nis zinc bad for lupus?\n2 eggs, 100g beef\n/profile child-4-8\n2 eggs\n/profile martian\n/quit\nnever read\n";
+    let out = zincbot_stdin(&["chat"], input);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("/quit"), "help is shown");
+    assert!(text.contains("Zinc and lupus"), "{text}");
+    assert!(text.contains("(01123)"), "{text}");
+    assert!(text.contains("profile set to child-4-8"), "{text}");
+    assert!(text.contains("RDA for children 4-8"), "{text}");
+    assert!(text.contains("unknown profile \"martian\""), "{text}");
+    assert!(!text.contains("never read"));
+}

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use super::ContentError;
 use crate::text::{self, Vocabulary};
@@ -39,11 +40,20 @@ pub struct Weight {
     pub amount: f64,
     pub measure: String,
     pub grams: f64,
-    /// The measure's words, folded and stemmed, for unit and size look-ups.
-    pub words: Vec<String>,
+    /// The measure's words, folded and stemmed, for unit and size look-ups; made on first use.
+    words: OnceLock<Vec<String>>,
 }
 
 impl Weight {
+    pub fn new(amount: f64, measure: String, grams: f64) -> Weight {
+        Weight { amount, measure, grams, words: OnceLock::new() }
+    }
+
+    /// The measure's words, folded and stemmed: `cup, chopped` gives `cup`, `chopped`.
+    pub fn words(&self) -> &[String] {
+        self.words.get_or_init(|| text::tokens(&self.measure))
+    }
+
     /// Grams in one unit of this measure (`0.5 breast` = 86 g gives 172 g a breast).
     pub fn grams_each(&self) -> f64 {
         self.grams / self.amount
@@ -73,13 +83,40 @@ pub struct FoodTable {
     pub names_by_token: HashMap<String, Vec<u32>>,
     /// Distinct chat-name tokens, weighted by how many names use them, for typo correction.
     pub vocabulary: Vocabulary,
-    /// Token -> foods whose USDA description contains it (the fallback for uncurated foods).
-    pub descriptions_by_token: HashMap<String, Vec<u32>>,
-    /// Tokens of each food's USDA description, by food index.
-    pub description_tokens: Vec<Vec<String>>,
+    /// The index of USDA descriptions, made on first use: only a food no chat name knows needs it.
+    descriptions: OnceLock<DescriptionIndex>,
     /// Word pairs joined by "and", "with" or "n" inside chat names, such as (`macaroni`,
     /// `cheese`), so a food list is not split inside "macaroni and cheese".
     pub joins: HashSet<(String, String)>,
+}
+
+/// Every word of every USDA description, for foods reached without a chat name.
+#[derive(Debug, Default)]
+pub struct DescriptionIndex {
+    /// Token -> foods whose description contains it, in table order.
+    pub by_token: HashMap<String, Vec<u32>>,
+    /// How many words each description has, by food index: fewer is plainer.
+    pub lengths: Vec<u16>,
+}
+
+impl DescriptionIndex {
+    fn build(foods: &[Food]) -> DescriptionIndex {
+        let mut index = DescriptionIndex { by_token: HashMap::new(), lengths: Vec::with_capacity(foods.len()) };
+        for (i, food) in foods.iter().enumerate() {
+            let tokens = text::tokens(&food.description);
+            for token in &tokens {
+                match index.by_token.get_mut(token.as_str()) {
+                    Some(list) if list.last() == Some(&(i as u32)) => {}
+                    Some(list) => list.push(i as u32),
+                    None => {
+                        index.by_token.insert(token.clone(), vec![i as u32]);
+                    }
+                }
+            }
+            index.lengths.push(tokens.len() as u16);
+        }
+        index
+    }
 }
 
 /// The identity of a chat name for uniqueness: its stemmed words in order, so "eggs" is "egg"
@@ -97,50 +134,48 @@ impl FoodTable {
         let mut portions = Vec::new();
         // Rows that failed to read: their weights are skipped rather than reported again.
         let mut broken = HashSet::new();
-        for (line, row) in read_csv(foods_path, &FOODS_HEADER, &mut errors) {
+        read_csv(foods_path, &FOODS_HEADER, &mut errors, |line, row, errors| {
             let mut bad = |message: String| errors.push(ContentError::new(foods_path, line, message));
             let zinc = row[3].parse::<f64>();
             let copper = if row[4].is_empty() { Ok(None) } else { row[4].parse::<f64>().map(Some) };
             let (Ok(zinc), Ok(copper)) = (zinc, copper) else {
-                bad(format!("zinc {:?} or copper {:?} is not a number", row[3], row[4]));
-                broken.insert(row[0].clone());
-                continue;
+                bad(format!("zinc {:?} or copper {:?} is not a number", &row[3], &row[4]));
+                broken.insert(row[0].to_string());
+                return;
             };
             if zinc < 0.0 || copper.is_some_and(|c| c < 0.0) {
                 bad("nutrient values cannot be negative".into());
             }
-            if by_ndb.insert(row[0].clone(), foods.len()).is_some() {
-                bad(format!("NDB {} appears twice", row[0]));
+            if by_ndb.insert(row[0].to_string(), foods.len()).is_some() {
+                bad(format!("NDB {} appears twice", &row[0]));
             }
-            portions.push((line, row[6].clone()));
+            portions.push((line, row[6].to_string()));
             foods.push(Food {
-                ndb: row[0].clone(),
-                description: row[1].clone(),
-                group: row[2].clone(),
+                ndb: row[0].to_string(),
+                description: row[1].to_string(),
+                group: row[2].to_string(),
                 zinc_mg_per_100g: zinc,
                 copper_mg_per_100g: copper,
-                state: row[5].clone(),
+                state: row[5].to_string(),
                 portion: None,
                 names: row[7].split('|').map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect(),
                 weights: Vec::new(),
             });
-        }
-        for (line, row) in read_csv(weights_path, &WEIGHTS_HEADER, &mut errors) {
+        });
+        read_csv(weights_path, &WEIGHTS_HEADER, &mut errors, |line, row, errors| {
             let Some(&food) = by_ndb.get(&row[0]) else {
-                if broken.contains(&row[0]) {
-                    continue;
+                if !broken.contains(&row[0]) {
+                    errors.push(ContentError::new(weights_path, line, format!("NDB {} is not in foods.csv", &row[0])));
                 }
-                errors.push(ContentError::new(weights_path, line, format!("NDB {} is not in foods.csv", row[0])));
-                continue;
+                return;
             };
             match (row[1].parse::<f64>(), row[3].parse::<f64>()) {
                 (Ok(amount), Ok(grams)) if amount > 0.0 && grams > 0.0 => {
-                    let words = text::tokens(&row[2]);
-                    foods[food].weights.push(Weight { amount, measure: row[2].clone(), grams, words });
+                    foods[food].weights.push(Weight::new(amount, row[2].to_string(), grams));
                 }
                 _ => errors.push(ContentError::new(weights_path, line, "amount and grams must be positive numbers")),
             }
-        }
+        });
         for (food, (line, portion)) in foods.iter_mut().zip(portions) {
             if portion.is_empty() {
                 continue;
@@ -160,8 +195,6 @@ impl FoodTable {
     fn index(foods: Vec<Food>, by_ndb: HashMap<String, usize>) -> FoodTable {
         let mut names = Vec::new();
         let mut names_by_token: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut descriptions_by_token: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut description_tokens = Vec::with_capacity(foods.len());
         let mut joins = HashSet::new();
         for (i, food) in foods.iter().enumerate() {
             for name in &food.names {
@@ -185,18 +218,14 @@ impl FoodTable {
                 }
                 names.push(NameEntry { food: i, tokens });
             }
-            let mut tokens = text::tokens(&food.description);
-            tokens.dedup();
-            for token in &tokens {
-                let list = descriptions_by_token.entry(token.clone()).or_default();
-                if list.last() != Some(&(i as u32)) {
-                    list.push(i as u32);
-                }
-            }
-            description_tokens.push(tokens);
         }
         let vocabulary = Vocabulary::new(names_by_token.iter().map(|(word, names)| (word.as_str(), names.len())));
-        FoodTable { foods, by_ndb, names, names_by_token, vocabulary, descriptions_by_token, description_tokens, joins }
+        FoodTable { foods, by_ndb, names, names_by_token, vocabulary, descriptions: OnceLock::new(), joins }
+    }
+
+    /// The index of USDA descriptions, built the first time it is needed.
+    pub fn descriptions(&self) -> &DescriptionIndex {
+        self.descriptions.get_or_init(|| DescriptionIndex::build(&self.foods))
     }
 
     /// The food with this NDB number.
@@ -210,39 +239,49 @@ impl FoodTable {
     }
 }
 
-/// Reads a CSV file whose header must equal `header`; yields (line, fields) for each good row.
-fn read_csv(path: &Path, header: &[&str], errors: &mut Vec<ContentError>) -> Vec<(usize, Vec<String>)> {
+/// Reads a CSV file whose header must equal `header`, calling `each` with every good row and
+/// its line; one record buffer serves the whole file.
+fn read_csv(
+    path: &Path,
+    header: &[&str],
+    errors: &mut Vec<ContentError>,
+    mut each: impl FnMut(usize, &csv::StringRecord, &mut Vec<ContentError>),
+) {
     let mut reader = match csv::Reader::from_path(path) {
         Ok(reader) => reader,
-        Err(e) => {
-            errors.push(ContentError::new(path, 0, format!("cannot read: {e}")));
-            return Vec::new();
-        }
+        Err(e) => return errors.push(ContentError::new(path, 0, format!("cannot read: {e}"))),
     };
     match reader.headers() {
         Ok(found) if found.iter().eq(header.iter().copied()) => {}
         Ok(found) => {
             let found: Vec<&str> = found.iter().collect();
-            errors.push(ContentError::new(path, 1, format!("header is {found:?}, expected {header:?}")));
-            return Vec::new();
+            return errors.push(ContentError::new(path, 1, format!("header is {found:?}, expected {header:?}")));
         }
-        Err(e) => {
-            errors.push(ContentError::new(path, 1, e.to_string()));
-            return Vec::new();
-        }
+        Err(e) => return errors.push(ContentError::new(path, 1, e.to_string())),
     }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line() as usize);
-                rows.push((line, record.iter().map(String::from).collect()));
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) if record.len() == header.len() => {
+                each(record.position().map_or(0, |p| p.line() as usize), &record, errors);
             }
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line() as usize);
+                errors.push(ContentError::new(
+                    path,
+                    line,
+                    format!("expected {} fields, found {}", header.len(), record.len()),
+                ));
+            }
+            Ok(false) => break,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line() as usize);
                 errors.push(ContentError::new(path, line, e.to_string()));
+                // A malformed record leaves the reader past it; carry on with the next.
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
             }
         }
     }
-    rows
 }

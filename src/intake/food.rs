@@ -250,7 +250,7 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
     for (i, stem) in stems.iter_mut().enumerate() {
         if is_filler(stem)
             || table.names_by_token.contains_key(stem.as_str())
-            || table.descriptions_by_token.contains_key(stem.as_str())
+            || table.descriptions().by_token.contains_key(stem.as_str())
         {
             continue;
         }
@@ -344,14 +344,14 @@ fn by_description<'a>(table: &'a FoodTable, stems: &[String]) -> Option<&'a Food
     }
     let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(words.len());
     for word in &words {
-        lists.push(table.descriptions_by_token.get(word.as_str())?);
+        lists.push(table.descriptions().by_token.get(word.as_str())?);
     }
     lists.sort_by_key(|l| l.len());
     let (first, others) = lists.split_first()?;
     first
         .iter()
         .filter(|food| others.iter().all(|l| l.binary_search(food).is_ok()))
-        .min_by_key(|&&food| (table.description_tokens[food as usize].len(), food))
+        .min_by_key(|&&food| (table.descriptions().lengths[food as usize], food))
         .map(|&food| &table.foods[food as usize])
 }
 
@@ -411,12 +411,12 @@ pub fn grams(food: &Food, amount: &Amount, notes: &mut Vec<String>) -> f64 {
 /// Grams per millilitre from the food's USDA cup, tablespoon, teaspoon or fluid-ounce weight.
 fn grams_per_ml(food: &Food, notes: &mut Vec<String>) -> f64 {
     let volume = |w: &Weight| -> Option<f64> {
-        let first = w.words.first()?.as_str();
+        let first = w.words().first()?.as_str();
         let ml = match first {
             "cup" => CUP_ML,
             "tbsp" | "tablespoon" => CUP_ML / 16.0,
             "tsp" | "teaspoon" => CUP_ML / 48.0,
-            "fl" if w.words.get(1).is_some_and(|s| s == "oz") => CUP_ML / 8.0,
+            "fl" if w.words().get(1).is_some_and(|s| s == "oz") => CUP_ML / 8.0,
             _ => return None,
         };
         Some(w.grams_each() / ml)
@@ -430,7 +430,7 @@ fn grams_per_ml(food: &Food, notes: &mut Vec<String>) -> f64 {
 
 /// Grams in one `word` (slice, can, breast ...) of the food.
 fn household(food: &Food, word: &str, notes: &mut Vec<String>) -> f64 {
-    let starts = |w: &Weight| w.words.first().is_some_and(|first| first == word);
+    let starts = |w: &Weight| w.words().first().is_some_and(|first| first == word);
     let curated = food.portion.map(|i| &food.weights[i]).filter(|w| starts(w));
     if let Some(weight) = curated.or_else(|| food.weights.iter().find(|w| starts(w))) {
         notes.push(format!("1 {word} = {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));
@@ -467,7 +467,7 @@ const BULK: &[&str] = &[
 /// Grams in one of a counted food ("3 almonds", "2 bananas"): the curated portion when it is a
 /// single item, else USDA's weight for one item (one almond, a medium banana), else the portion.
 fn one_item(food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
-    let bulk = |w: &Weight| w.words.first().is_some_and(|first| BULK.contains(&first.as_str()));
+    let bulk = |w: &Weight| w.words().first().is_some_and(|first| BULK.contains(&first.as_str()));
     if let Some(portion) = food.portion.map(|i| &food.weights[i]).filter(|w| !bulk(w)) {
         notes.push(format!("each counted as {} g (USDA: {})", fmt(piece_grams(portion)), portion.label()));
         return piece_grams(portion);
@@ -477,9 +477,9 @@ fn one_item(food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
         if bulk(w) {
             return None;
         }
-        let named = w.words.iter().any(|word| names.contains(word));
-        let medium = w.words.iter().any(|word| word == "medium");
-        let single = w.words.first().is_some_and(|first| {
+        let named = w.words().iter().any(|word| names.contains(word));
+        let medium = w.words().iter().any(|word| word == "medium");
+        let single = w.words().first().is_some_and(|first| {
             matches!(
                 first.as_str(),
                 "piece" | "unit" | "item" | "each" | "whole" | "fruit" | "kernel" | "nut" | "large"
@@ -512,7 +512,7 @@ fn one_item(food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
 /// sold and eaten as one breast or one fillet, so such a row is one piece.
 fn piece_grams(weight: &Weight) -> f64 {
     let halved =
-        weight.amount == 0.5 && weight.words.first().is_some_and(|w| matches!(w.as_str(), "breast" | "fillet"));
+        weight.amount == 0.5 && weight.words().first().is_some_and(|w| matches!(w.as_str(), "breast" | "fillet"));
     if halved {
         weight.grams
     } else {
@@ -523,12 +523,12 @@ fn piece_grams(weight: &Weight) -> f64 {
 /// Grams in one small, medium, large ... of the food.
 fn sized(food: &Food, size: &str, notes: &mut Vec<String>) -> f64 {
     let size_words: Vec<String> = size.split(' ').map(String::from).collect();
-    let contains = |w: &Weight| w.words.windows(size_words.len()).any(|win| win == size_words.as_slice());
-    let extra = |w: &Weight| size_words.len() == 1 && w.words.iter().any(|word| word == "extra");
+    let contains = |w: &Weight| w.words().windows(size_words.len()).any(|win| win == size_words.as_slice());
+    let extra = |w: &Weight| size_words.len() == 1 && w.words().iter().any(|word| word == "extra");
     let found = food
         .weights
         .iter()
-        .find(|w| w.words.starts_with(&size_words))
+        .find(|w| w.words().starts_with(&size_words))
         .or_else(|| food.weights.iter().find(|w| contains(w) && !extra(w)));
     if let Some(weight) = found {
         notes.push(format!("1 {size} = {} g (USDA: {})", fmt(weight.grams_each()), weight.label()));
