@@ -1,5 +1,5 @@
-//! Intake speed: one typical list through the estimator, loading the content folder, and the
-//! whole `zincbot intake --json -` process over 1,000 lists.
+//! Intake speed: one typical list through the estimator, and the whole
+//! `zincbot intake --json -` process over 1,000 lists.
 
 use std::io::Write;
 use std::path::Path;
@@ -33,7 +33,6 @@ fn benches(c: &mut Criterion) {
     let library = Library::load(&content).expect("content loads");
     let profile = library.reference.default();
     c.bench_function("estimate a typical 5-item list", |b| b.iter(|| estimate(&library, black_box(TYPICAL), profile)));
-    c.bench_function("load and index content/", |b| b.iter(|| Library::load(black_box(&content)).unwrap()));
 
     let input = thousand_lists();
     let mut group = c.benchmark_group("process");
