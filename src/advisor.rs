@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::ask::{self, Answer, AskStatus};
+use crate::content::foods::Food;
 use crate::content::{ContentError, Library, Profile};
 use crate::intake::{self, Estimate};
 
@@ -76,6 +77,48 @@ impl Advisor {
     /// Estimates zinc and copper in a food list.
     pub fn intake(&self, text: &str, profile: &Profile) -> Estimate {
         intake::estimate(&self.library, text, profile)
+    }
+
+    /// The food a name means: an NDB number, a chat name (typos tolerated) or a USDA
+    /// description.
+    pub fn food(&self, name: &str) -> Option<&Food> {
+        let table = &self.library.foods;
+        let name = name.trim();
+        if let Some(food) = table.by_ndb(name) {
+            return Some(food);
+        }
+        let words: Vec<String> = crate::text::words(&crate::text::fold(name)).into_iter().map(String::from).collect();
+        match crate::intake::food::lookup(table, &words) {
+            crate::intake::food::Lookup::Found { food, .. } => Some(food),
+            _ => None,
+        }
+    }
+
+    /// Chat names starting with (then containing) `partial`, as (label, NDB number) pairs, for
+    /// autocomplete.
+    pub fn food_names(&self, partial: &str, limit: usize) -> Vec<(String, String)> {
+        let partial = crate::text::fold(partial.trim());
+        let table = &self.library.foods;
+        let named = table.foods.iter().flat_map(|f| f.names.iter().map(move |n| (n, f)));
+        let mut starts: Vec<(String, String)> = Vec::new();
+        let mut contains: Vec<(String, String)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (name, food) in named {
+            let folded = crate::text::fold(name);
+            let bucket = if folded.starts_with(&partial) {
+                &mut starts
+            } else if folded.contains(&partial) {
+                &mut contains
+            } else {
+                continue;
+            };
+            if seen.insert(&food.ndb) {
+                bucket.push((format!("{name} ({})", food.ndb), food.ndb.clone()));
+            }
+        }
+        starts.sort_by_key(|(label, _)| label.len());
+        contains.sort_by_key(|(label, _)| label.len());
+        starts.into_iter().chain(contains).take(limit).collect()
     }
 
     /// Decides what a chat message is and answers it: urgent situations alone and first, then a

@@ -11,9 +11,11 @@
 //!   the topics; pure, no I/O.
 //! - [`intake`] turns a typed food list into an [`intake::Estimate`]: pure, no I/O.
 //! - [`text`] is the one normaliser both engines share.
-//! - [`render`] turns results into text for the terminal.
+//! - [`render`] turns results into text for the terminal and into Discord embeds within Discord's
+//!   limits.
 //! - [`advisor::Advisor`] is the one door every shell goes through; [`console`] is the terminal
-//!   shell.
+//!   shell and [`discord`] the Discord one (serenity and poise).
+//! - [`store`] keeps user profiles (user id and life stage) in SQLite.
 //! - [`usda`] is the importer that regenerates the food table from the USDA SR28 files.
 //! - [`config`] reads `config.toml`.
 
@@ -22,7 +24,9 @@ pub mod ask;
 pub mod config;
 pub mod console;
 pub mod content;
+pub mod discord;
 pub mod intake;
 pub mod render;
+pub mod store;
 pub mod text;
 pub mod usda;

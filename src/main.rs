@@ -29,6 +29,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the Discord bot (token from DISCORD_TOKEN or [discord] token in the config file)
+    Run,
     /// Chat in the terminal: questions and food lists, answered as on Discord
     Chat,
     /// Answer a question about zinc, e.g. "is zinc bad for lupus?"
@@ -77,8 +79,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let content = cli.content.unwrap_or(config.content.dir);
+    let content = cli.content.unwrap_or_else(|| config.content.dir.clone());
     match cli.command {
+        Command::Run => run(&config, &content),
         Command::Chat => chat(&content),
         Command::Ask { text, json, explain } => ask(&content, &text, json, explain),
         Command::Intake { text, json, profile } => intake(&content, &text, json, profile.as_deref()),
@@ -95,6 +98,33 @@ fn load(content: &Path) -> Result<Advisor, ExitCode> {
         eprintln!("zincbot: content in {} has {} error(s); run `zincbot check`", content.display(), errors.len());
         ExitCode::FAILURE
     })
+}
+
+fn run(config: &Config, content: &Path) -> ExitCode {
+    let Some(token) = config.token(std::env::var("DISCORD_TOKEN").ok()) else {
+        eprintln!("zincbot: no Discord token: set DISCORD_TOKEN or [discord] token in the config file (see README)");
+        return ExitCode::from(2);
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,serenity=warn".into());
+    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    let advisor = match load(content) {
+        Ok(advisor) => advisor,
+        Err(code) => return code,
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("zincbot: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(zincbot::discord::run(config, &token, advisor)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("zincbot: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn chat(content: &Path) -> ExitCode {

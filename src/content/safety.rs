@@ -28,6 +28,7 @@ struct RuleFile {
 #[serde(deny_unknown_fields)]
 struct SafetyFile {
     disclaimer: String,
+    about: String,
     no_match: String,
     no_match_topics: Vec<String>,
     not_about_zinc: String,
@@ -63,6 +64,8 @@ impl Rule {
 pub struct Safety {
     /// The short "not medical advice" line on every answer.
     pub disclaimer: String,
+    /// What the bot says about itself.
+    pub about: String,
     /// Reply when no topic fits; `{topics}` lists the closest.
     pub no_match: String,
     /// Topics offered when a question about zinc matched nothing at all.
@@ -168,6 +171,7 @@ impl Safety {
         if errors.is_empty() {
             Ok(Safety {
                 disclaimer: file.disclaimer,
+                about: file.about,
                 no_match: file.no_match,
                 no_match_topics: file.no_match_topics,
                 not_about_zinc: file.not_about_zinc,

@@ -1,5 +1,7 @@
 //! Turns results into text people read. Pure: deciding happens in the engines, showing here.
 
+pub mod discord;
+
 use crate::ask::{Answer, AskStatus};
 use crate::intake::{Estimate, Status};
 

@@ -1,0 +1,358 @@
+//! The slash commands and the "Estimate zinc" message command. Each is a plain documented async
+//! function; poise turns the doc comments into the descriptions people see in Discord and in
+//! `/help`.
+
+use poise::serenity_prelude as serenity;
+
+use super::{reply, Context, Data, Error};
+use crate::render::discord as draw;
+use crate::text;
+
+/// Every command the bot registers.
+pub fn all() -> Vec<poise::Command<Data, Error>> {
+    vec![ask(), intake(), food(), supplement(), profile(), topics(), about(), help(), reload(), estimate_zinc()]
+}
+
+/// Ask a question about zinc and autoimmunity
+///
+/// Answers come from curated, sourced topics, with an evidence label. Examples: "is zinc bad for
+/// lupus?", "how much is too much", "zinc and cipro?".
+#[poise::command(slash_command)]
+pub async fn ask(
+    ctx: Context<'_>,
+    #[description = "Your question, e.g. is zinc bad for lupus?"]
+    #[max_length = 1000]
+    question: String,
+) -> Result<(), Error> {
+    let advisor = ctx.data().advisor();
+    let answer = advisor.ask(&question);
+    let message = draw::Message { embeds: vec![draw::answer(advisor.library(), &answer)] };
+    ctx.send(reply(&message, false)).await?;
+    Ok(())
+}
+
+/// Estimate zinc and copper in what you ate
+///
+/// Type foods and supplements separated by commas, e.g. "2 eggs, 100g beef, 1/2 cup lentils, a
+/// handful of cashews, zinc gluconate 50mg". Every amount comes from USDA data, and every
+/// assumption is shown.
+#[poise::command(slash_command)]
+pub async fn intake(
+    ctx: Context<'_>,
+    #[description = "What you ate, e.g. 2 eggs, 100g beef, zinc gluconate 50mg"]
+    #[max_length = 2000]
+    foods: String,
+    #[description = "Life stage for the RDA and upper limit (default: your saved profile)"]
+    #[autocomplete = "autocomplete_profile"]
+    profile: Option<String>,
+    #[description = "Only you see the reply (default: yes)"] private: Option<bool>,
+) -> Result<(), Error> {
+    let advisor = ctx.data().advisor();
+    let profile = match profile {
+        Some(name) => match advisor.profile(Some(&name)) {
+            Ok(profile) => profile,
+            Err(e) => return say(ctx, &e, true).await,
+        },
+        None => ctx.data().profile_of(&advisor, ctx.author().id),
+    };
+    let estimate = advisor.intake(&foods, profile);
+    let message = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
+    ctx.send(reply(&message, private.unwrap_or(true))).await?;
+    Ok(())
+}
+
+/// Zinc in one food, per common portion
+#[poise::command(slash_command)]
+pub async fn food(
+    ctx: Context<'_>,
+    #[description = "A food, e.g. lentils"]
+    #[autocomplete = "autocomplete_food"]
+    #[max_length = 100]
+    name: String,
+) -> Result<(), Error> {
+    let advisor = ctx.data().advisor();
+    let embed = match advisor.food(&name) {
+        Some(food) => draw::food(advisor.library(), food),
+        None => return say(ctx, &format!("I could not find a food called \"{}\".", text::fold(&name)), true).await,
+    };
+    ctx.send(reply(&draw::Message { embeds: vec![embed] }, false)).await?;
+    Ok(())
+}
+
+/// Elemental zinc in a supplement dose, against the upper limit
+#[poise::command(slash_command)]
+pub async fn supplement(
+    ctx: Context<'_>,
+    #[description = "The form on the label, e.g. zinc gluconate"]
+    #[autocomplete = "autocomplete_form"]
+    #[max_length = 100]
+    form: String,
+    #[description = "The amount on the label, in mg"]
+    #[min = 0.0]
+    #[max = 100000.0]
+    amount_mg: f64,
+) -> Result<(), Error> {
+    let advisor = ctx.data().advisor();
+    let profile = ctx.data().profile_of(&advisor, ctx.author().id);
+    let form = if text::fold(&form).contains("zinc") { form } else { format!("zinc {form}") };
+    let estimate = advisor.intake(&format!("{form} {amount_mg} mg"), profile);
+    let message = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
+    ctx.send(reply(&message, true)).await?;
+    Ok(())
+}
+
+/// Your life stage, used for the RDA and upper limit in your estimates
+#[poise::command(slash_command, subcommands("profile_set", "profile_show", "profile_forget"), subcommand_required)]
+pub async fn profile(_: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Save your life stage (only you see this)
+#[poise::command(slash_command, rename = "set")]
+pub async fn profile_set(
+    ctx: Context<'_>,
+    #[description = "e.g. adult-female, adult-male, pregnant, lactating, child-4-8"]
+    #[autocomplete = "autocomplete_profile"]
+    life_stage: String,
+) -> Result<(), Error> {
+    let advisor = ctx.data().advisor();
+    let message = match advisor.profile(Some(&life_stage)) {
+        Ok(profile) => {
+            ctx.data().store.set_life_stage(ctx.author().id.get(), &profile.id)?;
+            format!("Saved: **{}**. Your estimates now use it. `/profile forget` deletes it.", profile.label)
+        }
+        Err(e) => e,
+    };
+    say(ctx, &message, true).await
+}
+
+/// Show your saved life stage (only you see this)
+#[poise::command(slash_command, rename = "show")]
+pub async fn profile_show(ctx: Context<'_>) -> Result<(), Error> {
+    let advisor = ctx.data().advisor();
+    let message = match ctx.data().store.life_stage(ctx.author().id.get())? {
+        Some(stage) => format!("Your life stage: **{stage}**. The bot stores only this and your user id."),
+        None => format!(
+            "No life stage saved; estimates use **{}**. Set one with `/profile set`.",
+            advisor.library().reference.default().label
+        ),
+    };
+    say(ctx, &message, true).await
+}
+
+/// Delete everything the bot stores about you (only you see this)
+#[poise::command(slash_command, rename = "forget")]
+pub async fn profile_forget(ctx: Context<'_>) -> Result<(), Error> {
+    let message = if ctx.data().store.forget(ctx.author().id.get())? {
+        "Deleted: the bot no longer stores anything about you."
+    } else {
+        "The bot had nothing stored about you."
+    };
+    say(ctx, message, true).await
+}
+
+/// List the topics the bot answers from
+#[poise::command(slash_command)]
+pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
+    let advisor = ctx.data().advisor();
+    ctx.send(reply(&draw::Message { embeds: vec![draw::topics(advisor.library())] }, true)).await?;
+    Ok(())
+}
+
+/// What this bot is, where its answers come from, and its limits
+#[poise::command(slash_command)]
+pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
+    let advisor = ctx.data().advisor();
+    ctx.send(reply(&draw::Message { embeds: vec![draw::about(advisor.library())] }, false)).await?;
+    Ok(())
+}
+
+/// Show the commands and how to use them
+#[poise::command(slash_command)]
+pub async fn help(
+    ctx: Context<'_>,
+    #[description = "A command to explain, e.g. intake"]
+    #[max_length = 32]
+    command: Option<String>,
+) -> Result<(), Error> {
+    let commands = &ctx.framework().options().commands;
+    let wanted = command.as_deref().map(|c| c.trim_start_matches('/').to_lowercase());
+    let mut lines = Vec::new();
+    for command in commands.iter().filter(|c| wanted.as_deref().is_none_or(|w| c.name == w)) {
+        let usage = |c: &poise::Command<Data, Error>, prefix: &str| {
+            let options: Vec<String> = c
+                .parameters
+                .iter()
+                .map(|p| if p.required { p.name.to_string() } else { format!("[{}]", p.name) })
+                .collect();
+            let name = if c.context_menu_name.is_some() {
+                format!("(message menu) {}", c.name)
+            } else {
+                format!("/{prefix}{}", c.name)
+            };
+            format!("**{}** {}: {}", name.trim(), options.join(" "), c.description.as_deref().unwrap_or(""))
+        };
+        if command.subcommands.is_empty() {
+            lines.push(usage(command, ""));
+        } else {
+            for sub in &command.subcommands {
+                lines.push(usage(sub, &format!("{} ", command.name)));
+            }
+        }
+        if wanted.is_some() {
+            if let Some(text) = &command.help_text {
+                lines.push(text.to_string());
+            }
+        }
+    }
+    if lines.is_empty() {
+        lines.push(format!("There is no command called {}.", wanted.unwrap_or_default()));
+    }
+    lines.push(
+        "\nYou can also mention me, or type a food list or a zinc question in the channels I listen to. Not medical advice."
+            .into(),
+    );
+    for part in draw::split_text(&lines.join("\n")) {
+        say(ctx, &part, true).await?;
+    }
+    Ok(())
+}
+
+/// Reload the content folder (needs Manage Server)
+///
+/// A content folder with errors is refused whole: the bot keeps answering from what it had, and
+/// the errors are listed for the moderator.
+#[poise::command(slash_command, default_member_permissions = "MANAGE_GUILD")]
+pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
+    if !may_manage_server(ctx) {
+        return say(ctx, "Only members with the Manage Server permission can reload the content.", true).await;
+    }
+    let dir = ctx.data().advisor().content_dir().to_path_buf();
+    let loaded = tokio::task::spawn_blocking(move || crate::advisor::Advisor::load(&dir)).await?;
+    let message = match loaded {
+        Ok(advisor) => {
+            let summary = format!(
+                "Reloaded: {} topics, {} foods with chat names.",
+                advisor.library().topics.len(),
+                advisor.library().foods.curated_count()
+            );
+            ctx.data().replace_advisor(advisor);
+            summary
+        }
+        Err(errors) => {
+            let listed: Vec<String> = errors.iter().take(15).map(|e| format!("- `{e}`")).collect();
+            let more = if errors.len() > 15 { format!("\n… and {} more", errors.len() - 15) } else { String::new() };
+            format!(
+                "The content has {} error(s), so nothing was reloaded; the bot keeps the content it had.\n{}{more}",
+                errors.len(),
+                listed.join("\n")
+            )
+        }
+    };
+    for part in draw::split_text(&message) {
+        say(ctx, &part, true).await?;
+    }
+    Ok(())
+}
+
+/// Estimate zinc in a message
+#[poise::command(context_menu_command = "Estimate zinc")]
+pub async fn estimate_zinc(ctx: Context<'_>, message: serenity::Message) -> Result<(), Error> {
+    let advisor = ctx.data().advisor();
+    let profile = ctx.data().profile_of(&advisor, ctx.author().id);
+    let estimate = advisor.intake(&message.content, profile);
+    let rendered = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
+    ctx.send(reply(&rendered, true)).await?;
+    Ok(())
+}
+
+/// Whether the member who ran the command has Manage Server, as Discord reports it with the
+/// interaction.
+fn may_manage_server(ctx: Context<'_>) -> bool {
+    match ctx {
+        poise::Context::Application(app) => {
+            app.interaction.member.as_ref().and_then(|m| m.permissions).is_some_and(|p| p.manage_guild())
+        }
+        poise::Context::Prefix(_) => false,
+    }
+}
+
+/// A short plain reply.
+async fn say(ctx: Context<'_>, text: &str, ephemeral: bool) -> Result<(), Error> {
+    let text = crate::render::clip(text, draw::limits::CONTENT);
+    ctx.send(poise::CreateReply::default().content(text).ephemeral(ephemeral).allowed_mentions(super::no_mentions()))
+        .await?;
+    Ok(())
+}
+
+async fn autocomplete_profile(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let advisor = ctx.data().advisor();
+    let partial = text::fold(partial);
+    let choices = advisor
+        .library()
+        .reference
+        .profiles
+        .iter()
+        .filter(|p| p.id.contains(&partial) || text::fold(&p.label).contains(&partial))
+        .map(|p| (format!("{} ({})", p.id, p.label), p.id.clone()));
+    autocomplete(choices)
+}
+
+async fn autocomplete_food(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let advisor = ctx.data().advisor();
+    autocomplete(advisor.food_names(partial, draw::limits::AUTOCOMPLETE_CHOICES).into_iter())
+}
+
+async fn autocomplete_form(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let advisor = ctx.data().advisor();
+    let partial = text::fold(partial);
+    let choices = advisor
+        .library()
+        .supplements
+        .forms
+        .iter()
+        .filter(|f| text::fold(&f.name).contains(&partial))
+        .map(|f| (f.name.clone(), f.name.clone()));
+    autocomplete(choices)
+}
+
+/// At most 25 choices, each label within Discord's 100 characters.
+fn autocomplete(choices: impl Iterator<Item = (String, String)>) -> serenity::CreateAutocompleteResponse {
+    let (names, values): (Vec<String>, Vec<String>) = choices.take(draw::limits::AUTOCOMPLETE_CHOICES).unzip();
+    let choices = draw::choices(names)
+        .into_iter()
+        .zip(values)
+        .map(|(name, value)| {
+            serenity::AutocompleteChoice::new(name, crate::render::clip(&value, draw::limits::CHOICE_NAME))
+        })
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// The per-user cooldown, checked before every command.
+pub async fn check_cooldown(ctx: Context<'_>) -> Result<bool, Error> {
+    match ctx.data().cooldown.take(ctx.author().id.get()) {
+        None => Ok(true),
+        Some(wait) => {
+            let text = format!("You're sending requests quickly: try again in {:.0} s.", wait.as_secs_f64().ceil());
+            say(ctx, &text, true).await?;
+            Ok(false)
+        }
+    }
+}
+
+/// Failures become a short private reply; the details go to the log, never to the channel.
+pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::CommandCheckFailed { .. } => {}
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!("/{} failed: {error}", ctx.command().qualified_name);
+            let _ = say(ctx, "Sorry, something went wrong on my side. Please try again later.", true).await;
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::error!("while handling an error: {e}");
+            }
+        }
+    }
+}

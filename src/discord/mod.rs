@@ -1,0 +1,232 @@
+//! The Discord shell: serenity for the gateway and REST, poise for the commands. It only moves
+//! messages: every decision is the [`Advisor`]'s and every reply is drawn by [`crate::render`].
+
+mod commands;
+mod listen;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use poise::serenity_prelude as serenity;
+
+use crate::advisor::Advisor;
+use crate::config::{Config, Secret};
+use crate::content::Profile;
+use crate::render::discord::{Embed, Message};
+use crate::store::Store;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// What the bot holds while it runs.
+pub struct Data {
+    /// The live advisor; `/reload` swaps in a new one only when the new content loads cleanly.
+    advisor: RwLock<Arc<Advisor>>,
+    store: Store,
+    listen_channels: HashSet<u64>,
+    reply_to_mentions: bool,
+    cooldown: Cooldown,
+}
+
+impl Data {
+    /// The advisor as it is now (a reload does not disturb an answer in progress).
+    pub fn advisor(&self) -> Arc<Advisor> {
+        self.advisor.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn replace_advisor(&self, advisor: Advisor) {
+        *self.advisor.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(advisor);
+    }
+
+    /// The life stage a user saved, or the default; a saved stage that the content no longer
+    /// has falls back to the default too.
+    fn profile_of<'a>(&self, advisor: &'a Advisor, user: serenity::UserId) -> &'a Profile {
+        let saved = self.store.life_stage(user.get()).unwrap_or_else(|e| {
+            tracing::warn!("profile store: {e}");
+            None
+        });
+        saved
+            .and_then(|stage| advisor.profile(Some(&stage)).ok())
+            .unwrap_or_else(|| advisor.library().reference.default())
+    }
+}
+
+/// A per-user cooldown between requests, so nobody can flood the bot.
+struct Cooldown {
+    every: Duration,
+    last: Mutex<HashMap<u64, Instant>>,
+}
+
+impl Cooldown {
+    fn new(seconds: f64) -> Cooldown {
+        Cooldown { every: Duration::from_secs_f64(seconds), last: Mutex::new(HashMap::new()) }
+    }
+
+    /// Takes a turn for `user`: `None` when allowed, else how long to wait.
+    fn take(&self, user: u64) -> Option<Duration> {
+        let now = Instant::now();
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(at) = last.get(&user) {
+            let since = now.duration_since(*at);
+            if since < self.every {
+                return Some(self.every - since);
+            }
+        }
+        last.insert(user, now);
+        // Forget old entries now and then so the map stays small.
+        if last.len() > 10_000 {
+            last.retain(|_, at| now.duration_since(*at) < self.every);
+        }
+        None
+    }
+}
+
+/// Everything the bot needs to start, besides the HTTP client.
+pub struct Settings {
+    pub guild_ids: Vec<u64>,
+    pub listen_channels: Vec<u64>,
+    pub reply_to_mentions: bool,
+    pub message_content: bool,
+    pub cooldown_seconds: f64,
+}
+
+impl Settings {
+    pub fn from_config(config: &Config) -> Settings {
+        Settings {
+            guild_ids: config.discord.guild_ids.clone(),
+            listen_channels: config.discord.listen_channels.clone(),
+            reply_to_mentions: config.discord.reply_to_mentions,
+            message_content: config.discord.message_content,
+            cooldown_seconds: config.cooldown.user_seconds,
+        }
+    }
+}
+
+/// The REST client: straight to Discord, or through `proxy` (a ratelimiting proxy or a
+/// Discord-compatible test server), which then does the ratelimiting.
+pub fn http(token: &Secret, proxy: Option<&str>) -> serenity::Http {
+    let builder = serenity::HttpBuilder::new(token.expose());
+    match proxy {
+        Some(url) => builder.proxy(url.trim_end_matches('/')).ratelimiter_disabled(true).build(),
+        None => builder.build(),
+    }
+}
+
+/// Builds the client: commands, listening, and registration when the gateway is ready.
+pub async fn client(
+    http: serenity::Http,
+    settings: Settings,
+    advisor: Advisor,
+    store: Store,
+) -> Result<serenity::Client, Error> {
+    let mut intents = serenity::GatewayIntents::GUILD_MESSAGES | serenity::GatewayIntents::DIRECT_MESSAGES;
+    if settings.message_content {
+        intents |= serenity::GatewayIntents::MESSAGE_CONTENT;
+    }
+    let data = Data {
+        advisor: RwLock::new(Arc::new(advisor)),
+        store,
+        listen_channels: settings.listen_channels.iter().copied().collect(),
+        reply_to_mentions: settings.reply_to_mentions,
+        cooldown: Cooldown::new(settings.cooldown_seconds),
+    };
+    let guild_ids = settings.guild_ids;
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            command_check: Some(|ctx| Box::pin(commands::check_cooldown(ctx))),
+            on_error: |error| Box::pin(commands::on_error(error)),
+            event_handler: |framework, event| Box::pin(listen::on_event(framework, event)),
+            allowed_mentions: Some(no_mentions()),
+            initialize_owners: false,
+            ..Default::default()
+        })
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                if guild_ids.is_empty() {
+                    poise::builtins::register_globally(ctx, commands).await?;
+                } else {
+                    for guild in &guild_ids {
+                        poise::builtins::register_in_guild(ctx, commands, serenity::GuildId::new(*guild)).await?;
+                    }
+                }
+                tracing::info!("connected as {} ({} commands registered)", ready.user.name, commands.len());
+                Ok(data)
+            })
+        })
+        .build();
+    Ok(serenity::ClientBuilder::new_with_http(http, intents).framework(framework).await?)
+}
+
+/// Runs the bot until SIGINT or SIGTERM, then shuts the gateway down cleanly.
+pub async fn run(config: &Config, token: &Secret, advisor: Advisor) -> Result<(), String> {
+    let store = Store::open(&config.store.path)
+        .map_err(|e| format!("cannot open the store {}: {e}", config.store.path.display()))?;
+    let http = http(token, config.discord.api_proxy_url.as_deref());
+    let mut client =
+        client(http, Settings::from_config(config), advisor, store).await.map_err(|e| format!("cannot start: {e}"))?;
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        shards.shutdown_all().await;
+    });
+    client.start().await.map_err(|e| match e {
+        serenity::Error::Gateway(serenity::GatewayError::DisallowedGatewayIntents) => {
+            "Discord refused the Message Content intent: enable it for the bot in the developer portal \
+             (Bot > Privileged Gateway Intents), or set message_content = false in [discord]"
+                .to_string()
+        }
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
+            "Discord rejected the token: check DISCORD_TOKEN or [discord] token".to_string()
+        }
+        other => format!("gateway error: {other}"),
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+/// Allowed mentions that mention nobody: no user text can ping @everyone, a role or a user.
+pub fn no_mentions() -> serenity::CreateAllowedMentions {
+    serenity::CreateAllowedMentions::new().empty_users().empty_roles().everyone(false).replied_user(false)
+}
+
+fn create_embed(embed: &Embed) -> serenity::CreateEmbed {
+    let mut created =
+        serenity::CreateEmbed::new().title(&embed.title).description(&embed.description).colour(embed.color);
+    for field in &embed.fields {
+        created = created.field(&field.name, &field.value, field.inline);
+    }
+    if !embed.footer.is_empty() {
+        created = created.footer(serenity::CreateEmbedFooter::new(&embed.footer));
+    }
+    created
+}
+
+/// A rendered message as a poise reply.
+fn reply(message: &Message, ephemeral: bool) -> poise::CreateReply {
+    let mut reply = poise::CreateReply::default().ephemeral(ephemeral).allowed_mentions(no_mentions());
+    for embed in &message.embeds {
+        reply = reply.embed(create_embed(embed));
+    }
+    reply
+}

@@ -1,0 +1,386 @@
+//! Answers and estimates as Discord messages: embeds that always fit Discord's limits.
+//!
+//! Pure: this builds plain structs; the Discord shell turns them into API payloads. It is the
+//! only place that knows the limits, and everything is trimmed or split to fit, never rejected.
+
+use crate::advisor::Response;
+use crate::ask::{Answer, AskStatus};
+use crate::content::foods::Food;
+use crate::content::Library;
+use crate::intake::amount::fmt;
+use crate::intake::{Estimate, Status};
+
+use super::clip;
+
+/// Discord's limits, in characters.
+pub mod limits {
+    pub const CONTENT: usize = 2000;
+    pub const TITLE: usize = 256;
+    pub const DESCRIPTION: usize = 4096;
+    pub const FIELDS: usize = 25;
+    pub const FIELD_NAME: usize = 256;
+    pub const FIELD_VALUE: usize = 1024;
+    pub const FOOTER: usize = 2048;
+    /// All embeds of one message together.
+    pub const MESSAGE_EMBEDS_TOTAL: usize = 6000;
+    pub const EMBEDS_PER_MESSAGE: usize = 10;
+    pub const AUTOCOMPLETE_CHOICES: usize = 25;
+    pub const CHOICE_NAME: usize = 100;
+}
+
+/// Embed colours.
+const URGENT: u32 = 0xC62828;
+const ANSWERED: u32 = 0x00897B;
+const DECLINED: u32 = 0x757575;
+const ESTIMATE: u32 = 0x3949AB;
+const WARNING: u32 = 0xEF6C00;
+
+/// One embed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Embed {
+    pub title: String,
+    pub description: String,
+    pub color: u32,
+    pub fields: Vec<Field>,
+    pub footer: String,
+}
+
+/// One embed field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+    pub inline: bool,
+}
+
+impl Embed {
+    fn field(&mut self, name: &str, value: &str, inline: bool) {
+        if !value.trim().is_empty() {
+            self.fields.push(Field { name: name.to_string(), value: value.to_string(), inline });
+        }
+    }
+
+    /// Characters Discord counts toward the 6,000 per message.
+    pub fn size(&self) -> usize {
+        let chars = |s: &str| s.chars().count();
+        chars(&self.title)
+            + chars(&self.description)
+            + chars(&self.footer)
+            + self.fields.iter().map(|f| chars(&f.name) + chars(&f.value)).sum::<usize>()
+    }
+
+    /// Trims every part to its limit, then the whole to `budget` characters: fields go first,
+    /// from the last, then the description is shortened.
+    fn fit(mut self, budget: usize) -> Embed {
+        self.title = clip(&self.title, limits::TITLE);
+        self.description = clip(&self.description, limits::DESCRIPTION);
+        self.footer = clip(&self.footer, limits::FOOTER);
+        self.fields.truncate(limits::FIELDS);
+        for field in &mut self.fields {
+            field.name = clip(&field.name, limits::FIELD_NAME);
+            field.value = clip(&field.value, limits::FIELD_VALUE);
+        }
+        while self.size() > budget && !self.fields.is_empty() {
+            self.fields.pop();
+        }
+        if self.size() > budget {
+            let room = budget.saturating_sub(self.size() - self.description.chars().count());
+            self.description = clip(&self.description, room);
+        }
+        self
+    }
+}
+
+/// One Discord message: its embeds (the text content stays empty, so nothing can ping).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Message {
+    pub embeds: Vec<Embed>,
+}
+
+/// The messages answering one chat message: an answer, an estimate, or both (in one message
+/// when they fit together, else two).
+pub fn response(library: &Library, response: &Response) -> Vec<Message> {
+    let embeds: Vec<Embed> = response
+        .answer
+        .iter()
+        .map(|a| answer(library, a))
+        .chain(response.estimate.iter().map(|e| estimate(library, e)))
+        .collect();
+    if embeds.iter().map(Embed::size).sum::<usize>() <= limits::MESSAGE_EMBEDS_TOTAL {
+        vec![Message { embeds }]
+    } else {
+        embeds.into_iter().map(|e| Message { embeds: vec![e] }).collect()
+    }
+}
+
+/// An answer as an embed: the reply, its evidence label, sources as links, related topics and
+/// the disclaimer.
+pub fn answer(library: &Library, a: &Answer) -> Embed {
+    let color = match a.status {
+        AskStatus::Urgent => URGENT,
+        AskStatus::Answered => ANSWERED,
+        AskStatus::Declined | AskStatus::NoMatch => DECLINED,
+    };
+    let mut description = a.text.trim().to_string();
+    if let Some(evidence) = &a.evidence {
+        description.push_str(&format!("\n\n**Evidence:** {evidence}"));
+    }
+    let mut embed =
+        Embed { title: a.title.clone(), description, color, fields: Vec::new(), footer: a.disclaimer.clone() };
+    let links: Vec<String> = a.sources.iter().map(|s| format!("[{}]({})", escape_link_text(&s.title), s.url)).collect();
+    for (i, chunk) in pack(&links, "\n", limits::FIELD_VALUE).into_iter().take(3).enumerate() {
+        embed.field(if i == 0 { "Sources" } else { "More sources" }, &chunk, false);
+    }
+    let related: Vec<String> =
+        a.related.iter().filter_map(|slug| library.topic(slug)).map(|t| format!("{} (`{}`)", t.title, t.id)).collect();
+    let label = if a.status == AskStatus::NoMatch { "Closest topics" } else { "Related" };
+    embed.field(label, &related.join("\n"), false);
+    embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2)
+}
+
+/// An estimate as an embed: the items as an aligned table in a code block, totals against the
+/// RDA and UL, warnings, supplements and what was not recognised.
+pub fn estimate(library: &Library, e: &Estimate) -> Embed {
+    let mut embed = Embed {
+        title: format!("Zinc estimate: {}", e.reference.label),
+        color: if e.warnings.is_empty() { ESTIMATE } else { WARNING },
+        footer: format!("{} Food values: USDA SR28 (NDB numbers shown).", library.safety.disclaimer),
+        ..Embed::default()
+    };
+    if e.status == Status::Empty {
+        embed.description = super::INTAKE_USAGE.to_string();
+        return embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2);
+    }
+    embed.description = items_table(e, 3000);
+    if !e.supplements.is_empty() {
+        let lines: Vec<String> = e
+            .supplements
+            .iter()
+            .map(|s| {
+                let mark = if s.counted { "" } else { " (not counted)" };
+                let notes = s.assumptions.join("; ");
+                format!("**{}**: {} mg zinc ({}){mark}. {}", clip(&s.input, 60), s.elemental_zinc_mg, s.form, notes)
+            })
+            .collect();
+        embed.field("Supplements", &lines.join("\n"), false);
+    }
+    if !e.items.is_empty() || !e.supplements.is_empty() {
+        let r = &e.reference;
+        embed.field(
+            "Zinc",
+            &format!("**{} mg** (food {} + supplements {})", e.total_zinc_mg, e.food_zinc_mg, e.supplement_zinc_mg),
+            true,
+        );
+        let shares: Vec<String> =
+            r.rdas.iter().map(|s| format!("{}% of {} mg ({})", s.percent, s.rda_mg, s.label)).collect();
+        embed.field("RDA", &shares.join("\n"), true);
+        embed.field("Upper limit", &format!("{} mg a day", r.ul_mg), true);
+        embed.field("Copper", &format!("{} mg", e.total_copper_mg), true);
+    }
+    embed.field("Warnings", &e.warnings.iter().map(|w| format!("⚠️ {w}")).collect::<Vec<_>>().join("\n"), false);
+    let unknown: Vec<String> = e
+        .suggestions
+        .iter()
+        .map(|s| {
+            let mut line = format!("`{}`", clip(&s.input, 60).replace('`', "'"));
+            if !s.did_you_mean.is_empty() {
+                line.push_str(&format!(" (did you mean {}?)", s.did_you_mean.join(", ")));
+            }
+            if let Some(hint) = &s.hint {
+                line.push_str(&format!(": {hint}"));
+            }
+            line
+        })
+        .collect();
+    embed.field("Not recognised", &unknown.join("\n"), false);
+    embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2)
+}
+
+/// One food: its USDA description and zinc per 100 g and per household portion.
+pub fn food(library: &Library, food: &Food) -> Embed {
+    let per = |grams: f64| food.zinc_mg_per_100g * grams / 100.0;
+    let mut portions: Vec<String> = Vec::new();
+    let default = food.portion.map(|i| &food.weights[i]);
+    for weight in
+        default.into_iter().chain(food.weights.iter().filter(|w| default.is_none_or(|d| !std::ptr::eq(*w, d)))).take(10)
+    {
+        portions.push(format!("{} ({} g): **{:.2} mg**", weight.label(), fmt(weight.grams), per(weight.grams)));
+    }
+    let copper = food.copper_mg_per_100g.map_or("no value in SR28".to_string(), |c| format!("{c} mg"));
+    let mut embed = Embed {
+        title: food.names.first().cloned().unwrap_or_else(|| food.description.clone()),
+        description: format!(
+            "{}
+USDA SR28 NDB **{}**, {}
+
+Zinc: **{} mg** per 100 g · copper: {copper} per 100 g",
+            food.description, food.ndb, food.group, food.zinc_mg_per_100g
+        ),
+        color: ESTIMATE,
+        fields: Vec::new(),
+        footer: format!("{} Food values: USDA SR28.", library.safety.disclaimer),
+    };
+    embed.field("Zinc per portion", &portions.join("\n"), false);
+    embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2)
+}
+
+/// The topics the bot answers from.
+pub fn topics(library: &Library) -> Embed {
+    let lines: Vec<String> = library.topics.iter().map(|t| format!("• {} (`{}`)", t.title, t.id)).collect();
+    Embed {
+        title: format!("{} topics", library.topics.len()),
+        description: lines.join("\n"),
+        color: ANSWERED,
+        fields: Vec::new(),
+        footer: "Ask with /ask, or mention me with your question.".into(),
+    }
+    .fit(limits::MESSAGE_EMBEDS_TOTAL)
+}
+
+/// What the bot is, where its answers come from, and the disclaimer.
+pub fn about(library: &Library) -> Embed {
+    let mut sources: Vec<&str> = library.topics.iter().flat_map(|t| t.sources.iter().map(|s| s.url.as_str())).collect();
+    sources.sort();
+    sources.dedup();
+    let mut embed = Embed {
+        title: "About zincbot".into(),
+        description: library.safety.about.trim().to_string(),
+        color: ANSWERED,
+        fields: Vec::new(),
+        footer: library.safety.disclaimer.clone(),
+    };
+    embed.field(
+        "Content",
+        &format!(
+            "{} topics citing {} sources; {} foods from USDA SR28 ({} with chat names); reference values from the Institute of Medicine (2001).",
+            library.topics.len(),
+            sources.len(),
+            library.foods.foods.len(),
+            library.foods.curated_count()
+        ),
+        false,
+    );
+    embed.fit(limits::MESSAGE_EMBEDS_TOTAL)
+}
+
+/// The items as a table in a code block with numbered notes under it, within `budget`
+/// characters; rows that do not fit are counted, not dropped silently.
+fn items_table(e: &Estimate, budget: usize) -> String {
+    if e.items.is_empty() {
+        return if e.supplements.is_empty() { "No food or supplement recognised.".into() } else { String::new() };
+    }
+    let name = |i: usize| clip(&e.items[i].input, 20).replace('`', "'");
+    let width = (0..e.items.len()).map(|i| name(i).chars().count()).max().unwrap_or(4).max(4);
+    let mut table = format!("```\n{:<3}{:<width$} {:>7} {:>7}  NDB\n", "#", "item", "grams", "zinc mg");
+    let mut notes = String::new();
+    let mut shown = 0;
+    for (i, item) in e.items.iter().enumerate() {
+        let mark = if item.counted { "" } else { "*" };
+        let row = format!(
+            "{:<3}{:<width$} {:>7.1} {:>7.2}  {}{mark}\n",
+            i + 1,
+            name(i),
+            item.grams,
+            item.zinc_mg,
+            item.food_id
+        );
+        let note = format!("{}. {}: {}\n", i + 1, clip(&item.food, 70), clip(&item.assumptions.join("; "), 220));
+        if table.len() + row.len() + notes.len() + note.len() + 80 > budget {
+            break;
+        }
+        table.push_str(&row);
+        notes.push_str(&note);
+        shown += 1;
+    }
+    table.push_str("```\n");
+    if shown < e.items.len() {
+        notes.push_str(&format!(
+            "… and {} more items not shown here (the totals include them).\n",
+            e.items.len() - shown
+        ));
+    }
+    if e.items.iter().any(|i| !i.counted) {
+        notes.push_str("\\* implausible amount: not counted.\n");
+    }
+    format!("{table}{notes}")
+}
+
+/// Joins `parts` into chunks of at most `max` characters, each part whole where it fits.
+fn pack(parts: &[String], separator: &str, max: usize) -> Vec<String> {
+    let mut chunks: Vec<String> = Vec::new();
+    for part in parts {
+        let part = clip(part, max);
+        match chunks.last_mut() {
+            Some(last) if last.chars().count() + separator.len() + part.chars().count() <= max => {
+                last.push_str(separator);
+                last.push_str(&part);
+            }
+            _ => chunks.push(part),
+        }
+    }
+    chunks
+}
+
+/// Square brackets would end a Markdown link's text early.
+fn escape_link_text(text: &str) -> String {
+    text.replace('[', "(").replace(']', ")")
+}
+
+/// Autocomplete choices: at most 25, each name within 100 characters.
+pub fn choices(names: impl IntoIterator<Item = String>) -> Vec<String> {
+    names.into_iter().take(limits::AUTOCOMPLETE_CHOICES).map(|n| clip(&n, limits::CHOICE_NAME)).collect()
+}
+
+/// Splits plain text into messages of at most 2,000 characters, at line ends where possible.
+pub fn split_text(text: &str) -> Vec<String> {
+    let lines: Vec<String> = text.lines().map(String::from).collect();
+    let mut out = pack(&lines, "\n", limits::CONTENT);
+    out.retain(|m| !m.trim().is_empty());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embeds_are_trimmed_to_every_limit() {
+        let long = "x".repeat(10_000);
+        let mut embed =
+            Embed { title: long.clone(), description: long.clone(), footer: long.clone(), ..Embed::default() };
+        for _ in 0..40 {
+            embed.field(&long, &long, false);
+        }
+        let fitted = embed.fit(limits::MESSAGE_EMBEDS_TOTAL);
+        assert!(fitted.title.chars().count() <= limits::TITLE);
+        assert!(fitted.description.chars().count() <= limits::DESCRIPTION);
+        assert!(fitted.footer.chars().count() <= limits::FOOTER);
+        assert!(fitted.fields.len() <= limits::FIELDS);
+        assert!(fitted.fields.iter().all(|f| f.value.chars().count() <= limits::FIELD_VALUE));
+        assert!(fitted.size() <= limits::MESSAGE_EMBEDS_TOTAL);
+    }
+
+    #[test]
+    fn packing_keeps_parts_whole_and_within_the_limit() {
+        let parts: Vec<String> = (0..100).map(|i| format!("line {i} {}", "y".repeat(50))).collect();
+        let chunks = pack(&parts, "\n", 1024);
+        assert!(chunks.len() > 1);
+        assert!(chunks.iter().all(|c| c.chars().count() <= 1024));
+        assert_eq!(chunks.join("\n"), parts.join("\n"));
+    }
+
+    #[test]
+    fn text_splits_into_messages_of_2000() {
+        let text = (0..300).map(|i| format!("line {i}: {}", "z".repeat(20))).collect::<Vec<_>>().join("\n");
+        let messages = split_text(&text);
+        assert!(messages.len() >= 4);
+        assert!(messages.iter().all(|m| m.chars().count() <= limits::CONTENT));
+    }
+
+    #[test]
+    fn autocomplete_gives_at_most_25_short_choices() {
+        let choices = choices((0..100).map(|i| format!("{i} {}", "a".repeat(200))));
+        assert_eq!(choices.len(), 25);
+        assert!(choices.iter().all(|c| c.chars().count() <= 100));
+    }
+}
