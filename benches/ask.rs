@@ -28,7 +28,12 @@ fn vocabulary() -> Vec<String> {
         state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (state >> 33) as usize
     };
-    (0..5000).map(|_| (0..2 + next() % 3).map(|_| syllables[next() % syllables.len()]).collect::<String>() + &next().to_string()[..2]).collect()
+    (0..5000)
+        .map(|_| {
+            (0..2 + next() % 3).map(|_| syllables[next() % syllables.len()]).collect::<String>()
+                + &next().to_string()[..2]
+        })
+        .collect()
 }
 
 /// 1,000 topics of 10 sections each: 10,000 sections of 60 words.
@@ -71,7 +76,8 @@ fn benches(c: &mut Criterion) {
 
     let topics = synthetic_topics();
     let index = TopicIndex::build(&topics);
-    let probe: Vec<String> = (0..50).map(|t| format!("{} {}", topics[t * 20].title, topics[t * 20].keywords[0])).collect();
+    let probe: Vec<String> =
+        (0..50).map(|t| format!("{} {}", topics[t * 20].title, topics[t * 20].keywords[0])).collect();
     let mut j = 0;
     c.bench_function("rank a question over 10,000 synthetic sections", |b| {
         b.iter(|| {
