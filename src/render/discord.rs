@@ -151,7 +151,6 @@ pub fn estimate(library: &Library, e: &Estimate) -> Embed {
         embed.description = super::INTAKE_USAGE.to_string();
         return embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2);
     }
-    embed.description = items_table(e, 3000);
     if !e.supplements.is_empty() {
         let lines: Vec<String> = e
             .supplements
@@ -193,7 +192,12 @@ pub fn estimate(library: &Library, e: &Estimate) -> Embed {
         })
         .collect();
     embed.field("Not recognised", &unknown.join("\n"), false);
-    embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2)
+    // The table gets whatever room the totals, warnings and the rest leave.
+    let budget = limits::MESSAGE_EMBEDS_TOTAL / 2;
+    let mut embed = embed.fit(budget);
+    let room = budget.saturating_sub(embed.size()).min(limits::DESCRIPTION);
+    embed.description = items_table(e, room);
+    embed.fit(budget)
 }
 
 /// One food: its USDA description and zinc per 100 g and per household portion.
@@ -285,7 +289,8 @@ fn items_table(e: &Estimate, budget: usize) -> String {
             item.food_id
         );
         let note = format!("{}. {}: {}\n", i + 1, clip(&item.food, 70), clip(&item.assumptions.join("; "), 220));
-        if table.len() + row.len() + notes.len() + note.len() + 80 > budget {
+        let used = table.chars().count() + row.chars().count() + notes.chars().count() + note.chars().count();
+        if used + 120 > budget {
             break;
         }
         table.push_str(&row);

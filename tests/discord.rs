@@ -1,0 +1,572 @@
+//! End to end: the real serenity client and poise framework of `zincbot run`, against a fake
+//! Discord (REST and gateway) on 127.0.0.1 started by each test.
+
+mod fake_discord;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use fake_discord::{FakeDiscord as Fake, Request, TlsProxy};
+use poise::serenity_prelude as serenity;
+use serde_json::{json, Value};
+use zincbot::advisor::Advisor;
+use zincbot::config::Secret;
+use zincbot::discord::{self, Settings};
+use zincbot::store::Store;
+
+const WAIT: Duration = Duration::from_secs(10);
+static NEXT_ID: AtomicU64 = AtomicU64::new(2_000_000_000_000_000_000);
+
+fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A running bot and the fake it talks to; the bot stops when this is dropped.
+struct Bot {
+    fake: Fake,
+    content: PathBuf,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        self.task.abort();
+        if self.content.starts_with(std::env::temp_dir()) {
+            let _ = std::fs::remove_dir_all(&self.content);
+        }
+    }
+}
+
+fn settings(cooldown_seconds: f64) -> Settings {
+    Settings {
+        guild_ids: vec![Fake::GUILD_ID],
+        listen_channels: vec![Fake::CHANNEL_ID],
+        reply_to_mentions: true,
+        message_content: true,
+        cooldown_seconds,
+    }
+}
+
+/// A private copy of `content/` (so `/reload` tests can break it).
+fn content_copy() -> PathBuf {
+    fn copy(src: &Path, dst: &Path) {
+        std::fs::create_dir_all(dst).unwrap();
+        for entry in std::fs::read_dir(src).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &dst.join(entry.file_name()));
+            } else {
+                std::fs::copy(entry.path(), dst.join(entry.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("zincbot-e2e-{}-{}", std::process::id(), next_id()));
+    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), &dir);
+    dir
+}
+
+async fn start_with(fake: Fake, http: serenity::Http, settings: Settings) -> Bot {
+    let content = content_copy();
+    let advisor = Advisor::load(&content).expect("content loads");
+    let mut client =
+        discord::client(http, settings, advisor, Store::in_memory().unwrap()).await.expect("client builds");
+    let task = tokio::spawn(async move {
+        let _ = client.start().await;
+    });
+    assert!(fake.wait_ready(WAIT).await, "the bot identified");
+    let registered = fake.wait_for_request(|r| r.method == "PUT" && r.route().ends_with("/commands"), WAIT).await;
+    assert!(registered.is_some(), "the bot registered its commands");
+    Bot { fake, content, task }
+}
+
+async fn start() -> Bot {
+    start_cooldown(0.0).await
+}
+
+async fn start_cooldown(seconds: f64) -> Bot {
+    let fake = Fake::start().await;
+    let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
+    start_with(fake, http, settings(seconds)).await
+}
+
+impl Bot {
+    /// Sends an interaction and returns the body of the bot's callback to it.
+    async fn interact(&self, payload: Value) -> Value {
+        let id = payload["id"].as_str().unwrap().to_string();
+        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        let prefix = format!("/interactions/{id}/");
+        let callback = self.fake.wait_for_request(|r| r.method == "POST" && r.route().starts_with(&prefix), WAIT).await;
+        callback.unwrap_or_else(|| panic!("no callback to interaction {id}")).body
+    }
+
+    async fn command(&self, name: &str, options: Value) -> Value {
+        self.interact(Fake::slash_command(next_id(), name, options, Fake::USER_ID, Fake::CHANNEL_ID)).await
+    }
+
+    async fn subcommand(&self, name: &str, sub: &str, options: Value) -> Value {
+        self.interact(Fake::subcommand(next_id(), name, sub, options, Fake::USER_ID, Fake::CHANNEL_ID)).await
+    }
+
+    /// Posts a chat message; returns the bot's replies posted within `wait`.
+    async fn say(
+        &self,
+        channel: u64,
+        author: u64,
+        bot: bool,
+        content: &str,
+        mention: bool,
+        wait: Duration,
+    ) -> Vec<Request> {
+        let id = next_id();
+        self.fake.dispatch("MESSAGE_CREATE", Fake::message(id, channel, author, bot, content, mention)).await;
+        let route = format!("/channels/{channel}/messages");
+        let is_reply = |r: &Request| {
+            r.is("POST", &route) && r.body["message_reference"]["message_id"].as_str() == Some(id.to_string().as_str())
+        };
+        self.fake.wait_for_requests(is_reply, 1, wait).await
+    }
+}
+
+/// All text of an interaction callback or message body: content, embed titles, descriptions,
+/// field names and values, footers.
+fn text_of(body: &Value) -> String {
+    let data = if body.get("data").is_some() { &body["data"] } else { body };
+    let mut out = data["content"].as_str().unwrap_or("").to_string();
+    for embed in data["embeds"].as_array().into_iter().flatten() {
+        for key in ["title", "description"] {
+            out.push('\n');
+            out.push_str(embed[key].as_str().unwrap_or(""));
+        }
+        for field in embed["fields"].as_array().into_iter().flatten() {
+            out.push_str(&format!(
+                "\n{}\n{}",
+                field["name"].as_str().unwrap_or(""),
+                field["value"].as_str().unwrap_or("")
+            ));
+        }
+        out.push('\n');
+        out.push_str(embed["footer"]["text"].as_str().unwrap_or(""));
+    }
+    out
+}
+
+fn ephemeral(body: &Value) -> bool {
+    body["data"]["flags"].as_u64().is_some_and(|f| f & 64 != 0)
+}
+
+/// Asserts an embed payload is inside every Discord limit.
+fn assert_within_limits(data: &Value) {
+    assert!(data["content"].as_str().unwrap_or("").chars().count() <= 2000);
+    let embeds = data["embeds"].as_array().cloned().unwrap_or_default();
+    assert!(embeds.len() <= 10);
+    let mut total = 0;
+    for e in &embeds {
+        let len = |v: &Value| v.as_str().unwrap_or("").chars().count();
+        assert!(len(&e["title"]) <= 256 && len(&e["description"]) <= 4096 && len(&e["footer"]["text"]) <= 2048);
+        let fields = e["fields"].as_array().cloned().unwrap_or_default();
+        assert!(fields.len() <= 25);
+        for f in &fields {
+            assert!(len(&f["name"]) <= 256 && len(&f["value"]) <= 1024);
+            total += len(&f["name"]) + len(&f["value"]);
+        }
+        total += len(&e["title"]) + len(&e["description"]) + len(&e["footer"]["text"]);
+    }
+    assert!(total <= 6000, "embeds total {total} characters");
+}
+
+/// Asserts nobody can be pinged by this payload.
+fn assert_pings_nobody(data: &Value) {
+    let mentions = &data["allowed_mentions"];
+    assert!(mentions.is_object(), "allowed_mentions is set: {data}");
+    assert_eq!(mentions["parse"], json!([]), "{mentions}");
+    assert!(mentions["users"].as_array().is_none_or(Vec::is_empty), "{mentions}");
+    assert!(mentions["roles"].as_array().is_none_or(Vec::is_empty), "{mentions}");
+    assert_ne!(mentions["replied_user"], json!(true), "{mentions}");
+}
+
+#[tokio::test]
+async fn registers_every_command_with_its_options() {
+    let bot = start().await;
+    let commands = bot.fake.registered_commands(Some(Fake::GUILD_ID)).expect("guild commands registered");
+    let names: Vec<&str> = commands.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    for name in ["ask", "intake", "food", "supplement", "profile", "topics", "about", "help", "reload", "Estimate zinc"]
+    {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    let command = |name: &str| commands.as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone();
+    let options = |c: &Value| {
+        c["options"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(options(&command("intake")), ["foods", "profile", "private"]);
+    assert_eq!(options(&command("supplement")), ["form", "amount_mg"]);
+    assert_eq!(options(&command("profile")), ["set", "show", "forget"]);
+    assert_eq!(command("Estimate zinc")["type"], 3);
+    assert_eq!(command("reload")["default_member_permissions"], "32", "Manage Server");
+    assert!(command("ask")["description"].as_str().unwrap().contains("zinc"));
+}
+
+#[tokio::test]
+async fn ask_answers_with_sources_evidence_and_the_disclaimer() {
+    let bot = start().await;
+    let body = bot.command("ask", json!([Fake::opt_str("question", "is zinc bad for lupus?")])).await;
+    assert_eq!(body["type"], 4);
+    let text = text_of(&body);
+    assert!(text.contains("Zinc and lupus"), "{text}");
+    assert!(text.contains("Evidence:"), "{text}");
+    assert!(text.contains("](http"), "sources are links: {text}");
+    assert!(text.contains("Not medical advice"), "{text}");
+    assert!(!ephemeral(&body));
+    assert_pings_nobody(&body["data"]);
+    assert_within_limits(&body["data"]);
+
+    // The same content as `zincbot ask`.
+    let advisor = Advisor::load(&bot.content).unwrap();
+    let answer = advisor.ask("is zinc bad for lupus?");
+    assert!(text.contains(answer.text.trim()), "{text}");
+}
+
+#[tokio::test]
+async fn urgent_questions_lead_with_emergency_help() {
+    let bot = start().await;
+    let body =
+        bot.command("ask", json!([Fake::opt_str("question", "my toddler swallowed a bunch of my zinc tablets")])).await;
+    let description = body["data"]["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.starts_with("**"), "{description}");
+    assert!(description.contains("1-800-222-1222") && description.contains("999"), "{description}");
+}
+
+#[tokio::test]
+async fn intake_estimates_privately_by_default_with_the_table_in_a_code_block() {
+    let bot = start().await;
+    let body = bot.command("intake", json!([Fake::opt_str("foods", "2 eggs, 100g beef, zinc gluconate 50mg")])).await;
+    assert!(ephemeral(&body), "personal data is private by default");
+    let description = body["data"]["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.starts_with("```"), "{description}");
+    assert!(description.contains("01123"), "{description}");
+    let text = text_of(&body);
+    assert!(text.contains("RDA") && text.contains("Upper limit") && text.contains("⚠️"), "{text}");
+    assert_within_limits(&body["data"]);
+
+    let public =
+        bot.command("intake", json!([Fake::opt_str("foods", "2 eggs"), Fake::opt_bool("private", false)])).await;
+    assert!(!ephemeral(&public));
+}
+
+#[tokio::test]
+async fn the_profile_sets_the_rda_and_forget_deletes_it() {
+    let bot = start().await;
+    let adult = text_of(&bot.command("intake", json!([Fake::opt_str("foods", "2 eggs")])).await);
+    assert!(adult.contains("11 mg (men)") && adult.contains("8 mg (women)"), "{adult}");
+
+    let set = bot.subcommand("profile", "set", json!([Fake::opt_str("life_stage", "child-4-8")])).await;
+    assert!(ephemeral(&set) && text_of(&set).contains("child (4-8)"), "{set}");
+    let child = text_of(&bot.command("intake", json!([Fake::opt_str("foods", "2 eggs")])).await);
+    assert!(child.contains("5 mg (children 4-8)") && child.contains("12 mg a day"), "{child}");
+    let show = bot.subcommand("profile", "show", json!([])).await;
+    assert!(ephemeral(&show) && text_of(&show).contains("child-4-8"));
+
+    let forget = bot.subcommand("profile", "forget", json!([])).await;
+    assert!(ephemeral(&forget) && text_of(&forget).contains("Deleted"), "{forget}");
+    let again = text_of(&bot.command("intake", json!([Fake::opt_str("foods", "2 eggs")])).await);
+    assert!(again.contains("11 mg (men)"), "{again}");
+}
+
+#[tokio::test]
+async fn food_autocompletes_and_shows_zinc_per_portion() {
+    let bot = start().await;
+    let options = json!([Fake::opt_focused("name", "lent")]);
+    let body = bot.interact(Fake::autocomplete(next_id(), "food", options, Fake::USER_ID)).await;
+    assert_eq!(body["type"], 8);
+    let choices = body["data"]["choices"].as_array().unwrap();
+    assert!(!choices.is_empty() && choices.len() <= 25);
+    assert!(choices.iter().any(|c| c["value"] == "16070"), "{choices:?}");
+
+    let wide = bot
+        .interact(Fake::autocomplete(next_id(), "food", json!([Fake::opt_focused("name", "a")]), Fake::USER_ID))
+        .await;
+    assert_eq!(wide["data"]["choices"].as_array().unwrap().len(), 25, "never more than 25 choices");
+
+    let text = text_of(&bot.command("food", json!([Fake::opt_str("name", "16070")])).await);
+    assert!(text.contains("Lentils") && text.contains("16070") && text.contains("1 cup (198 g)"), "{text}");
+    let typed = text_of(&bot.command("food", json!([Fake::opt_str("name", "pumpkin seeds")])).await);
+    assert!(typed.contains("Zinc per portion"), "{typed}");
+}
+
+#[tokio::test]
+async fn supplement_reads_elemental_zinc_against_the_upper_limit() {
+    let bot = start().await;
+    let options = json!([Fake::opt_str("form", "zinc sulfate"), Fake::opt_num("amount_mg", 220.0)]);
+    let body = bot.command("supplement", options).await;
+    let text = text_of(&body);
+    assert!(text.contains("50.03 mg zinc"), "{text}");
+    assert!(text.contains("40 mg a day"), "{text}");
+    let forms = bot
+        .interact(Fake::autocomplete(next_id(), "supplement", json!([Fake::opt_focused("form", "glu")]), Fake::USER_ID))
+        .await;
+    assert!(forms["data"]["choices"].as_array().unwrap().iter().any(|c| c["value"] == "zinc gluconate"));
+}
+
+#[tokio::test]
+async fn topics_about_and_help_describe_the_bot() {
+    let bot = start().await;
+    let topics = text_of(&bot.command("topics", json!([])).await);
+    assert!(topics.contains("43 topics") && topics.contains("lupus-sle"), "{topics}");
+    let about = text_of(&bot.command("about", json!([])).await);
+    assert!(about.contains("USDA SR28") && about.contains("Not medical advice"), "{about}");
+    let help = text_of(&bot.command("help", json!([])).await);
+    for command in ["/ask", "/intake", "/food", "/supplement", "/profile set", "/reload", "Estimate zinc"] {
+        assert!(help.contains(command), "{command} missing from help: {help}");
+    }
+}
+
+#[tokio::test]
+async fn the_message_command_estimates_any_message() {
+    let bot = start().await;
+    let target =
+        Fake::message(next_id(), Fake::CHANNEL_ID, 77, false, "for lunch I had 2 eggs and 1/2 cup lentils", false);
+    let body =
+        bot.interact(Fake::message_command(next_id(), "Estimate zinc", target, Fake::USER_ID, Fake::CHANNEL_ID)).await;
+    assert!(ephemeral(&body));
+    let text = text_of(&body);
+    assert!(text.contains("01123") && text.contains("16070"), "{text}");
+}
+
+#[tokio::test]
+async fn listen_channels_answer_food_lists_and_questions_and_ignore_chit_chat() {
+    let bot = start().await;
+    let short = Duration::from_millis(800);
+    let food = bot.say(Fake::CHANNEL_ID, 501, false, "2 eggs, 100g beef, ½ cup lentils", false, WAIT).await;
+    assert_eq!(food.len(), 1);
+    assert!(text_of(&food[0].body).contains("01123"));
+    assert_pings_nobody(&food[0].body);
+    assert_within_limits(&food[0].body);
+
+    let question = bot.say(Fake::CHANNEL_ID, 502, false, "is zinc bad for lupus?", false, WAIT).await;
+    assert!(text_of(&question[0].body).contains("Zinc and lupus"));
+
+    for chat in ["lol same", "good morning everyone", "anyone watching the game tonight?"] {
+        assert!(bot.say(Fake::CHANNEL_ID, 503, false, chat, false, short).await.is_empty(), "{chat}");
+    }
+    assert!(
+        bot.say(Fake::CHANNEL_ID, 504, true, "2 eggs, 100g beef", false, short).await.is_empty(),
+        "bots are ignored"
+    );
+    let own = Fake::BOT_USER_ID;
+    assert!(
+        bot.say(Fake::CHANNEL_ID, own, true, "is zinc bad for lupus?", false, short).await.is_empty(),
+        "itself too"
+    );
+    assert!(
+        bot.say(555, 505, false, "2 eggs, 100g beef", false, short).await.is_empty(),
+        "other channels: only mentions"
+    );
+}
+
+#[tokio::test]
+async fn a_mention_elsewhere_gets_an_answer() {
+    let bot = start().await;
+    let content = format!("<@{}> zinc and cipro?", Fake::BOT_USER_ID);
+    let replies = bot.say(555, 601, false, &content, true, WAIT).await;
+    assert_eq!(replies.len(), 1);
+    assert!(text_of(&replies[0].body).contains("antibiotics"), "{}", text_of(&replies[0].body));
+}
+
+#[tokio::test]
+async fn everyone_in_the_input_pings_nobody() {
+    let bot = start().await;
+    let replies = bot.say(Fake::CHANNEL_ID, 701, false, "@everyone @here <@&123> 2 eggs, 100g beef", false, WAIT).await;
+    assert_eq!(replies.len(), 1);
+    assert_pings_nobody(&replies[0].body);
+    assert!(!replies[0].body["content"].as_str().unwrap_or("").contains("@everyone"));
+    let body = bot.command("ask", json!([Fake::opt_str("question", "@everyone is zinc bad for lupus?")])).await;
+    assert_pings_nobody(&body["data"]);
+}
+
+#[tokio::test]
+async fn long_replies_are_trimmed_within_discords_limits() {
+    let bot = start().await;
+    let long_list = (0..60).map(|i| format!("{} g lentils", i + 1)).collect::<Vec<_>>().join(", ");
+    let body = bot.command("intake", json!([Fake::opt_str("foods", &long_list)])).await;
+    assert_within_limits(&body["data"]);
+    assert!(text_of(&body).contains("more items"), "rows that do not fit are counted");
+
+    // A 3,000-character /about text (content a moderator might write) still fits.
+    let safety = bot.content.join("safety.toml");
+    let text = std::fs::read_to_string(&safety).unwrap();
+    let long_about = format!("about = \"\"\"\n{}\n\"\"\"", "Zinc facts and more. ".repeat(150));
+    let start = text.find("about = \"\"\"").unwrap();
+    let end = start + 11 + text[start + 11..].find("\"\"\"").unwrap() + 3;
+    std::fs::write(&safety, format!("{}{}{}", &text[..start], long_about, &text[end..])).unwrap();
+    let reload = bot
+        .interact(Fake::slash_command_with_permissions(
+            next_id(),
+            "reload",
+            json!([]),
+            Fake::USER_ID,
+            Fake::CHANNEL_ID,
+            "32",
+        ))
+        .await;
+    assert!(text_of(&reload).contains("Reloaded"), "{reload}");
+    let about = bot.command("about", json!([])).await;
+    assert_within_limits(&about["data"]);
+    let description = about["data"]["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.chars().count() >= 2900, "the long text is shown, within the limit");
+}
+
+#[tokio::test]
+async fn reload_needs_manage_server_and_keeps_the_old_library_on_errors() {
+    let bot = start().await;
+    let denied = bot.command("reload", json!([])).await;
+    assert!(text_of(&denied).contains("Manage Server"), "{denied}");
+
+    let topic = bot.content.join("topics/lupus-sle.md");
+    let good = std::fs::read_to_string(&topic).unwrap();
+    std::fs::write(&topic, good.replacen("related = [\"", "related = [\"no-such-topic\", \"", 1)).unwrap();
+    let manage = |name: &str| {
+        Fake::slash_command_with_permissions(next_id(), name, json!([]), Fake::USER_ID, Fake::CHANNEL_ID, "32")
+    };
+    let refused = bot.interact(manage("reload")).await;
+    let text = text_of(&refused);
+    assert!(
+        text.contains("nothing was reloaded") && text.contains("lupus-sle.md") && text.contains("no-such-topic"),
+        "{text}"
+    );
+    assert!(ephemeral(&refused));
+    let still = text_of(&bot.command("ask", json!([Fake::opt_str("question", "is zinc bad for lupus?")])).await);
+    assert!(still.contains("Zinc and lupus"), "the old library still answers: {still}");
+
+    std::fs::write(
+        &topic,
+        good.replacen("title = \"Zinc and lupus (SLE)\"", "title = \"Zinc and lupus, reviewed\"", 1),
+    )
+    .unwrap();
+    let reloaded = bot.interact(manage("reload")).await;
+    assert!(text_of(&reloaded).contains("Reloaded"), "{reloaded}");
+    let new = text_of(&bot.command("ask", json!([Fake::opt_str("question", "is zinc bad for lupus?")])).await);
+    assert!(new.contains("Zinc and lupus, reviewed"), "{new}");
+}
+
+#[tokio::test]
+async fn the_cooldown_stops_floods() {
+    let bot = start_cooldown(30.0).await;
+    let first = bot.command("ask", json!([Fake::opt_str("question", "zinc and cipro?")])).await;
+    assert!(text_of(&first).contains("antibiotics"));
+    let second = bot.command("ask", json!([Fake::opt_str("question", "zinc and cipro?")])).await;
+    assert!(ephemeral(&second) && text_of(&second).contains("try again"), "{second}");
+
+    let short = Duration::from_millis(800);
+    assert_eq!(bot.say(Fake::CHANNEL_ID, 801, false, "2 eggs, 100g beef", false, WAIT).await.len(), 1);
+    assert!(bot.say(Fake::CHANNEL_ID, 801, false, "3 eggs, 100g beef", false, short).await.is_empty());
+    assert_eq!(
+        bot.say(Fake::CHANNEL_ID, 802, false, "3 eggs, 100g beef", false, WAIT).await.len(),
+        1,
+        "others are not held up"
+    );
+}
+
+#[tokio::test]
+async fn reconnects_and_resumes_on_op_7() {
+    let bot = start().await;
+    let session = bot.fake.session_id();
+    bot.fake.send_op(7, Value::Null).await;
+    assert!(bot.fake.wait_resume_count(1, WAIT).await, "the bot resumed");
+    assert_eq!(bot.fake.identify_count(), 1, "no new identify");
+    assert_eq!(bot.fake.session_id(), session);
+    let replies = bot.say(Fake::CHANNEL_ID, 901, false, "2 eggs, 100g beef", false, WAIT).await;
+    assert_eq!(replies.len(), 1, "events flow again after the resume");
+}
+
+#[tokio::test]
+async fn a_429_is_honoured_by_the_ratelimiter() {
+    let fake = Fake::start().await;
+    let proxy = TlsProxy::start(&fake).await;
+    let bot = start_with(fake.clone(), proxy.http(), settings(0.0)).await;
+    let route = format!("/channels/{}/messages", Fake::CHANNEL_ID);
+    let retry = vec![("retry-after".to_string(), "0.3".to_string())];
+    let body = json!({"message": "You are being rate limited.", "retry_after": 0.3, "global": false});
+    bot.fake.respond_once("POST", &route, 429, retry, body);
+    bot.fake
+        .dispatch("MESSAGE_CREATE", Fake::message(next_id(), Fake::CHANNEL_ID, 1001, false, "2 eggs, 100g beef", false))
+        .await;
+    let attempts = bot.fake.wait_for_requests(|r| r.is("POST", &route), 2, WAIT).await;
+    assert_eq!(attempts.len(), 2, "the message was retried once");
+    let gap = attempts[1].at.duration_since(attempts[0].at);
+    assert!(gap >= Duration::from_millis(300), "retried after {gap:?}");
+    assert!(proxy.connects().iter().all(|c| c.starts_with("discord.com:443")), "{:?}", proxy.connects());
+}
+
+/// `zincbot run --config FILE` with `api_proxy_url` answers like `zincbot ask` and
+/// `zincbot intake`, and shuts down cleanly on SIGTERM.
+#[tokio::test]
+async fn the_binary_runs_against_any_discord_compatible_server() {
+    let fake = Fake::start().await;
+    let dir = std::env::temp_dir().join(format!("zincbot-run-{}", next_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let config = format!(
+        "[discord]\nguild_ids = [{}]\nlisten_channels = [{}]\napi_proxy_url = \"{}\"\n\n[content]\ndir = {:?}\n\n[store]\npath = {:?}\n",
+        Fake::GUILD_ID,
+        Fake::CHANNEL_ID,
+        fake.base_url(),
+        content.display().to_string(),
+        dir.join("profiles.sqlite3").display().to_string()
+    );
+    std::fs::write(dir.join("config.toml"), config).unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_zincbot"))
+        .args(["run", "--config"])
+        .arg(dir.join("config.toml"))
+        .env("DISCORD_TOKEN", Fake::TOKEN)
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
+    assert!(fake.wait_for_request(|r| r.method == "PUT" && r.route().ends_with("/commands"), WAIT).await.is_some());
+
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zincbot")).args(args).output().unwrap();
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let id = next_id();
+    let question = "zinc and cipro?";
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        Fake::slash_command(id, "ask", json!([Fake::opt_str("question", question)]), 11, 12),
+    )
+    .await;
+    let answer = fake.wait_for_request(|r| r.route().starts_with(&format!("/interactions/{id}/")), WAIT).await.unwrap();
+    let expected = cli(&["--content", content.to_str().unwrap(), "ask", "--json", question]);
+    assert!(text_of(&answer.body).contains(expected["text"].as_str().unwrap().trim()));
+    assert!(text_of(&answer.body).contains(expected["title"].as_str().unwrap()));
+
+    let id = next_id();
+    let foods = "2 eggs, 100g beef, zinc gluconate 50mg";
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        Fake::slash_command(id, "intake", json!([Fake::opt_str("foods", foods)]), 13, 12),
+    )
+    .await;
+    let estimate =
+        fake.wait_for_request(|r| r.route().starts_with(&format!("/interactions/{id}/")), WAIT).await.unwrap();
+    let expected = cli(&["--content", content.to_str().unwrap(), "intake", "--json", foods]);
+    let text = text_of(&estimate.body);
+    assert!(text.contains(&format!("**{} mg**", expected["total_zinc_mg"])), "{text}");
+    for item in expected["items"].as_array().unwrap() {
+        assert!(text.contains(item["food_id"].as_str().unwrap()), "{text}");
+    }
+
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = tokio::time::timeout(WAIT, child.wait()).await.expect("exits after SIGTERM").unwrap();
+    assert!(status.success(), "clean exit: {status:?}");
+    let mut log = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut log).await.unwrap();
+    assert!(!log.contains(Fake::TOKEN), "the token never reaches the log");
+    assert!(dir.join("profiles.sqlite3").exists(), "the store was created on first run");
+    std::fs::remove_dir_all(dir).unwrap();
+}
