@@ -389,6 +389,11 @@ impl FakeDiscord {
         self.state.requests.lock().unwrap().clone()
     }
 
+    /// How many requests were recorded so far (cheap: no copy).
+    pub fn request_count(&self) -> usize {
+        self.state.requests.lock().unwrap().len()
+    }
+
     pub fn clear_requests(&self) {
         self.state.requests.lock().unwrap().clear();
     }
