@@ -3,7 +3,6 @@
 //! process's peak memory. Run with `cargo bench --bench discord_load`.
 
 #[path = "../tests/fake_discord/mod.rs"]
-#[allow(dead_code)]
 mod fake_discord;
 
 use std::collections::HashMap;

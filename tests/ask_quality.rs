@@ -4,9 +4,9 @@
 //! `questions.toml` is the set the content was tuned against; its thresholds are the product's:
 //! top-1 topic right for at least 92 % of in-scope questions, every urgent one routed urgent, at
 //! least 90 % of out-of-scope ones declined, at most 3 % of in-scope ones wrongly declined.
-//! `questions_holdout.toml` was written separately, without seeing the engine or the first set,
-//! and measures how well that tuning generalises; every urgent question there must be routed
-//! urgent too.
+//! `questions_holdout.toml` and `questions_holdout2.toml` were written separately, without seeing
+//! the engine or the other sets, and measure how well that tuning generalises; every urgent
+//! question in them must be routed urgent too.
 
 use std::path::Path;
 
@@ -115,5 +115,15 @@ fn the_held_out_set_routes_every_emergency_and_does_not_regress() {
     // to catch regressions rather than to tune against.
     assert!(pct(f.right, f.in_scope) >= 80.0, "held-out top-1 accuracy fell below 80 %");
     assert!(pct(f.declined, f.out_of_scope) >= 80.0, "held-out declines fell below 80 %");
+    assert!(pct(f.wrongly_declined, f.in_scope) <= 5.0, "held-out wrong declines above 5 %");
+}
+
+#[test]
+fn the_second_held_out_set_routes_every_emergency() {
+    let f = evaluate("questions_holdout2.toml");
+    assert_eq!(f.urgent_right, f.urgent, "every urgent question must be routed urgent");
+    // Floors under the figures first measured on this set (80.0 %, 81.2 %, 0 %).
+    assert!(pct(f.right, f.in_scope) >= 75.0, "held-out top-1 accuracy fell below 75 %");
+    assert!(pct(f.declined, f.out_of_scope) >= 75.0, "held-out declines fell below 75 %");
     assert!(pct(f.wrongly_declined, f.in_scope) <= 5.0, "held-out wrong declines above 5 %");
 }
