@@ -1,7 +1,9 @@
 //! The command line as people and scripts use it: `intake`, `check`, `import-foods`.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn root() -> &'static Path {
@@ -86,23 +88,9 @@ fn check_passes_on_the_shipped_content() {
     assert!(stdout(&out).contains("ok"));
 }
 
-/// A copy of `content/` in a fresh temporary folder, to break on purpose.
-fn content_copy(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zincbot-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for entry in std::fs::read_dir(root().join("content")).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-        }
-    }
-    dir
-}
-
 #[test]
 fn check_names_file_and_line_of_each_error() {
-    let dir = content_copy("broken");
+    let dir = common::content_copy("broken");
     let reference = std::fs::read_to_string(dir.join("reference.toml")).unwrap();
     let broken = reference.replacen("ul_mg = 12", "ul_mg = 2", 1);
     std::fs::write(dir.join("reference.toml"), &broken).unwrap();
@@ -123,7 +111,7 @@ fn check_names_file_and_line_of_each_error() {
 
 #[test]
 fn intake_with_broken_content_fails_clearly() {
-    let dir = content_copy("syntax");
+    let dir = common::content_copy("syntax");
     std::fs::write(dir.join("supplements.toml"), "salt_weight_above_mg = [\n").unwrap();
     let out = zincbot(&["--content", dir.to_str().unwrap(), "intake", "2 eggs"]);
     assert_eq!(out.status.code(), Some(1));

@@ -1,35 +1,15 @@
 //! `zincbot check` catches each kind of content error, naming the file and the line, and a
 //! broken file is refused whole rather than half loaded.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use zincbot::content::{ContentError, Library};
 
-/// A fresh copy of `content/` to break.
-fn copy_content(name: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let dir = std::env::temp_dir().join(format!("zincbot-check-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&src, &dir);
-    dir
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for entry in std::fs::read_dir(src).unwrap() {
-        let entry = entry.unwrap();
-        let target = dst.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// Applies `edit` to `file` in a copy of the content, loads it, and returns the errors.
 fn errors_after(name: &str, file: &str, edit: impl Fn(&str) -> String) -> (Vec<ContentError>, String) {
-    let dir = copy_content(name);
+    let dir = common::content_copy(name);
     let path = dir.join(file);
     let before = std::fs::read_to_string(&path).unwrap_or_default();
     let after = edit(&before);
@@ -100,7 +80,7 @@ fn an_id_that_is_not_the_file_name() {
 
 #[test]
 fn two_files_with_one_id() {
-    let dir = copy_content("duplicate");
+    let dir = common::content_copy("duplicate");
     let text = std::fs::read_to_string(dir.join(TOPIC)).unwrap();
     std::fs::write(dir.join("topics/lupus-copy.md"), text).unwrap();
     let errors = Library::load(&dir).unwrap_err();
@@ -188,7 +168,7 @@ fn reference_values_out_of_order() {
 
 #[test]
 fn several_errors_are_all_reported() {
-    let dir = copy_content("several");
+    let dir = common::content_copy("several");
     let topic = std::fs::read_to_string(dir.join(TOPIC)).unwrap();
     std::fs::write(dir.join(TOPIC), topic.replacen("related = [\"", "related = [\"nope\", \"", 1)).unwrap();
     let safety = std::fs::read_to_string(dir.join("safety.toml")).unwrap();

@@ -1,6 +1,7 @@
 //! End to end: the real serenity client and poise framework of `zincbot run`, against a fake
 //! Discord (REST and gateway) on 127.0.0.1 started by each test.
 
+mod common;
 mod fake_discord;
 
 use std::path::{Path, PathBuf};
@@ -48,26 +49,8 @@ fn settings(cooldown_seconds: f64) -> Settings {
     }
 }
 
-/// A private copy of `content/` (so `/reload` tests can break it).
-fn content_copy() -> PathBuf {
-    fn copy(src: &Path, dst: &Path) {
-        std::fs::create_dir_all(dst).unwrap();
-        for entry in std::fs::read_dir(src).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &dst.join(entry.file_name()));
-            } else {
-                std::fs::copy(entry.path(), dst.join(entry.file_name())).unwrap();
-            }
-        }
-    }
-    let dir = std::env::temp_dir().join(format!("zincbot-e2e-{}-{}", std::process::id(), next_id()));
-    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), &dir);
-    dir
-}
-
 async fn start_with(fake: Fake, http: serenity::Http, settings: Settings) -> Bot {
-    let content = content_copy();
+    let content = common::content_copy("e2e");
     let advisor = Advisor::load(&content).expect("content loads");
     let mut client =
         discord::client(http, settings, advisor, Store::in_memory().unwrap()).await.expect("client builds");
