@@ -553,3 +553,24 @@ async fn the_binary_runs_against_any_discord_compatible_server() {
     assert!(dir.join("profiles.sqlite3").exists(), "the store was created on first run");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The Message Content intent is asked for only when configured; without it, mentions still
+/// get answers.
+#[tokio::test]
+async fn the_message_content_intent_is_optional() {
+    const MESSAGE_CONTENT: u64 = 1 << 15;
+    let intents = |fake: &Fake| {
+        let identify = fake.gateway_payloads().into_iter().find(|p| p["op"] == 2).expect("an IDENTIFY");
+        identify["d"]["intents"].as_u64().unwrap()
+    };
+    let with = start().await;
+    assert_ne!(intents(&with.fake) & MESSAGE_CONTENT, 0);
+
+    let fake = Fake::start().await;
+    let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
+    let without = start_with(fake, http, Settings { message_content: false, ..settings(0.0) }).await;
+    assert_eq!(intents(&without.fake) & MESSAGE_CONTENT, 0);
+    let content = format!("<@{}> is zinc bad for lupus?", Fake::BOT_USER_ID);
+    let replies = without.say(555, 1101, false, &content, true, WAIT).await;
+    assert_eq!(replies.len(), 1, "mentions work without the intent");
+}
