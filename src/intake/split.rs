@@ -182,8 +182,39 @@ fn joined(prev: Option<&str>, word: &str, next: Option<&str>, after: Option<&str
     amount_half || joins.contains(&(text::stem(prev), text::stem(next)))
 }
 
+/// Words that open a list rather than name a food ("for breakfast I had ..."); they stay in the
+/// mention's words but not in the text shown back.
+const PREAMBLE: &[&str] = &[
+    "for",
+    "breakfast",
+    "lunch",
+    "dinner",
+    "supper",
+    "brunch",
+    "snack",
+    "i",
+    "i've",
+    "ive",
+    "i'd",
+    "had",
+    "ate",
+    "have",
+    "eaten",
+    "today",
+    "yesterday",
+    "tonight",
+    "then",
+    "also",
+    "my",
+    "was",
+    "this",
+    "morning",
+    "evening",
+];
+
 fn push(chunk: &str, piece: &[&str], out: &mut Vec<Mention>) {
-    let (Some(first), Some(last)) = (piece.first(), piece.last()) else { return };
+    let shown = piece.iter().position(|w| !PREAMBLE.contains(w)).unwrap_or(0);
+    let (Some(first), Some(last)) = (piece.get(shown), piece.last()) else { return };
     let start = first.as_ptr() as usize - chunk.as_ptr() as usize;
     let end = last.as_ptr() as usize - chunk.as_ptr() as usize + last.len();
     let words = piece.iter().take(MAX_WORDS).map(|w| w.to_string()).collect();
@@ -207,7 +238,8 @@ mod tests {
         );
         assert_eq!(texts("- 2 eggs\n- toast with butter"), ["2 eggs", "toast", "butter"]);
         assert_eq!(texts("1. oatmeal\n2) 3 oz. beef"), ["oatmeal", "3 oz. beef"]);
-        assert_eq!(texts("I had eggs. Then toast"), ["i had eggs", "toast"]);
+        assert_eq!(texts("I had eggs. Then toast"), ["eggs", "toast"]);
+        assert_eq!(texts("for breakfast I had 2 eggs"), ["2 eggs"]);
     }
 
     #[test]
