@@ -58,6 +58,45 @@ fn is_combining_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
+/// Removes chat markup that carries no words: Discord mentions and custom emoji (`<@123>`,
+/// `<#5>`, `<:zinc:42>`), links, and code fences (which become line breaks).
+pub fn without_markup(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut rest = input;
+    while let Some(start) = rest.find(['<', '`', 'h']) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        if let Some(after) = rest.strip_prefix("```") {
+            out.push('\n');
+            rest = after;
+        } else if let Some(len) = discord_token_len(rest) {
+            out.push(' ');
+            rest = &rest[len..];
+        } else if rest.starts_with("http://") || rest.starts_with("https://") {
+            let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            out.push(' ');
+            rest = &rest[len..];
+        } else {
+            let c = rest.chars().next().unwrap_or(' ');
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of a Discord mention, channel or custom emoji token at the start of `text`.
+fn discord_token_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix('<')?;
+    let end = inner.find('>').filter(|&e| e <= 80)?;
+    let body = &inner[..end];
+    let kind = body.starts_with(['@', '#', ':']) || body.starts_with("a:") || body.starts_with("t:");
+    let shape =
+        body.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'@' | b'#' | b':' | b'!' | b'&' | b'_' | b'-'));
+    (kind && shape && body.bytes().any(|b| b.is_ascii_digit())).then_some(end + 2)
+}
+
 /// Splits folded text into word tokens: runs of letters and digits, keeping the characters
 /// that belong inside a quantity or a name (`1.5`, `1/2`, `80/20`, `2-3`, `o'brien`).
 pub fn words(folded: &str) -> Vec<&str> {
@@ -231,6 +270,14 @@ mod tests {
         assert_eq!(fold("¼ cup"), "1/4 cup");
         assert_eq!(fold("2×"), "2x");
         assert_eq!(fold("50 µg"), "50 mcg");
+    }
+
+    #[test]
+    fn markup_is_removed() {
+        assert_eq!(without_markup("<@123> is zinc ok? <#9>").trim(), "is zinc ok?");
+        assert_eq!(without_markup("<@!42>2 eggs <:zinc:77>"), " 2 eggs  ");
+        assert_eq!(without_markup("2 < 3 and <3"), "2 < 3 and <3");
+        assert_eq!(without_markup("see https://x.org/a then ```rice```"), "see   then \nrice\n");
     }
 
     #[test]

@@ -35,7 +35,7 @@ async fn on_message(
     } else {
         return Ok(());
     };
-    let text = without_mentions(&message.content);
+    let text = crate::text::without_markup(&message.content);
     let advisor = data.advisor();
     let profile = data.profile_of(&advisor, message.author.id);
     let response = advisor.respond(&text, profile, addressed);
@@ -53,43 +53,4 @@ async fn on_message(
         message.channel_id.send_message(&ctx.http, reply).await?;
     }
     Ok(())
-}
-
-/// The message without user, role and channel mentions (`<@123>`, `<@&5>`, `<#7>`).
-fn without_mentions(content: &str) -> String {
-    let mut out = String::with_capacity(content.len());
-    let mut rest = content;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let end = tail.find('>').filter(|&e| e < 40);
-        let is_mention = end.is_some_and(|e| {
-            let inner = tail[1..e].trim_start_matches(['@', '#', '!', '&']);
-            e > 2 && !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit())
-        });
-        match end {
-            Some(e) if is_mention => {
-                out.push(' ');
-                rest = &tail[e + 1..];
-            }
-            _ => {
-                out.push('<');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mentions_are_removed() {
-        assert_eq!(without_mentions("<@123> is zinc ok? <#9>").trim(), "is zinc ok?");
-        assert_eq!(without_mentions("<@!42>2 eggs"), " 2 eggs");
-        assert_eq!(without_mentions("2 < 3 and <3"), "2 < 3 and <3");
-    }
 }

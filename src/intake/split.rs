@@ -31,7 +31,7 @@ const CONNECTORS: &[&str] = &["and", "with", "plus", "then", "also", "n"];
 /// Splits `input`; the flag says whether mentions past [`MAX_MENTIONS`] were dropped.
 pub fn mentions(input: &str, joins: &Joins) -> (Vec<Mention>, bool) {
     let mut out = Vec::new();
-    let input = strip_markup(input);
+    let input = text::without_markup(input);
     for line in input.lines() {
         let folded = text::fold(strip_list_marker(line));
         let folded = folded.replace(" w/ ", " with ").replace(" & ", " and ");
@@ -44,45 +44,6 @@ pub fn mentions(input: &str, joins: &Joins) -> (Vec<Mention>, bool) {
         }
     }
     (out, false)
-}
-
-/// Removes chat markup that is not food: Discord mentions and custom emoji (`<@123>`, `<#5>`,
-/// `<:zinc:42>`), links, and code fences (which become line breaks).
-fn strip_markup(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    let mut rest = input;
-    while let Some(start) = rest.find(['<', '`', 'h']) {
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        if let Some(after) = rest.strip_prefix("```") {
-            out.push('\n');
-            rest = after;
-        } else if let Some(len) = discord_token_len(rest) {
-            out.push(' ');
-            rest = &rest[len..];
-        } else if rest.starts_with("http://") || rest.starts_with("https://") {
-            let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            out.push(' ');
-            rest = &rest[len..];
-        } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The length of a Discord mention, channel or custom emoji token at the start of `text`.
-fn discord_token_len(text: &str) -> Option<usize> {
-    let inner = text.strip_prefix('<')?;
-    let end = inner.find('>').filter(|&e| e <= 80)?;
-    let body = &inner[..end];
-    let kind = body.starts_with(['@', '#', ':']) || body.starts_with("a:") || body.starts_with("t:");
-    let shape =
-        body.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'@' | b'#' | b':' | b'!' | b'&' | b'_' | b'-'));
-    (kind && shape && body.bytes().any(|b| b.is_ascii_digit())).then_some(end + 2)
 }
 
 /// Drops a leading bullet or list number: `- `, `* `, `• `, `1. `, `2) `.
