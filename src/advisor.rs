@@ -44,11 +44,6 @@ impl Advisor {
         Ok(Advisor { library: Library::load(content_dir)?, content_dir: content_dir.to_path_buf() })
     }
 
-    /// Wraps an already loaded library.
-    pub fn new(library: Library, content_dir: PathBuf) -> Advisor {
-        Advisor { library, content_dir }
-    }
-
     pub fn library(&self) -> &Library {
         &self.library
     }
