@@ -42,6 +42,17 @@ fn names_containing_other_names_are_not_confused() {
 }
 
 #[test]
+fn compounds_the_list_does_not_know_are_flagged_not_passed_off() {
+    let e = run("a glass of oat milk");
+    assert!(e.items[0]
+        .assumptions
+        .iter()
+        .any(|a| a.contains("\"oat milk\" is not in the food list") && a.contains("approximation")));
+    let pie = only_food("apple pie");
+    assert!(pie.starts_with("Pie"), "apple pie is not apples: {pie}");
+}
+
+#[test]
 fn every_item_carries_its_ndb_number_and_usda_description() {
     let e = run("2 eggs, 100g beef, ½ cup lentils, a handful of cashews");
     assert_eq!(e.items.len(), 4);

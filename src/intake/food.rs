@@ -260,15 +260,43 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
         }
     }
     if let Some((name, used)) = best_name(table, &stems) {
-        let food = &table.foods[table.names[name].food];
-        let others = second_food(table, &stems, &used);
-        if let Some(other) = others {
+        let mut food = &table.foods[table.names[name].food];
+        // Words beside the name that are food words too make a compound the list may not know
+        // ("oat milk", "fish cake", "apple pie"): a USDA food named by its last word and
+        // holding every word is better; else the name's food is only an approximation, and said
+        // to be one.
+        let content: Vec<usize> = (0..stems.len()).filter(|&i| !is_filler(&stems[i])).collect();
+        let extra: Vec<usize> = content
+            .iter()
+            .copied()
+            .filter(|&i| !used[i] && table.descriptions().by_token.contains_key(stems[i].as_str()))
+            .collect();
+        let compound = !extra.is_empty()
+            && extra.iter().any(|&i| content.contains(&(i + 1)) || content.contains(&(i.wrapping_sub(1))));
+        if compound {
+            let words: Vec<&str> = content.iter().map(|&i| rest[i].as_str()).collect();
+            let phrase = words.join(" ");
+            let head = content.last().map(|&i| stems[i].as_str()).unwrap_or("");
+            match by_description(table, &stems).filter(|f| names_head(f, head) && !is_mix(f)) {
+                Some(whole) => {
+                    food = whole;
+                    notes.push(format!(
+                        "\"{phrase}\" matched the USDA food \"{}\"; check it is what you meant",
+                        whole.description
+                    ));
+                }
+                None => notes.push(format!(
+                    "\"{phrase}\" is not in the food list: counted as \"{}\", an approximation",
+                    food.description
+                )),
+            }
+        } else if let Some(other) = second_food(table, &stems, &used) {
             notes.push(format!("also saw \"{other}\": list it separately to count it"));
         }
         let unknown: Vec<&str> = stems
             .iter()
             .enumerate()
-            .filter(|(i, s)| !used[*i] && !is_filler(s) && !table.names_by_token.contains_key(s.as_str()))
+            .filter(|(i, s)| !used[*i] && !compound && !is_filler(s) && !table.names_by_token.contains_key(s.as_str()))
             .map(|(i, _)| rest[i].as_str())
             .collect();
         if !unknown.is_empty() {
@@ -329,6 +357,17 @@ fn note_state(food: &Food, stems: &[String], notes: &mut Vec<String>) {
     } else if said.is_empty() && matches!(food.state.as_str(), "cooked" | "raw" | "dry" | "canned") {
         notes.push(format!("values for the {} food", food.state));
     }
+}
+
+/// Whether a USDA description is named by `head` (its first word: "Pie, apple ...").
+fn names_head(food: &Food, head: &str) -> bool {
+    text::tokens(&food.description).first().is_some_and(|first| first == head)
+}
+
+/// Dry mixes and powders are bought, not eaten as they are.
+fn is_mix(food: &Food) -> bool {
+    let words = text::tokens(&food.description);
+    words.iter().any(|w| matches!(w.as_str(), "mix" | "unprepared" | "powder" | "dehydrated"))
 }
 
 /// Searches USDA descriptions for a food containing every meaningful word; the shortest
