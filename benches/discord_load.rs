@@ -100,6 +100,7 @@ async fn run() {
     by_id.sort();
     let steady: Vec<Duration> = sorted(by_id.iter().skip(2 * IN_FLIGHT).map(|(_, d)| *d).collect());
     let latencies: Vec<Duration> = sorted(by_id.iter().map(|(_, d)| *d).collect());
+
     let pick = |l: &[Duration], q: f64| l[((l.len() as f64 * q) as usize).min(l.len() - 1)].as_secs_f64() * 1000.0;
     println!(
         "discord load: {} interactions, {IN_FLIGHT} in flight, {:.2} s ({:.0}/s); dispatch to callback p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (after the first {}: p50 {:.2} ms, p99 {:.2} ms); bot peak memory {:.1} MB",

@@ -74,6 +74,12 @@ impl Library {
         }
     }
 
+    /// Builds the indexes that are otherwise made on first use (the USDA description index),
+    /// so a long-running shell does not pay for them in the middle of answering someone.
+    pub fn warm_up(&self) {
+        self.foods.descriptions();
+    }
+
     /// The topic with this id.
     pub fn topic(&self, id: &str) -> Option<&Topic> {
         self.topics.iter().find(|t| t.id == id)

@@ -228,7 +228,12 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
         return say(ctx, "Only members with the Manage Server permission can reload the content.", true).await;
     }
     let dir = ctx.data().advisor().content_dir().to_path_buf();
-    let loaded = tokio::task::spawn_blocking(move || crate::advisor::Advisor::load(&dir)).await?;
+    let loaded: Result<_, Vec<crate::content::ContentError>> = tokio::task::spawn_blocking(move || {
+        let advisor = crate::advisor::Advisor::load(&dir)?;
+        advisor.library().warm_up();
+        Ok(advisor)
+    })
+    .await?;
     let message = match loaded {
         Ok(advisor) => {
             let summary = format!(
