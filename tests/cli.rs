@@ -176,3 +176,26 @@ fn chat_answers_questions_and_food_lists_until_quit() {
     assert!(text.contains("unknown profile \"martian\""), "{text}");
     assert!(!text.contains("never read"));
 }
+
+#[test]
+fn run_without_a_token_or_with_a_bad_config_says_so_in_one_line() {
+    let out = Command::new(env!("CARGO_BIN_EXE_zincbot"))
+        .args(["--config", "config.example.toml", "run"])
+        .env_remove("DISCORD_TOKEN")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("DISCORD_TOKEN"), "{err}");
+
+    let bad = std::env::temp_dir().join(format!("zincbot-bad-{}.toml", std::process::id()));
+    std::fs::write(&bad, "[discord]\nguild_ids = \"everywhere\"\n").unwrap();
+    let out = zincbot(&["--config", bad.to_str().unwrap(), "run"]);
+    std::fs::remove_file(&bad).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(":2:"), "the line is named: {err}");
+}
