@@ -477,7 +477,8 @@ impl TopicIndex {
             }
         }
         // A question that contains one of a topic's keywords whole ("penicillamine", "zinc
-        // lozenge") names that topic: the rarer the keyword's words, the stronger the bonus.
+        // lozenge") names that topic: the rarer its rarest word, the stronger the bonus (a
+        // two-word keyword does not count double for having two words).
         let words: std::collections::HashSet<&str> =
             query.terms.iter().filter(|t| !t.contains(' ')).map(String::as_str).collect();
         let mut bonus: HashMap<u32, f64> = HashMap::new();
@@ -486,7 +487,7 @@ impl TopicIndex {
             for &k in self.keywords_by_word.get(*word).into_iter().flatten() {
                 let (keyword, topic) = &self.keywords[k as usize];
                 if keyword.iter().all(|w| words.contains(w.as_str())) && seen.insert(k) {
-                    let strength: f64 = keyword.iter().map(|w| self.idf(w)).sum();
+                    let strength: f64 = keyword.iter().map(|w| self.idf(w)).fold(0.0, f64::max);
                     *bonus.entry(*topic).or_default() += KEYWORD_BONUS * strength;
                 }
             }
