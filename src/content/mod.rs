@@ -91,13 +91,17 @@ pub(crate) fn read(path: &Path) -> Result<String, Vec<ContentError>> {
     std::fs::read_to_string(path).map_err(|e| vec![ContentError::new(path, 0, format!("cannot read: {e}"))])
 }
 
-/// Parses a TOML file into `T`, locating a syntax or shape error by line.
-pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Vec<ContentError>> {
+/// Parses a TOML file into `T`, locating a syntax or shape error by line; returns the text too,
+/// for locating the errors found after parsing.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String), Vec<ContentError>> {
     let text = read(path)?;
-    toml::from_str(&text).map_err(|e| {
-        let line = e.span().map_or(0, |span| line_of(&text, span.start));
-        vec![ContentError::new(path, line, e.message().to_string())]
-    })
+    match toml::from_str(&text) {
+        Ok(value) => Ok((value, text)),
+        Err(e) => {
+            let line = e.span().map_or(0, |span| line_of(&text, span.start));
+            Err(vec![ContentError::new(path, line, e.message().to_string())])
+        }
+    }
 }
 
 /// The 1-based line holding byte `offset` of `text`.

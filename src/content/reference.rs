@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{line_of_key, parse_toml, read, ContentError};
+use super::{line_of_key, parse_toml, ContentError};
 
 /// A source cited by reference values.
 #[derive(Debug, Clone, Deserialize)]
@@ -83,8 +83,7 @@ pub struct ReferenceValues {
 
 impl ReferenceValues {
     pub fn load(path: &Path) -> Result<ReferenceValues, Vec<ContentError>> {
-        let values: ReferenceValues = parse_toml(path)?;
-        let text = read(path)?;
+        let (values, text): (ReferenceValues, String) = parse_toml(path)?;
         let mut errors = Vec::new();
         let source_ids: HashSet<&str> = values.sources.iter().map(|s| s.id.as_str()).collect();
         let mut names = HashSet::new();

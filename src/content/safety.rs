@@ -7,7 +7,7 @@ use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use super::topics::Source;
-use super::{line_of_key, parse_toml, read, ContentError};
+use super::{line_of_key, parse_toml, ContentError};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,8 +102,7 @@ pub fn match_form(text: &str) -> String {
 impl Safety {
     /// Loads and compiles `safety.toml`; a pattern that does not compile is named by line.
     pub fn load(path: &Path, topic_ids: &[&str]) -> Result<Safety, Vec<ContentError>> {
-        let file: SafetyFile = parse_toml(path)?;
-        let text = read(path)?;
+        let (file, text): (SafetyFile, String) = parse_toml(path)?;
         let mut errors = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut compile = |kind: &str, rules: Vec<RuleFile>, errors: &mut Vec<ContentError>| -> Vec<Rule> {

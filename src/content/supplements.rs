@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{line_of_key, parse_toml, read, ContentError};
+use super::{line_of_key, parse_toml, ContentError};
 use crate::text;
 
 /// A supplement form such as zinc gluconate.
@@ -36,8 +36,7 @@ pub struct SupplementTable {
 
 impl SupplementTable {
     pub fn load(path: &Path) -> Result<SupplementTable, Vec<ContentError>> {
-        let mut table: SupplementTable = parse_toml(path)?;
-        let text = read(path)?;
+        let (mut table, text): (SupplementTable, String) = parse_toml(path)?;
         let mut errors = Vec::new();
         let mut ids = HashSet::new();
         for form in &table.forms {

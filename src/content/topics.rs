@@ -130,7 +130,7 @@ pub fn load(dir: &Path) -> Result<Vec<Topic>, Vec<ContentError>> {
     let mut errors = Vec::new();
     let paths =
         topic_files(dir).map_err(|e| vec![ContentError::new(dir, 0, format!("cannot read the topics folder: {e}"))])?;
-    let known: HashSet<String> = ids_in(dir).into_iter().collect();
+    let known: HashSet<&str> = paths.iter().filter_map(|p| p.file_stem()?.to_str()).collect();
     let mut topics = Vec::new();
     for path in &paths {
         let parsed = std::fs::read_to_string(path)
@@ -139,7 +139,7 @@ pub fn load(dir: &Path) -> Result<Vec<Topic>, Vec<ContentError>> {
         match parsed {
             Ok((topic, lines)) => {
                 for related in &topic.related {
-                    if !known.contains(related) {
+                    if !known.contains(related.as_str()) {
                         errors.push(ContentError::new(
                             path,
                             lines.related,
