@@ -344,8 +344,6 @@ pub struct TopicIndex {
 pub struct Query {
     /// Terms to score: content words, expansions and bigrams.
     pub terms: Vec<String>,
-    /// Content words the index knows (after correction).
-    pub known: usize,
     /// Content words the index does not know even after correction.
     pub unknown: Vec<String>,
     /// Typos corrected: (typed, read as).
@@ -434,14 +432,11 @@ impl TopicIndex {
             let token = canonical(token);
             if let Some((_, expansion)) = ABBREVIATIONS.iter().find(|(a, _)| *a == token) {
                 words.extend(text::tokens(expansion));
-                query.known += 1;
                 continue;
             }
             if self.postings.contains_key(&token) {
-                query.known += 1;
                 words.push(token);
             } else if let Some(fixed) = self.correct(word).or_else(|| self.correct(&token)) {
-                query.known += 1;
                 query.corrected.push((token.clone(), fixed.to_string()));
                 words.push(fixed.to_string());
             } else if token.len() > 2 && token.bytes().all(|b| b.is_ascii_alphabetic()) {

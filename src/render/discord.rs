@@ -23,7 +23,6 @@ pub mod limits {
     pub const FOOTER: usize = 2048;
     /// All embeds of one message together.
     pub const MESSAGE_EMBEDS_TOTAL: usize = 6000;
-    pub const EMBEDS_PER_MESSAGE: usize = 10;
     pub const AUTOCOMPLETE_CHOICES: usize = 25;
     pub const CHOICE_NAME: usize = 100;
 }
