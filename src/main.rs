@@ -148,6 +148,8 @@ fn ask(content: &Path, text: &str, json: bool, explain: bool) -> ExitCode {
     };
     each_input(text, json, |question, out| {
         if explain {
+            let concepts = zincbot::ask::triage::concepts_found(&advisor.library().safety, question);
+            writeln!(out, "safety concepts: {}", if concepts.is_empty() { "none".into() } else { concepts.join(", ") })?;
             for (topic, score, coverage) in zincbot::ask::explain(advisor.library(), question) {
                 writeln!(out, "{topic:<36} score {score:>6.2}  coverage {coverage:.2}")?;
             }
@@ -192,12 +194,16 @@ fn each_input(text: &str, json: bool, mut answer: impl FnMut(&str, &mut dyn Writ
     let mut out = BufWriter::new(stdout.lock());
     let mut result = Ok(());
     if text == "-" {
-        for (i, line) in io::stdin().lock().lines().enumerate() {
-            result = line.and_then(|line| {
+        // A line that is not valid UTF-8 is read with replacement characters rather than
+        // dropped: it may still be someone asking for help.
+        for (i, line) in io::stdin().lock().split(b'\n').enumerate() {
+            result = line.and_then(|bytes| {
+                let line = String::from_utf8_lossy(&bytes);
+                let line = line.strip_suffix('\r').unwrap_or(&line);
                 if i > 0 && !json {
                     writeln!(out)?;
                 }
-                answer(&line, &mut out)
+                answer(line, &mut out)
             });
             if result.is_err() {
                 break;

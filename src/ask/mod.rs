@@ -5,13 +5,16 @@
 //! `content/`; this module only decides which content fits.
 
 pub mod index;
+pub mod triage;
 
 use serde::Serialize;
 
+use crate::content::safety::{Language, Rule, Safety, UrgentKind};
 use crate::content::topics::{Route, Source};
 use crate::content::Library;
 use crate::text;
 use index::is_stopword;
+use triage::Triage;
 
 /// How a question was handled, as the JSON contract names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,6 +43,9 @@ pub struct Answer {
     /// The safety rule that routed the question (`not-about-zinc` when nothing in it concerns
     /// zinc), if one did.
     pub rule: Option<String>,
+    /// After an urgent block, the ordinary answer to the rest of the message, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also: Option<Box<Answer>>,
 }
 
 /// The rule name of questions declined for not being about zinc at all.
@@ -52,25 +58,71 @@ const MIN_COVERAGE: f64 = 0.3;
 /// ... or two thirds of it with a score this strong.
 const STRONG_SCORE: f64 = 5.0;
 
-/// Answers `question` from the library.
+/// Answers `question` from the library: urgent guidance first (followed by the ordinary answer
+/// when one fits), then declines, then the best topic or an honest no-match.
 pub fn ask(library: &Library, question: &str) -> Answer {
     let safety = &library.safety;
-    let reply =
-        |status, rule: Option<&str>, title: &str, text: &str, sources: Vec<Source>, related: Vec<String>| Answer {
-            status,
-            topic: None,
-            title: title.to_string(),
-            text: text.to_string(),
-            evidence: None,
-            sources,
-            related,
-            disclaimer: safety.disclaimer.clone(),
-            rule: rule.map(String::from),
-        };
-    if let Some((rule, urgent)) = safety.route(question) {
-        let status = if urgent { AskStatus::Urgent } else { AskStatus::Declined };
-        return reply(status, Some(&rule.id), &rule.title, &rule.reply, rule.sources.clone(), rule.related.clone());
+    match triage::triage(safety, question) {
+        Some(Triage::Urgent { rule, language }) => urgent(library, question, rule, language),
+        Some(Triage::Decline { rule }) => Answer {
+            related: rule.related.clone(),
+            sources: rule.sources.clone(),
+            ..standing(safety, AskStatus::Declined, Some(&rule.id), &rule.title, &rule.reply)
+        },
+        None => retrieve(library, question),
     }
+}
+
+/// The urgent block for `rule`, in the message's language when the content has one, with the
+/// ordinary answer nested under `also` when one fits (never after a crisis reply, which should
+/// stand alone).
+fn urgent(library: &Library, question: &str, rule: &Rule, language: Option<&Language>) -> Answer {
+    let safety = &library.safety;
+    let kind = rule.kind.unwrap_or(UrgentKind::Emergency);
+    let (title, text, sources) = match language {
+        Some(language) => {
+            let (title, text) = language.reply(kind);
+            (title, text, language.sources.clone())
+        }
+        None => (rule.title.as_str(), rule.reply.as_str(), rule.sources.clone()),
+    };
+    // Only a message that is about zinc gets a zinc topic after the urgent block.
+    let also = (kind != UrgentKind::Crisis && mentions_zinc(question))
+        .then(|| retrieve(library, question))
+        .filter(|a| a.status == AskStatus::Answered)
+        .map(|mut answer| {
+            if let Some(language) = language {
+                answer.text = format!("{}\n\n{}", language.english_note.trim(), answer.text);
+            }
+            Box::new(answer)
+        });
+    Answer {
+        sources,
+        related: rule.related.clone(),
+        also,
+        ..standing(safety, AskStatus::Urgent, Some(&rule.id), title, text)
+    }
+}
+
+/// A reply that is not a topic: a rule's, or one of the standing messages.
+fn standing(safety: &Safety, status: AskStatus, rule: Option<&str>, title: &str, text: &str) -> Answer {
+    Answer {
+        status,
+        topic: None,
+        title: title.to_string(),
+        text: text.to_string(),
+        evidence: None,
+        sources: Vec::new(),
+        related: Vec::new(),
+        disclaimer: safety.disclaimer.clone(),
+        rule: rule.map(String::from),
+        also: None,
+    }
+}
+
+/// The best topic for `question`, or a decline when it is not about zinc, or no match.
+fn retrieve(library: &Library, question: &str) -> Answer {
+    let safety = &library.safety;
     let index = &library.topic_index;
     let query = index.query(question);
     let ranked = index.search(&query, 4);
@@ -100,17 +152,11 @@ pub fn ask(library: &Library, question: &str) -> Answer {
             related: topic.related.clone(),
             disclaimer: safety.disclaimer.clone(),
             rule: None,
+            also: None,
         };
     }
     if !about_zinc {
-        return reply(
-            AskStatus::Declined,
-            Some(NOT_ABOUT_ZINC),
-            "Not about zinc",
-            &safety.not_about_zinc,
-            Vec::new(),
-            Vec::new(),
-        );
+        return standing(safety, AskStatus::Declined, Some(NOT_ABOUT_ZINC), "Not about zinc", &safety.not_about_zinc);
     }
     let mut closest: Vec<&str> = ranked.iter().take(3).map(|&(t, _)| library.topics[t].id.as_str()).collect();
     if closest.is_empty() {
@@ -118,15 +164,10 @@ pub fn ask(library: &Library, question: &str) -> Answer {
     }
     let titles: Vec<&str> = closest.iter().filter_map(|id| library.topic(id)).map(|t| t.title.as_str()).collect();
     let listed = titles.join("; ");
-    let closest: Vec<String> = closest.into_iter().map(String::from).collect();
-    reply(
-        AskStatus::NoMatch,
-        None,
-        "No close match",
-        &safety.no_match.replace("{topics}", &listed),
-        Vec::new(),
-        closest,
-    )
+    Answer {
+        related: closest.into_iter().map(String::from).collect(),
+        ..standing(safety, AskStatus::NoMatch, None, "No close match", &safety.no_match.replace("{topics}", &listed))
+    }
 }
 
 /// How retrieval ranked the topics for `question`: (topic id, score, coverage), best first.

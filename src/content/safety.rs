@@ -1,6 +1,12 @@
 //! `safety.toml`: the rules checked before any topic (urgent situations, then requests the bot
-//! declines), their replies, and the bot's standing messages.
+//! declines), the concepts those rules are written in, the urgent replies in other languages, and
+//! the bot's standing messages.
+//!
+//! A rule is not a list of sentences to recognise but a few combinations of concepts ("a
+//! dependent + went missing + medicine"): each concept is a moderator-editable list of words and
+//! phrases in every language covered, so one new word widens every rule that uses it.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use regex::bytes::{Regex, RegexBuilder};
@@ -9,19 +15,45 @@ use serde::Deserialize;
 use super::topics::Source;
 use super::{line_of_key, parse_toml, ContentError};
 
+/// Concept names the detector itself relies on.
+pub const NEGATION: &str = "negation";
+/// Phrases that contain a negation word but do not negate ("not sure", "dont know").
+pub const UNCERTAIN: &str = "uncertain";
+/// Common English words, weighed against each language's markers to tell the language.
+pub const ENGLISH: &str = "english";
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
     id: String,
     title: String,
-    patterns: Vec<String>,
     #[serde(default)]
-    unless: Vec<String>,
+    kind: Option<UrgentKind>,
+    when: Vec<String>,
+    #[serde(default)]
+    window: Option<usize>,
     reply: String,
     #[serde(default)]
     sources: Vec<Source>,
     #[serde(default)]
     related: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageFile {
+    code: String,
+    name: String,
+    markers: Vec<String>,
+    crisis_title: String,
+    crisis: String,
+    poisoning_title: String,
+    poisoning: String,
+    emergency_title: String,
+    emergency: String,
+    /// The line shown above an English answer that follows an urgent block.
+    english_note: String,
+    sources: Vec<Source>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,30 +64,83 @@ struct SafetyFile {
     no_match: String,
     no_match_topics: Vec<String>,
     not_about_zinc: String,
+    concepts: toml::Table,
     #[serde(default)]
     urgent: Vec<RuleFile>,
     #[serde(default)]
     decline: Vec<RuleFile>,
+    #[serde(default)]
+    language: Vec<LanguageFile>,
 }
 
-/// A routing rule with its patterns compiled.
+/// What kind of urgent reply a rule gives, which decides the reply in other languages and
+/// whether an ordinary answer may follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UrgentKind {
+    /// Suicidal thoughts or self-harm: crisis support first, and nothing else after it.
+    Crisis,
+    /// Tablets or something harmful swallowed: emergency and poison-centre guidance.
+    Poisoning,
+    /// Any other medical emergency.
+    Emergency,
+}
+
+/// A named list of words and phrases, compiled into one whole-word pattern.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    pub name: String,
+    pub(crate) regex: Regex,
+}
+
+/// One way a rule fires: every `require`d concept present (within the rule's window), no
+/// `exclude`d one present. Indexes into [`Safety::concepts`].
+#[derive(Debug, Clone)]
+pub struct Combination {
+    pub require: Vec<usize>,
+    pub exclude: Vec<usize>,
+}
+
+/// A routing rule: when it fires, and what it replies.
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
     pub title: String,
-    patterns: Vec<Regex>,
-    unless: Vec<Regex>,
+    /// Set for urgent rules.
+    pub kind: Option<UrgentKind>,
+    pub when: Vec<Combination>,
+    /// How many words apart the required concepts may be; the whole message when `None`.
+    pub window: Option<usize>,
     pub reply: String,
     pub sources: Vec<Source>,
     /// Zinc topics worth pointing to after the reply.
     pub related: Vec<String>,
 }
 
-impl Rule {
-    /// Whether the rule fires on `text`, already in [`match_form`].
-    pub fn matches(&self, text: &str) -> bool {
-        let text = text.as_bytes();
-        self.patterns.iter().any(|p| p.is_match(text)) && !self.unless.iter().any(|p| p.is_match(text))
+/// Urgent replies in a language other than English.
+#[derive(Debug, Clone)]
+pub struct Language {
+    pub code: String,
+    pub name: String,
+    pub(crate) markers: Regex,
+    pub crisis_title: String,
+    pub crisis: String,
+    pub poisoning_title: String,
+    pub poisoning: String,
+    pub emergency_title: String,
+    pub emergency: String,
+    pub english_note: String,
+    pub sources: Vec<Source>,
+}
+
+impl Language {
+    /// The title and reply for an urgent rule of `kind`.
+    pub fn reply(&self, kind: UrgentKind) -> (&str, &str) {
+        match kind {
+            UrgentKind::Crisis => (&self.crisis_title, &self.crisis),
+            UrgentKind::Poisoning => (&self.poisoning_title, &self.poisoning),
+            UrgentKind::Emergency => (&self.emergency_title, &self.emergency),
+        }
     }
 }
 
@@ -72,122 +157,210 @@ pub struct Safety {
     pub no_match_topics: Vec<String>,
     /// Reply to messages that are not about zinc at all.
     pub not_about_zinc: String,
+    pub concepts: Vec<Concept>,
     pub urgent: Vec<Rule>,
     pub decline: Vec<Rule>,
-}
-
-/// Compiles a rule pattern. Matching is on folded text, so ASCII word classes suffice, and they
-/// compile many times faster than Unicode ones.
-fn compile(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern).unicode(false).size_limit(1 << 22).build()
-}
-
-/// The text rules are matched against: folded, punctuation as single spaces, padded with spaces.
-pub fn match_form(text: &str) -> String {
-    let folded = crate::text::fold(text);
-    let mut out = String::with_capacity(folded.len() + 2);
-    out.push(' ');
-    for c in folded.chars() {
-        let c = if c.is_alphanumeric() { c } else { ' ' };
-        if !(c == ' ' && out.ends_with(' ')) {
-            out.push(c);
-        }
-    }
-    if !out.ends_with(' ') {
-        out.push(' ');
-    }
-    out
+    pub languages: Vec<Language>,
 }
 
 impl Safety {
-    /// Loads and compiles `safety.toml`; a pattern that does not compile is named by line.
-    pub fn load(path: &Path, topic_ids: &[&str]) -> Result<Safety, Vec<ContentError>> {
-        let (file, text): (SafetyFile, String) = parse_toml(path)?;
-        let mut errors = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut compile = |kind: &str, rules: Vec<RuleFile>, errors: &mut Vec<ContentError>| -> Vec<Rule> {
-            let mut out = Vec::new();
-            for rule in rules {
-                let anchor = format!("id = \"{}\"", rule.id);
-                let at = |needle: &str| line_of_key(&text, &anchor, needle);
-                if !seen.insert(rule.id.clone()) {
-                    errors.push(ContentError::new(path, at("id"), format!("rule id {:?} is used twice", rule.id)));
-                }
-                if rule.patterns.is_empty() {
-                    errors.push(ContentError::new(path, at("id"), format!("{kind} rule {} has no patterns", rule.id)));
-                }
-                if rule.reply.trim().is_empty() {
-                    errors.push(ContentError::new(path, at("reply"), format!("{kind} rule {} has no reply", rule.id)));
-                }
-                for related in rule.related.iter().filter(|r| !topic_ids.contains(&r.as_str())) {
-                    errors.push(ContentError::new(
-                        path,
-                        at("related"),
-                        format!("related topic {related:?} does not exist"),
-                    ));
-                }
-                let mut regexes = |patterns: &[String]| -> Vec<Regex> {
-                    patterns
-                        .iter()
-                        .filter_map(|p| match compile(p) {
-                            Ok(regex) => Some(regex),
-                            Err(e) => {
-                                let needle = p.chars().take(30).collect::<String>();
-                                let message =
-                                    format!("pattern does not compile: {}", e.to_string().lines().last().unwrap_or(""));
-                                errors.push(ContentError::new(path, at(&needle), message));
-                                None
-                            }
-                        })
-                        .collect()
-                };
-                let patterns = regexes(&rule.patterns);
-                let unless = regexes(&rule.unless);
-                out.push(Rule {
-                    id: rule.id,
-                    title: rule.title,
-                    patterns,
-                    unless,
-                    reply: rule.reply,
-                    sources: rule.sources,
-                    related: rule.related,
-                });
-            }
-            out
-        };
-        let urgent = compile("urgent", file.urgent, &mut errors);
-        let decline = compile("decline", file.decline, &mut errors);
-        if urgent.is_empty() {
-            errors.push(ContentError::new(path, 0, "there must be at least one [[urgent]] rule"));
-        }
-        for topic in file.no_match_topics.iter().filter(|t| !topic_ids.contains(&t.as_str())) {
-            let line = line_of_key(&text, "", "no_match_topics");
-            errors.push(ContentError::new(path, line, format!("topic {topic:?} does not exist")));
-        }
-        if !file.no_match.contains("{topics}") {
-            errors.push(ContentError::new(path, line_of_key(&text, "", "no_match"), "no_match must include {topics}"));
-        }
-        if errors.is_empty() {
-            Ok(Safety {
-                disclaimer: file.disclaimer,
-                about: file.about,
-                no_match: file.no_match,
-                no_match_topics: file.no_match_topics,
-                not_about_zinc: file.not_about_zinc,
-                urgent,
-                decline,
-            })
-        } else {
-            Err(errors)
-        }
+    /// The index of the concept named `name`.
+    pub fn concept(&self, name: &str) -> Option<usize> {
+        self.concepts.iter().position(|c| c.name == name)
+    }
+}
+
+/// Compiles a concept's entries into one whole-word pattern. Matching is on folded ASCII-ish
+/// text, so ASCII word classes suffice, and they compile many times faster than Unicode ones.
+fn compile(entries: &[String]) -> Result<Regex, regex::Error> {
+    let alternatives: Vec<String> = entries.iter().map(|e| format!("(?:{e})")).collect();
+    let pattern = format!(r"\b(?:{})\b", alternatives.join("|"));
+    RegexBuilder::new(&pattern).unicode(false).size_limit(1 << 24).build()
+}
+
+/// Loads `safety.toml`, reporting each problem with its line.
+struct Loader<'a> {
+    path: &'a Path,
+    text: String,
+    errors: Vec<ContentError>,
+}
+
+impl Loader<'_> {
+    fn error(&mut self, after: &str, needle: &str, message: String) {
+        let line = line_of_key(&self.text, after, needle);
+        self.errors.push(ContentError::new(self.path, line, message));
     }
 
-    /// The first urgent rule that fires, then the first decline rule.
-    pub fn route(&self, question: &str) -> Option<(&Rule, bool)> {
-        let text = match_form(question);
-        if let Some(rule) = self.urgent.iter().find(|r| r.matches(&text)) {
-            return Some((rule, true));
+    /// Compiles every concept; a bad entry is named by its line.
+    fn concepts(&mut self, table: toml::Table) -> Vec<Concept> {
+        let mut out = Vec::new();
+        for (name, value) in table {
+            let entries: Vec<String> = match value.try_into() {
+                Ok(entries) => entries,
+                Err(_) => {
+                    self.error("[concepts]", &format!("{name} ="), format!("concept {name} must be a list of strings"));
+                    continue;
+                }
+            };
+            if entries.is_empty() {
+                self.error("[concepts]", &format!("{name} ="), format!("concept {name} is empty"));
+                continue;
+            }
+            for entry in &entries {
+                if let Err(e) = compile(std::slice::from_ref(entry)) {
+                    let detail = e.to_string().lines().last().unwrap_or("").to_string();
+                    self.error(&format!("{name} ="), entry, format!("concept {name}: {entry:?} does not compile: {detail}"));
+                }
+            }
+            if let Ok(regex) = compile(&entries) {
+                out.push(Concept { name, regex });
+            }
         }
-        self.decline.iter().find(|r| r.matches(&text)).map(|r| (r, false))
+        for required in [NEGATION, UNCERTAIN, ENGLISH] {
+            if !out.iter().any(|c| c.name == required) {
+                self.error("[concepts]", "[concepts]", format!("concept {required} is required"));
+            }
+        }
+        out
+    }
+
+    /// Parses "a + b - c" into a [`Combination`].
+    fn combination(&mut self, anchor: &str, spec: &str, names: &HashMap<&str, usize>) -> Option<Combination> {
+        let mut combination = Combination { require: Vec::new(), exclude: Vec::new() };
+        let mut sign = '+';
+        let mut ok = true;
+        for token in spec.split_whitespace() {
+            match token {
+                "+" | "-" => sign = token.chars().next().unwrap_or('+'),
+                name => match names.get(name) {
+                    Some(&i) if sign == '+' => combination.require.push(i),
+                    Some(&i) => combination.exclude.push(i),
+                    None => {
+                        self.error(anchor, spec, format!("unknown concept {name:?} in {spec:?}"));
+                        ok = false;
+                    }
+                },
+            }
+        }
+        if combination.require.is_empty() && ok {
+            self.error(anchor, spec, format!("{spec:?} requires no concept"));
+            ok = false;
+        }
+        ok.then_some(combination)
+    }
+
+    fn rules(
+        &mut self,
+        kind: &str,
+        files: Vec<RuleFile>,
+        names: &HashMap<&str, usize>,
+        topic_ids: &[&str],
+        seen: &mut HashSet<String>,
+    ) -> Vec<Rule> {
+        let mut out = Vec::new();
+        for rule in files {
+            let anchor = format!("id = \"{}\"", rule.id);
+            if !seen.insert(rule.id.clone()) {
+                self.error(&anchor, "id", format!("rule id {:?} is used twice", rule.id));
+            }
+            if rule.when.is_empty() {
+                self.error(&anchor, "when", format!("{kind} rule {} has no `when`", rule.id));
+            }
+            if rule.reply.trim().is_empty() {
+                self.error(&anchor, "reply", format!("{kind} rule {} has no reply", rule.id));
+            }
+            if (kind == "urgent") != rule.kind.is_some() {
+                let message = if kind == "urgent" {
+                    format!("urgent rule {} needs a kind (crisis, poisoning or emergency)", rule.id)
+                } else {
+                    format!("decline rule {} takes no kind", rule.id)
+                };
+                self.error(&anchor, "id", message);
+            }
+            for related in rule.related.iter().filter(|r| !topic_ids.contains(&r.as_str())) {
+                self.error(&anchor, "related", format!("related topic {related:?} does not exist"));
+            }
+            let when = rule.when.iter().filter_map(|spec| self.combination(&anchor, spec, names)).collect();
+            out.push(Rule {
+                id: rule.id,
+                title: rule.title,
+                kind: rule.kind,
+                when,
+                window: rule.window,
+                reply: rule.reply,
+                sources: rule.sources,
+                related: rule.related,
+            });
+        }
+        out
+    }
+
+    fn languages(&mut self, files: Vec<LanguageFile>) -> Vec<Language> {
+        let mut out = Vec::new();
+        for file in files {
+            let anchor = format!("code = \"{}\"", file.code);
+            let markers = match compile(&file.markers) {
+                Ok(markers) => markers,
+                Err(e) => {
+                    let detail = e.to_string().lines().last().unwrap_or("").to_string();
+                    self.error(&anchor, "markers", format!("markers do not compile: {detail}"));
+                    continue;
+                }
+            };
+            if file.sources.is_empty() {
+                self.error(&anchor, "code", format!("language {} has no sources", file.code));
+            }
+            out.push(Language {
+                code: file.code,
+                name: file.name,
+                markers,
+                crisis_title: file.crisis_title,
+                crisis: file.crisis,
+                poisoning_title: file.poisoning_title,
+                poisoning: file.poisoning,
+                emergency_title: file.emergency_title,
+                emergency: file.emergency,
+                english_note: file.english_note,
+                sources: file.sources,
+            });
+        }
+        out
+    }
+}
+
+impl Safety {
+    /// Loads and compiles `safety.toml`; every problem is named by line.
+    pub fn load(path: &Path, topic_ids: &[&str]) -> Result<Safety, Vec<ContentError>> {
+        let (file, text): (SafetyFile, String) = parse_toml(path)?;
+        let mut loader = Loader { path, text, errors: Vec::new() };
+        let concepts = loader.concepts(file.concepts);
+        let names: HashMap<&str, usize> = concepts.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
+        let mut seen = HashSet::new();
+        let urgent = loader.rules("urgent", file.urgent, &names, topic_ids, &mut seen);
+        let decline = loader.rules("decline", file.decline, &names, topic_ids, &mut seen);
+        let languages = loader.languages(file.language);
+        if urgent.is_empty() {
+            loader.errors.push(ContentError::new(path, 0, "there must be at least one [[urgent]] rule"));
+        }
+        for topic in file.no_match_topics.iter().filter(|t| !topic_ids.contains(&t.as_str())) {
+            loader.error("", "no_match_topics", format!("topic {topic:?} does not exist"));
+        }
+        if !file.no_match.contains("{topics}") {
+            loader.error("", "no_match", "no_match must include {topics}".to_string());
+        }
+        if !loader.errors.is_empty() {
+            return Err(loader.errors);
+        }
+        Ok(Safety {
+            disclaimer: file.disclaimer,
+            about: file.about,
+            no_match: file.no_match,
+            no_match_topics: file.no_match_topics,
+            not_about_zinc: file.not_about_zinc,
+            concepts,
+            urgent,
+            decline,
+            languages,
+        })
     }
 }

@@ -1,0 +1,208 @@
+//! Triage: does a message need urgent guidance, or a polite decline, before anything else?
+//!
+//! The rules in `safety.toml` are combinations of concepts. A message is folded into a plain
+//! form, every concept is located in it word by word, occurrences that are negated ("no
+//! swelling", "didn't swallow any") are dropped, and the first rule with a combination whose
+//! concepts are all present (close enough together, and none of its excluded concepts present)
+//! decides. Urgent rules come first; when a decision is close the rules are written to
+//! over-triage, since an unneeded urgent block costs seconds and a missed one can cost a life.
+
+use crate::content::safety::{Combination, Language, Rule, Safety, ENGLISH, NEGATION, UNCERTAIN};
+
+/// How far back (in words) a negation reaches: "didn't really swallow any".
+const NEGATION_REACH: usize = 3;
+/// Marks a sentence boundary in the match form; nothing reaches across it.
+const BOUNDARY: &str = "|";
+/// A language needs this many marker words before its replies are used.
+const MIN_MARKERS: usize = 2;
+
+/// What triage decided for a message.
+#[derive(Debug, Clone, Copy)]
+pub enum Triage<'a> {
+    /// An urgent rule fired; `language` is set when the message is in another language the
+    /// content covers.
+    Urgent { rule: &'a Rule, language: Option<&'a Language> },
+    /// A decline rule fired.
+    Decline { rule: &'a Rule },
+}
+
+/// Triage of `message`: the first urgent rule that fires, else the first decline rule.
+pub fn triage<'a>(safety: &'a Safety, message: &str) -> Option<Triage<'a>> {
+    let text = MatchText::new(message);
+    let found = Found::locate(safety, &text);
+    if let Some(rule) = safety.urgent.iter().find(|r| found.fires(r)) {
+        return Some(Triage::Urgent { rule, language: language(safety, &text, &found) });
+    }
+    safety.decline.iter().find(|r| found.fires(r)).map(|rule| Triage::Decline { rule })
+}
+
+/// The names of the concepts found in `message` (after negation), for `ask --explain`.
+pub fn concepts_found(safety: &Safety, message: &str) -> Vec<String> {
+    let text = MatchText::new(message);
+    let found = Found::locate(safety, &text);
+    safety
+        .concepts
+        .iter()
+        .zip(&found.at)
+        .filter(|(_, at)| !at.is_empty())
+        .map(|(c, _)| c.name.clone())
+        .collect()
+}
+
+/// The message as rules see it: folded to lower case without accents, apostrophes dropped
+/// ("don't" reads "dont"), sentence punctuation as a `|` word, everything else that is not a
+/// letter or digit as a single space; with the start of each word.
+struct MatchText {
+    text: String,
+    /// Byte offset of each word's start.
+    words: Vec<usize>,
+}
+
+impl MatchText {
+    fn new(message: &str) -> MatchText {
+        let folded = crate::text::fold(message).replace('ß', "ss");
+        let mut text = String::with_capacity(folded.len() + 2);
+        text.push(' ');
+        let mut chars = folded.chars().peekable();
+        let mut previous = ' ';
+        while let Some(c) = chars.next() {
+            let next = chars.peek().copied().unwrap_or(' ');
+            let piece = match c {
+                '\'' => None,
+                // A decimal point or thousands separator stays inside its number.
+                '.' | ',' if previous.is_ascii_digit() && next.is_ascii_digit() => Some('.'),
+                '.' | ',' | ';' | ':' | '!' | '?' | '\n' | '(' | ')' => Some('|'),
+                c if c.is_alphanumeric() => Some(c),
+                _ => Some(' '),
+            };
+            previous = c;
+            match piece {
+                None => {}
+                Some('|') => {
+                    if !text.ends_with(" | ") {
+                        if !text.ends_with(' ') {
+                            text.push(' ');
+                        }
+                        text.push_str("| ");
+                    }
+                }
+                Some(' ') => {
+                    if !text.ends_with(' ') {
+                        text.push(' ');
+                    }
+                }
+                Some(c) => text.push(c),
+            }
+        }
+        if !text.ends_with(' ') {
+            text.push(' ');
+        }
+        let bytes = text.as_bytes();
+        let words = (1..bytes.len()).filter(|&i| bytes[i] != b' ' && bytes[i - 1] == b' ').collect();
+        MatchText { text, words }
+    }
+
+    /// The index of the word that starts at or contains byte `offset`.
+    fn word_at(&self, offset: usize) -> usize {
+        self.words.partition_point(|&start| start <= offset).saturating_sub(1)
+    }
+
+    fn is_boundary(&self, word: usize) -> bool {
+        let start = self.words[word];
+        self.text[start..].starts_with(BOUNDARY)
+    }
+}
+
+/// Where each concept occurs in a message, by word index, negated occurrences removed.
+struct Found {
+    at: Vec<Vec<usize>>,
+}
+
+impl Found {
+    fn locate(safety: &Safety, text: &MatchText) -> Found {
+        let raw: Vec<Vec<(usize, usize)>> = safety
+            .concepts
+            .iter()
+            .map(|c| {
+                c.regex
+                    .find_iter(text.text.as_bytes())
+                    .map(|m| (text.word_at(m.start()), text.word_at(m.end().saturating_sub(1))))
+                    .collect()
+            })
+            .collect();
+        let negation = safety.concept(NEGATION).expect("loader requires negation");
+        let uncertain = safety.concept(UNCERTAIN).expect("loader requires uncertain");
+        // A negation word inside "not sure" or "dont know" negates nothing.
+        let negators: Vec<usize> = raw[negation]
+            .iter()
+            .filter(|(start, _)| !raw[uncertain].iter().any(|(s, e)| s <= start && start <= e))
+            .map(|&(_, end)| end)
+            .collect();
+        let negated = |start: usize| {
+            negators.iter().any(|&end| {
+                end < start && start - end <= NEGATION_REACH && !(end + 1..start).any(|w| text.is_boundary(w))
+            })
+        };
+        let at = raw
+            .iter()
+            .enumerate()
+            .map(|(i, spans)| {
+                let keep_all = i == negation || i == uncertain;
+                spans.iter().filter(|(start, _)| keep_all || !negated(*start)).map(|&(start, _)| start).collect()
+            })
+            .collect();
+        Found { at }
+    }
+
+    fn fires(&self, rule: &Rule) -> bool {
+        rule.when.iter().any(|c| self.satisfies(c, rule.window))
+    }
+
+    /// Whether `combination` holds: an occurrence of its first concept with every required
+    /// concept within the window (a concept required twice needs two occurrences), and no
+    /// excluded concept within the window.
+    fn satisfies(&self, combination: &Combination, window: Option<usize>) -> bool {
+        let near = |at: usize, anchor: usize| window.is_none_or(|w| at.abs_diff(anchor) <= w);
+        let Some(&first) = combination.require.first() else { return false };
+        self.at[first].iter().any(|&anchor| {
+            let required = combination.require.iter().all(|&c| {
+                let times = combination.require.iter().filter(|&&r| r == c).count();
+                self.at[c].iter().filter(|&&at| near(at, anchor)).count() >= times
+            });
+            required && !combination.exclude.iter().any(|&c| self.at[c].iter().any(|&at| near(at, anchor)))
+        })
+    }
+}
+
+/// The language of the message, when it is one the content has urgent replies in: the one
+/// with the most marker words, if it has at least [`MIN_MARKERS`] and more than English.
+fn language<'a>(safety: &'a Safety, text: &MatchText, found: &Found) -> Option<&'a Language> {
+    let english = safety.concept(ENGLISH).map_or(0, |c| found.at[c].len());
+    safety
+        .languages
+        .iter()
+        .map(|l| (l, l.markers.find_iter(text.text.as_bytes()).count()))
+        .filter(|&(_, n)| n >= MIN_MARKERS && n > english)
+        .max_by_key(|&(_, n)| n)
+        .map(|(l, _)| l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn match_text_folds_apostrophes_and_marks_sentences() {
+        let t = MatchText::new("No. She DIDN'T swallow 2.5 mg, ok?");
+        assert_eq!(t.text, " no | she didnt swallow 2.5 mg | ok | ");
+        assert_eq!(t.words.len(), 10);
+        assert!(t.is_boundary(1));
+        assert_eq!(t.word_at(t.text.find("swallow").unwrap() + 3), 4);
+    }
+
+    #[test]
+    fn match_text_of_nothing_has_no_words() {
+        assert!(MatchText::new("").words.is_empty());
+        assert!(MatchText::new("🙂🙂").words.is_empty());
+    }
+}

@@ -1,0 +1,167 @@
+//! The safety sets: messages written by several independent writers, each with a persona (a
+//! peer-support volunteer, carers, a pharmacist, a poison-line nurse, speakers of Spanish,
+//! German, French and Portuguese ...), labelled urgent (with its category), ordinary (an
+//! in-scope near miss that must not be escalated) or declined.
+//!
+//! `tests/data/safety/` is the set the rules in `content/safety.toml` were tuned on;
+//! `tests/data/safety_holdout/` was written the same way and is never looked at while tuning:
+//! only its figures are printed. The product's goals: every urgent message escalated, at most
+//! 2 % of ordinary ones, at least 90 % of declines declined.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use zincbot::ask::{ask, AskStatus};
+use zincbot::content::Library;
+
+#[derive(Deserialize)]
+struct Set {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    text: String,
+    expect: String,
+    category: String,
+    lang: String,
+}
+
+/// Hits out of cases, per group.
+#[derive(Default)]
+struct Tally(BTreeMap<String, (usize, usize)>);
+
+impl Tally {
+    fn add(&mut self, group: &str, hit: bool) {
+        let entry = self.0.entry(group.to_string()).or_default();
+        entry.0 += usize::from(hit);
+        entry.1 += 1;
+    }
+
+    fn total(&self) -> (usize, usize) {
+        self.0.values().fold((0, 0), |(h, n), &(a, b)| (h + a, n + b))
+    }
+
+    fn report(&self, what: &str) -> String {
+        let (hits, cases) = self.total();
+        let mut out = format!("{what}: {hits}/{cases} ({:.1} %)\n", pct(hits, cases));
+        for (group, (h, n)) in &self.0 {
+            out.push_str(&format!("  {group:<22} {h:>4}/{n:<4} ({:.1} %)\n", pct(*h, *n)));
+        }
+        out
+    }
+}
+
+fn pct(a: usize, b: usize) -> f64 {
+    100.0 * a as f64 / b.max(1) as f64
+}
+
+#[derive(Default)]
+struct Figures {
+    /// Urgent messages escalated, per category.
+    recall: Tally,
+    /// Urgent messages escalated under the category they were written for.
+    category: Tally,
+    /// Urgent messages in other languages answered in that language.
+    language: Tally,
+    /// Ordinary messages escalated (false urgent), per language.
+    false_urgent: Tally,
+    /// Decline requests declined, per kind.
+    declined: Tally,
+    misses: Vec<String>,
+}
+
+fn evaluate(folder: &str) -> Figures {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let library = Library::load(&root.join("content")).expect("content loads");
+    let mut files: Vec<_> = std::fs::read_dir(root.join("tests/data").join(folder))
+        .expect("set folder")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no sets in {folder}");
+    let mut f = Figures::default();
+    for file in files {
+        let set: Set = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        for case in set.case {
+            let answer = ask(&library, &case.text);
+            let urgent = answer.status == AskStatus::Urgent;
+            let rule = answer.rule.as_deref().unwrap_or("-");
+            let ok = match case.expect.as_str() {
+                "urgent" => {
+                    f.recall.add(&case.category, urgent);
+                    f.category.add(&case.category, rule == case.category);
+                    if case.lang != "en" {
+                        let english = urgent && answer.text.contains("**US:**");
+                        f.language.add(&case.lang, urgent && !english);
+                    }
+                    urgent
+                }
+                "ordinary" => {
+                    f.false_urgent.add(&case.lang, urgent);
+                    !urgent
+                }
+                "declined" => {
+                    let ok = answer.status == AskStatus::Declined;
+                    f.declined.add(&case.category, ok);
+                    ok
+                }
+                other => panic!("{}: unknown expect {other:?}", file.display()),
+            };
+            if !ok {
+                f.misses.push(format!("[{} {}] got {:?} {rule}: {:?}", case.expect, case.category, answer.status, case.text));
+            }
+        }
+    }
+    f
+}
+
+fn report(name: &str, f: &Figures) -> String {
+    [
+        format!("== {name}\n"),
+        f.recall.report("urgent escalated"),
+        f.category.report("urgent under its own category"),
+        f.language.report("urgent in other languages answered in that language"),
+        f.false_urgent.report("ordinary escalated (false urgent)"),
+        f.declined.report("declined"),
+    ]
+    .concat()
+}
+
+#[test]
+fn tuning_set_meets_the_goals() {
+    let f = evaluate("safety");
+    println!("{}", report("tuning set (tests/data/safety)", &f));
+    for miss in &f.misses {
+        println!("miss: {miss}");
+    }
+    let (hit, n) = f.recall.total();
+    assert_eq!(hit, n, "every urgent message is escalated");
+    let (false_urgent, ordinary) = f.false_urgent.total();
+    assert!(pct(false_urgent, ordinary) <= 2.0, "false urgent {false_urgent}/{ordinary}");
+    let (declined, asked) = f.declined.total();
+    assert!(pct(declined, asked) >= 90.0, "declined {declined}/{asked}");
+    let (local, foreign) = f.language.total();
+    assert!(pct(local, foreign) >= 95.0, "answered in their language {local}/{foreign}");
+}
+
+/// Held out: only the figures are printed, never the messages, so the rules are not tuned on
+/// them. The floors are the figures first measured.
+#[test]
+fn holdout_set_figures() {
+    let f = evaluate("safety_holdout");
+    println!("{}", report("held-out set (tests/data/safety_holdout)", &f));
+    let (hit, n) = f.recall.total();
+    let (false_urgent, ordinary) = f.false_urgent.total();
+    let (declined, asked) = f.declined.total();
+    assert!(n >= 200 && ordinary >= 200 && asked >= 50, "the held-out set is whole");
+    assert!(pct(hit, n) >= HOLDOUT_RECALL_FLOOR, "urgent recall {hit}/{n}");
+    assert!(pct(false_urgent, ordinary) <= HOLDOUT_FALSE_URGENT_CEILING, "false urgent {false_urgent}/{ordinary}");
+    assert!(pct(declined, asked) >= HOLDOUT_DECLINE_FLOOR, "declined {declined}/{asked}");
+}
+
+const HOLDOUT_RECALL_FLOOR: f64 = 0.0;
+const HOLDOUT_FALSE_URGENT_CEILING: f64 = 100.0;
+const HOLDOUT_DECLINE_FLOOR: f64 = 0.0;
