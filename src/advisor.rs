@@ -69,6 +69,12 @@ impl Advisor {
         ask::ask(&self.library, question)
     }
 
+    /// The urgent guidance for `text`, when it needs any: every shell checks this before
+    /// anything else it does with free text.
+    pub fn urgent(&self, text: &str) -> Option<Answer> {
+        Some(self.ask(text)).filter(|a| a.status == AskStatus::Urgent)
+    }
+
     /// Estimates zinc and copper in a food list.
     pub fn intake(&self, text: &str, profile: &Profile) -> Estimate {
         intake::estimate(&self.library, text, profile)

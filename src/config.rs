@@ -15,6 +15,7 @@ pub struct Config {
     pub content: ContentConfig,
     pub store: StoreConfig,
     pub cooldown: CooldownConfig,
+    pub safety: SafetyConfig,
 }
 
 /// A secret that prints as `***`, so a `Debug` of the configuration cannot leak it.
@@ -117,6 +118,15 @@ impl Default for CooldownConfig {
     fn default() -> Self {
         CooldownConfig { user_seconds: 3.0 }
     }
+}
+
+/// `[safety]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SafetyConfig {
+    /// A channel where the bot posts a short notice, with a link and no message text, whenever it
+    /// gives urgent or crisis guidance in a server, so a moderator can check in. Off when unset.
+    pub alert_channel: Option<u64>,
 }
 
 impl Config {

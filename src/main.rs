@@ -149,7 +149,11 @@ fn ask(content: &Path, text: &str, json: bool, explain: bool) -> ExitCode {
     each_input(text, json, |question, out| {
         if explain {
             let concepts = zincbot::ask::triage::concepts_found(&advisor.library().safety, question);
-            writeln!(out, "safety concepts: {}", if concepts.is_empty() { "none".into() } else { concepts.join(", ") })?;
+            writeln!(
+                out,
+                "safety concepts: {}",
+                if concepts.is_empty() { "none".into() } else { concepts.join(", ") }
+            )?;
             for (topic, score, coverage) in zincbot::ask::explain(advisor.library(), question) {
                 writeln!(out, "{topic:<36} score {score:>6.2}  coverage {coverage:.2}")?;
             }

@@ -52,8 +52,12 @@ fn the_examples_of_the_brief_land_on_the_right_topics() {
 #[test]
 fn each_topic_is_found_by_most_of_its_own_example_questions() {
     for topic in library().topics.iter().filter(|t| t.route == Route::Answer) {
-        let found =
-            topic.questions.iter().filter(|q| ask(library(), q).topic.as_deref() == Some(topic.id.as_str())).count();
+        // An urgent question is answered from its topic after the urgent block.
+        let topic_of = |q: &String| {
+            let a = ask(library(), q);
+            a.topic.or_else(|| a.also.and_then(|also| also.topic))
+        };
+        let found = topic.questions.iter().filter(|q| topic_of(q).as_deref() == Some(topic.id.as_str())).count();
         assert!(found * 2 > topic.questions.len(), "{}: {found} of {}", topic.id, topic.questions.len());
     }
 }

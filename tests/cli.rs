@@ -158,7 +158,9 @@ fn ask_reads_json_lines_from_stdin() {
 fn ask_explain_shows_the_ranking() {
     let out = zincbot(&["ask", "--explain", "zinc and lupus"]);
     let text = stdout(&out);
-    assert!(text.lines().next().unwrap().starts_with("lupus-sle"), "{text}");
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("safety concepts:"), "{text}");
+    assert!(lines.next().unwrap().starts_with("lupus-sle"), "{text}");
     assert!(text.contains("coverage"));
 }
 

@@ -136,16 +136,45 @@ fn a_related_topic_that_does_not_exist() {
 }
 
 #[test]
-fn a_safety_pattern_that_does_not_compile() {
-    let (errors, text) =
-        errors_after("regex", "safety.toml", |t| t.replacen("'\\b(on purpose|", "'\\b((on purpose|", 1));
-    assert_one(&errors, "safety.toml", line_containing(&text, "'\\b((on purpose|"), "does not compile");
+fn a_safety_concept_entry_that_does_not_compile() {
+    let (errors, text) = errors_after("regex", "safety.toml", |t| t.replacen("'suicid\\w*',", "'suicid(\\w*',", 1));
+    assert_one(&errors, "safety.toml", line_containing(&text, "'suicid(\\w*'"), "does not compile");
+}
+
+#[test]
+fn a_safety_rule_naming_an_unknown_concept() {
+    let (errors, text) = errors_after("unknown-concept", "safety.toml", |t| {
+        t.replacen("\"self_harm - figure\",", "\"self_harm + wishes\",", 1)
+    });
+    assert_one(&errors, "safety.toml", line_containing(&text, "self_harm + wishes"), "unknown concept \"wishes\"");
+}
+
+#[test]
+fn an_urgent_rule_without_a_kind() {
+    let (errors, text) = errors_after("no-kind", "safety.toml", |t| t.replacen("kind = \"crisis\"\n", "", 1));
+    assert_one(&errors, "safety.toml", line_containing(&text, "id = \"crisis\""), "needs a kind");
+}
+
+#[test]
+fn the_negation_concept_is_required() {
+    let (errors, _) =
+        errors_after("no-negation", "safety.toml", |t| t.replacen("\nnegation = [", "\nnegations = [", 1));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].message.contains("concept negation is required"), "{errors:?}");
+}
+
+#[test]
+fn a_never_negated_concept_that_does_not_exist() {
+    let (errors, text) = errors_after("never-negated", "safety.toml", |t| {
+        t.replacen("never_negated = [", "never_negated = [\"nobody\", ", 1)
+    });
+    assert_one(&errors, "safety.toml", line_containing(&text, "never_negated = ["), "unknown concept \"nobody\"");
 }
 
 #[test]
 fn a_safety_rule_pointing_at_a_missing_topic() {
     let (errors, text) = errors_after("safety-related", "safety.toml", |t| {
-        t.replacen("related = [\"overdose-emergency\"]", "related = [\"overdose\"]", 1)
+        t.replacen("related = [\"overdose-emergency\", \"children-zinc\"]", "related = [\"overdose\"]", 1)
     });
     assert_one(&errors, "safety.toml", line_containing(&text, "related = [\"overdose\"]"), "does not exist");
 }
@@ -172,7 +201,7 @@ fn several_errors_are_all_reported() {
     let topic = std::fs::read_to_string(dir.join(TOPIC)).unwrap();
     std::fs::write(dir.join(TOPIC), topic.replacen("related = [\"", "related = [\"nope\", \"", 1)).unwrap();
     let safety = std::fs::read_to_string(dir.join("safety.toml")).unwrap();
-    std::fs::write(dir.join("safety.toml"), safety.replacen("'\\b(on purpose|", "'\\b((on purpose|", 1)).unwrap();
+    std::fs::write(dir.join("safety.toml"), safety.replacen("'suicid\\w*',", "'suicid(\\w*',", 1)).unwrap();
     let errors = Library::load(&dir).unwrap_err();
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(errors.len(), 2, "{errors:?}");

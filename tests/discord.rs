@@ -46,6 +46,7 @@ fn settings(cooldown_seconds: f64) -> Settings {
         reply_to_mentions: true,
         message_content: true,
         cooldown_seconds,
+        alert_channel: None,
     }
 }
 
@@ -217,6 +218,55 @@ async fn urgent_questions_lead_with_emergency_help() {
     let description = body["data"]["embeds"][0]["description"].as_str().unwrap();
     assert!(description.starts_with("**"), "{description}");
     assert!(description.contains("1-800-222-1222") && description.contains("999"), "{description}");
+}
+
+/// The moderators' channel in the tests that set one.
+const ALERT_CHANNEL: u64 = 1_000_000_000_000_000_099;
+
+#[tokio::test]
+async fn a_crisis_in_a_listen_channel_is_answered_at_once_and_moderators_are_alerted() {
+    let fake = Fake::start().await;
+    let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
+    let bot = start_with(fake, http, Settings { alert_channel: Some(ALERT_CHANNEL), ..settings(30.0) }).await;
+    // An ordinary question takes the member's turn ...
+    assert_eq!(bot.say(Fake::CHANNEL_ID, 901, false, "is zinc bad for lupus?", false, WAIT).await.len(), 1);
+    // ... and a crisis message right after, not about zinc at all, is still answered.
+    let replies = bot.say(Fake::CHANNEL_ID, 901, false, "i dont want to be here anymore", false, WAIT).await;
+    assert_eq!(replies.len(), 1);
+    let text = text_of(&replies[0].body);
+    assert!(text.contains("988") && text.contains("116 123"), "{text}");
+    assert_pings_nobody(&replies[0].body);
+
+    let route = format!("/channels/{ALERT_CHANNEL}/messages");
+    let alert = bot.fake.wait_for_request(|r| r.is("POST", &route), WAIT).await.expect("a notice to moderators");
+    let notice = alert.body["content"].as_str().unwrap();
+    let link = format!("/channels/{}/{}/", Fake::GUILD_ID, Fake::CHANNEL_ID);
+    assert!(notice.contains("crisis") && notice.contains(&link), "{notice}");
+    assert!(!notice.contains("want to be here"), "the notice never repeats the message: {notice}");
+    assert_pings_nobody(&alert.body);
+}
+
+#[tokio::test]
+async fn commands_put_urgent_guidance_first_even_during_the_cooldown() {
+    let bot = start_cooldown(30.0).await;
+    assert!(text_of(&bot.command("ask", json!([Fake::opt_str("question", "zinc and cipro?")])).await).contains("cipro"));
+    // The turn is taken, yet an overdose typed into /intake is answered, urgent guidance first.
+    let list = "took 30 zinc tablets an hour ago, 2 eggs";
+    let first = bot.command("intake", json!([Fake::opt_str("foods", list)])).await;
+    assert!(text_of(&first).contains("1-800-222-1222"), "{first}");
+    // A possible allergic reaction: the urgent block, then the answer about zinc.
+    let question =
+        "took a new zinc supplement 20 min ago and now my lips and tongue are swelling and my throat feels tight";
+    let body = bot.command("ask", json!([Fake::opt_str("question", question)])).await;
+    let embeds = body["data"]["embeds"].as_array().unwrap();
+    assert_eq!(embeds.len(), 2, "{body}");
+    assert!(embeds[0]["description"].as_str().unwrap().contains("anaphylaxis"), "{body}");
+    assert!(embeds[1]["fields"].as_array().is_some_and(|f| !f.is_empty()), "the answer carries its sources");
+    // Another language: the reply is in it.
+    let spanish =
+        bot.command("ask", json!([Fake::opt_str("question", "mi hijo se tomo todas mis pastillas de zinc")])).await;
+    let text = text_of(&spanish);
+    assert!(text.contains("112") && text.contains("envase"), "{text}");
 }
 
 #[tokio::test]

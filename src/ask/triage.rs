@@ -7,7 +7,7 @@
 //! decides. Urgent rules come first; when a decision is close the rules are written to
 //! over-triage, since an unneeded urgent block costs seconds and a missed one can cost a life.
 
-use crate::content::safety::{Combination, Language, Rule, Safety, ENGLISH, NEGATION, UNCERTAIN};
+use crate::content::safety::{Combination, Language, Rule, Safety, ENGLISH, NEGATION, NOT_NEGATING};
 
 /// How far back (in words) a negation reaches: "didn't really swallow any".
 const NEGATION_REACH: usize = 3;
@@ -40,13 +40,7 @@ pub fn triage<'a>(safety: &'a Safety, message: &str) -> Option<Triage<'a>> {
 pub fn concepts_found(safety: &Safety, message: &str) -> Vec<String> {
     let text = MatchText::new(message);
     let found = Found::locate(safety, &text);
-    safety
-        .concepts
-        .iter()
-        .zip(&found.at)
-        .filter(|(_, at)| !at.is_empty())
-        .map(|(c, _)| c.name.clone())
-        .collect()
+    safety.concepts.iter().zip(&found.at).filter(|(_, at)| !at.is_empty()).map(|(c, _)| c.name.clone()).collect()
 }
 
 /// The message as rules see it: folded to lower case without accents, apostrophes dropped
@@ -78,19 +72,15 @@ impl MatchText {
             previous = c;
             match piece {
                 None => {}
-                Some('|') => {
-                    if !text.ends_with(" | ") {
-                        if !text.ends_with(' ') {
-                            text.push(' ');
-                        }
-                        text.push_str("| ");
-                    }
-                }
-                Some(' ') => {
+                Some('|') if !text.ends_with(" | ") => {
                     if !text.ends_with(' ') {
                         text.push(' ');
                     }
+                    text.push_str("| ");
                 }
+                Some('|') => {}
+                Some(' ') if !text.ends_with(' ') => text.push(' '),
+                Some(' ') => {}
                 Some(c) => text.push(c),
             }
         }
@@ -131,11 +121,11 @@ impl Found {
             })
             .collect();
         let negation = safety.concept(NEGATION).expect("loader requires negation");
-        let uncertain = safety.concept(UNCERTAIN).expect("loader requires uncertain");
+        let not_negating = safety.concept(NOT_NEGATING).expect("loader requires not_negating");
         // A negation word inside "not sure" or "dont know" negates nothing.
         let negators: Vec<usize> = raw[negation]
             .iter()
-            .filter(|(start, _)| !raw[uncertain].iter().any(|(s, e)| s <= start && start <= e))
+            .filter(|(start, _)| !raw[not_negating].iter().any(|(s, e)| s <= start && start <= e))
             .map(|&(_, end)| end)
             .collect();
         let negated = |start: usize| {
@@ -147,7 +137,7 @@ impl Found {
             .iter()
             .enumerate()
             .map(|(i, spans)| {
-                let keep_all = i == negation || i == uncertain;
+                let keep_all = i == negation || i == not_negating || safety.never_negated.contains(&i);
                 spans.iter().filter(|(start, _)| keep_all || !negated(*start)).map(|&(start, _)| start).collect()
             })
             .collect();

@@ -17,8 +17,8 @@ use super::{line_of_key, parse_toml, ContentError};
 
 /// Concept names the detector itself relies on.
 pub const NEGATION: &str = "negation";
-/// Phrases that contain a negation word but do not negate ("not sure", "dont know").
-pub const UNCERTAIN: &str = "uncertain";
+/// Phrases that hold a negation word but do not negate ("not sure", "wont stop").
+pub const NOT_NEGATING: &str = "not_negating";
 /// Common English words, weighed against each language's markers to tell the language.
 pub const ENGLISH: &str = "english";
 
@@ -65,6 +65,8 @@ struct SafetyFile {
     no_match_topics: Vec<String>,
     not_about_zinc: String,
     concepts: toml::Table,
+    #[serde(default)]
+    never_negated: Vec<String>,
     #[serde(default)]
     urgent: Vec<RuleFile>,
     #[serde(default)]
@@ -158,6 +160,9 @@ pub struct Safety {
     /// Reply to messages that are not about zinc at all.
     pub not_about_zinc: String,
     pub concepts: Vec<Concept>,
+    /// Concepts a negation word before them does not cancel (indexes into `concepts`): for
+    /// crisis words, a wrongly read negation would cost too much.
+    pub never_negated: Vec<usize>,
     pub urgent: Vec<Rule>,
     pub decline: Vec<Rule>,
     pub languages: Vec<Language>,
@@ -209,14 +214,19 @@ impl Loader<'_> {
             for entry in &entries {
                 if let Err(e) = compile(std::slice::from_ref(entry)) {
                     let detail = e.to_string().lines().last().unwrap_or("").to_string();
-                    self.error(&format!("{name} ="), entry, format!("concept {name}: {entry:?} does not compile: {detail}"));
+                    self.error(
+                        &format!("{name} ="),
+                        entry,
+                        format!("concept {name}: {entry:?} does not compile: {detail}"),
+                    );
                 }
             }
-            if let Ok(regex) = compile(&entries) {
-                out.push(Concept { name, regex });
-            }
+            // A concept that does not compile keeps its name, so the rules that use it report
+            // nothing more: the loader fails on the one error already recorded.
+            let regex = compile(&entries).unwrap_or_else(|_| compile(&[r"\b\B".to_string()]).expect("compiles"));
+            out.push(Concept { name, regex });
         }
-        for required in [NEGATION, UNCERTAIN, ENGLISH] {
+        for required in [NEGATION, NOT_NEGATING, ENGLISH] {
             if !out.iter().any(|c| c.name == required) {
                 self.error("[concepts]", "[concepts]", format!("concept {required} is required"));
             }
@@ -335,6 +345,13 @@ impl Safety {
         let mut loader = Loader { path, text, errors: Vec::new() };
         let concepts = loader.concepts(file.concepts);
         let names: HashMap<&str, usize> = concepts.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
+        let mut never_negated = Vec::new();
+        for name in &file.never_negated {
+            match names.get(name.as_str()) {
+                Some(&i) => never_negated.push(i),
+                None => loader.error("", "never_negated", format!("unknown concept {name:?} in never_negated")),
+            }
+        }
         let mut seen = HashSet::new();
         let urgent = loader.rules("urgent", file.urgent, &names, topic_ids, &mut seen);
         let decline = loader.rules("decline", file.decline, &names, topic_ids, &mut seen);
@@ -358,6 +375,7 @@ impl Safety {
             no_match_topics: file.no_match_topics,
             not_about_zinc: file.not_about_zinc,
             concepts,
+            never_negated,
             urgent,
             decline,
             languages,

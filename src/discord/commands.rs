@@ -5,6 +5,8 @@
 use poise::serenity_prelude as serenity;
 
 use super::{reply, Context, Data, Error};
+use crate::advisor::Advisor;
+use crate::ask::{Answer, AskStatus};
 use crate::render::discord as draw;
 use crate::text;
 
@@ -26,9 +28,36 @@ pub async fn ask(
 ) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
     let answer = advisor.ask(&question);
-    let message = draw::Message { embeds: vec![draw::answer(advisor.library(), &answer)] };
-    ctx.send(reply(&message, false)).await?;
+    for message in draw::answer_messages(advisor.library(), &answer) {
+        ctx.send(reply(&message, false)).await?;
+    }
+    if answer.status == AskStatus::Urgent {
+        alert_from(ctx, &answer).await;
+    }
     Ok(())
+}
+
+/// Shows the urgent guidance for `text`, if it needs any, before the command does anything
+/// else with it.
+async fn urgent_first(ctx: Context<'_>, advisor: &Advisor, text: &str, ephemeral: bool) -> Result<(), Error> {
+    if let Some(answer) = advisor.urgent(text) {
+        for message in draw::answer_messages(advisor.library(), &answer) {
+            ctx.send(reply(&message, ephemeral)).await?;
+        }
+        alert_from(ctx, &answer).await;
+    }
+    Ok(())
+}
+
+/// Tells the moderators about urgent guidance given in reply to a command, linking the channel.
+async fn alert_from(ctx: Context<'_>, answer: &Answer) {
+    let guild = ctx.guild_id();
+    let link = match guild {
+        Some(guild) => format!("https://discord.com/channels/{}/{}", guild.get(), ctx.channel_id().get()),
+        None => return,
+    };
+    let rule = answer.rule.as_deref().unwrap_or("urgent");
+    super::alert(ctx.http(), ctx.data(), guild, rule, &link).await;
 }
 
 /// Estimate zinc and copper in what you ate
@@ -55,6 +84,7 @@ pub async fn intake(
         },
         None => ctx.data().profile_of(&advisor, ctx.author().id),
     };
+    urgent_first(ctx, &advisor, &foods, private.unwrap_or(true)).await?;
     let estimate = advisor.intake(&foods, profile);
     let message = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
     ctx.send(reply(&message, private.unwrap_or(true))).await?;
@@ -265,6 +295,7 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
 pub async fn estimate_zinc(ctx: Context<'_>, message: serenity::Message) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
     let profile = ctx.data().profile_of(&advisor, ctx.author().id);
+    urgent_first(ctx, &advisor, &message.content, true).await?;
     let estimate = advisor.intake(&message.content, profile);
     let rendered = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
     ctx.send(reply(&rendered, true)).await?;
@@ -336,6 +367,10 @@ fn autocomplete(choices: impl Iterator<Item = (String, String)>) -> serenity::Cr
 
 /// The per-user cooldown, checked before every command.
 pub async fn check_cooldown(ctx: Context<'_>) -> Result<bool, Error> {
+    // Someone asking for help in an emergency is never told to wait.
+    if typed_text(ctx).iter().any(|text| ctx.data().advisor().urgent(text).is_some()) {
+        return Ok(true);
+    }
     match ctx.data().cooldown.take(ctx.author().id.get()) {
         None => Ok(true),
         Some(wait) => {
@@ -344,6 +379,24 @@ pub async fn check_cooldown(ctx: Context<'_>) -> Result<bool, Error> {
             Ok(false)
         }
     }
+}
+
+/// The free text a command was given: its string options, and the message a message command
+/// was used on.
+fn typed_text(ctx: Context<'_>) -> Vec<String> {
+    let poise::Context::Application(app) = ctx else { return Vec::new() };
+    let mut texts: Vec<String> = app
+        .args
+        .iter()
+        .filter_map(|option| match &option.value {
+            serenity::ResolvedValue::String(text) => Some(text.to_string()),
+            _ => None,
+        })
+        .collect();
+    if let Some(messages) = app.interaction.data.resolved.messages.values().next() {
+        texts.push(messages.content.clone());
+    }
+    texts
 }
 
 /// Failures become a short private reply; the details go to the log, never to the channel.

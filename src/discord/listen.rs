@@ -4,8 +4,9 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{create_embed, no_mentions, Data, Error};
+use super::{alert, create_embed, no_mentions, Data, Error};
 use crate::advisor::Addressed;
+use crate::ask::AskStatus;
 use crate::render::discord as draw;
 
 pub async fn on_event(
@@ -42,7 +43,9 @@ async fn on_message(
     if response.is_silent() {
         return Ok(());
     }
-    if data.cooldown.take(message.author.id.get()).is_some() {
+    let urgent = response.answer.as_ref().filter(|a| a.status == AskStatus::Urgent);
+    // Urgent guidance is never held back by the cooldown.
+    if urgent.is_none() && data.cooldown.take(message.author.id.get()).is_some() {
         return Ok(());
     }
     let ctx = framework.serenity_context;
@@ -51,6 +54,10 @@ async fn on_message(
         let reply =
             serenity::CreateMessage::new().embeds(embeds).reference_message(message).allowed_mentions(no_mentions());
         message.channel_id.send_message(&ctx.http, reply).await?;
+    }
+    if let Some(answer) = urgent {
+        let link = message.link();
+        alert(&ctx.http, data, message.guild_id, answer.rule.as_deref().unwrap_or("urgent"), &link).await;
     }
     Ok(())
 }

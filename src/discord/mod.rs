@@ -27,6 +27,8 @@ pub struct Data {
     listen_channels: HashSet<u64>,
     reply_to_mentions: bool,
     cooldown: Cooldown,
+    /// Where moderators are told that urgent guidance was given.
+    alert_channel: Option<serenity::ChannelId>,
 }
 
 impl Data {
@@ -89,6 +91,7 @@ pub struct Settings {
     pub reply_to_mentions: bool,
     pub message_content: bool,
     pub cooldown_seconds: f64,
+    pub alert_channel: Option<u64>,
 }
 
 impl Settings {
@@ -99,6 +102,7 @@ impl Settings {
             reply_to_mentions: config.discord.reply_to_mentions,
             message_content: config.discord.message_content,
             cooldown_seconds: config.cooldown.user_seconds,
+            alert_channel: config.safety.alert_channel,
         }
     }
 }
@@ -130,6 +134,7 @@ pub async fn client(
         listen_channels: settings.listen_channels.iter().copied().collect(),
         reply_to_mentions: settings.reply_to_mentions,
         cooldown: Cooldown::new(settings.cooldown_seconds),
+        alert_channel: settings.alert_channel.map(serenity::ChannelId::new),
     };
     let guild_ids = settings.guild_ids;
     let framework = poise::Framework::builder()
@@ -202,6 +207,23 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = ctrl_c.await;
+    }
+}
+
+/// After urgent guidance in a server: logs the rule with ids only, and posts a notice in the
+/// alert channel when one is set, with the category and a link but never the message text, so
+/// a moderator can check in. Failing to post is logged, never shown to the member.
+async fn alert(http: &serenity::Http, data: &Data, guild: Option<serenity::GuildId>, rule: &str, link: &str) {
+    let Some(guild) = guild else { return };
+    tracing::info!(rule, guild = guild.get(), "urgent guidance given");
+    let Some(channel) = data.alert_channel else { return };
+    let notice = format!(
+        "**Urgent guidance given** ({rule}). Someone may need a human to check in: {link}\n\
+         The bot has already shown them emergency or crisis contacts."
+    );
+    let message = serenity::CreateMessage::new().content(notice).allowed_mentions(no_mentions());
+    if let Err(e) = channel.send_message(http, message).await {
+        tracing::warn!(channel = channel.get(), "cannot post to the alert channel: {e}");
     }
 }
 

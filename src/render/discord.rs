@@ -102,14 +102,29 @@ pub fn response(library: &Library, response: &Response) -> Vec<Message> {
     let embeds: Vec<Embed> = response
         .answer
         .iter()
-        .map(|a| answer(library, a))
+        .flat_map(|a| answer_embeds(library, a))
         .chain(response.estimate.iter().map(|e| estimate(library, e)))
         .collect();
+    messages(embeds)
+}
+
+/// Embeds as messages: one when they fit together, else one each.
+fn messages(embeds: Vec<Embed>) -> Vec<Message> {
     if embeds.iter().map(Embed::size).sum::<usize>() <= limits::MESSAGE_EMBEDS_TOTAL {
         vec![Message { embeds }]
     } else {
         embeds.into_iter().map(|e| Message { embeds: vec![e] }).collect()
     }
+}
+
+/// An answer as messages: the urgent block first when there is one, then the answer that
+/// follows it (together when they fit in one message).
+pub fn answer_messages(library: &Library, a: &Answer) -> Vec<Message> {
+    messages(answer_embeds(library, a))
+}
+
+fn answer_embeds(library: &Library, a: &Answer) -> Vec<Embed> {
+    std::iter::once(answer(library, a)).chain(a.also.iter().map(|also| answer(library, also))).collect()
 }
 
 /// An answer as an embed: the reply, its evidence label, sources as links, related topics and

@@ -85,9 +85,19 @@ pub fn estimate_text(e: &Estimate) -> String {
     out
 }
 
-/// An answer as plain text: title and evidence label, the answer, its sources, related topics
-/// and the disclaimer.
+/// An answer as plain text: title and evidence label, the answer, its sources and related
+/// topics; after an urgent block, the answer that follows it; then the disclaimer.
 pub fn answer_text(a: &Answer) -> String {
+    let mut out = answer_body(a);
+    if let Some(also) = &a.also {
+        out.push('\n');
+        out.push_str(&answer_body(also));
+    }
+    out.push_str(&format!("\n{}\n", a.disclaimer));
+    out
+}
+
+fn answer_body(a: &Answer) -> String {
     let mut out = String::new();
     match (a.status, &a.evidence) {
         (AskStatus::Answered, Some(evidence)) => out.push_str(&format!("{} [evidence: {evidence}]\n\n", a.title)),
@@ -105,7 +115,6 @@ pub fn answer_text(a: &Answer) -> String {
     if !a.related.is_empty() {
         out.push_str(&format!("\nrelated: {}\n", a.related.join(", ")));
     }
-    out.push_str(&format!("\n{}\n", a.disclaimer));
     out
 }
 
