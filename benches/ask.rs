@@ -1,11 +1,12 @@
-//! Question answering speed: over the real content, over a synthetic knowledge base of 10,000
-//! sections, and loading and indexing `content/`.
+//! Question answering speed: safety triage alone, whole answers over the real content, over a
+//! synthetic knowledge base of 10,000 sections, and loading and indexing `content/`.
 
 use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use zincbot::ask::ask;
 use zincbot::ask::index::TopicIndex;
+use zincbot::ask::triage::triage;
 use zincbot::content::topics::{Evidence, Route, Section, Source, Topic};
 use zincbot::content::Library;
 
@@ -18,6 +19,10 @@ const QUESTIONS: &[&str] = &[
     "does zinc mess with copper",
     "can zinc help my RA",
     "whats the best crypto",
+    "im so done with this disease. ive got a full bottle of zinc and my mtx lined up on the desk and honestly i dont see the point of tomorrow",
+    "my 18 month old was playing with my pill organizer and the zinc compartments for wed-sat are empty",
+    "took a new zinc supplement 20 min ago and now my lips and tongue are swelling and my throat feels tight",
+    "mi hijo se tomo todas mis pastillas de zinc",
 ];
 
 /// A deterministic pseudo-random word list: 5,000 made-up words.
@@ -66,6 +71,16 @@ fn synthetic_topics() -> Vec<Topic> {
 fn benches(c: &mut Criterion) {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let library = Library::load(&content).expect("content loads");
+    let mut k = 0;
+    c.bench_function("triage a message (urgent and decline rules)", |b| {
+        b.iter(|| {
+            k = (k + 1) % QUESTIONS.len();
+            triage(&library.safety, black_box(QUESTIONS[k])).is_some()
+        })
+    });
+    let long = QUESTIONS.concat().repeat(8);
+    c.bench_function("triage a 5 KB message", |b| b.iter(|| triage(&library.safety, black_box(&long)).is_some()));
+
     let mut i = 0;
     c.bench_function("answer a question over the real content", |b| {
         b.iter(|| {

@@ -15,6 +15,10 @@ fn zincbot(args: &[&str]) -> Output {
 }
 
 fn zincbot_stdin(args: &[&str], input: &str) -> Output {
+    zincbot_bytes(args, input.as_bytes())
+}
+
+fn zincbot_bytes(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_zincbot"))
         .args(args)
         .current_dir(root())
@@ -23,7 +27,7 @@ fn zincbot_stdin(args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("runs");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -152,6 +156,26 @@ fn ask_reads_json_lines_from_stdin() {
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["status"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(statuses, ["answered", "urgent", "declined", "declined"]);
+}
+
+#[test]
+fn ask_gives_every_line_a_status_whatever_it_holds() {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"\n");
+    input.extend_from_slice("🙂🙂🙂\n".as_bytes());
+    // Not valid UTF-8, and still someone in crisis: it is read, not dropped.
+    input.extend_from_slice(b"\xff\xfe i dont want to be here anymore \xc3\n");
+    input.extend_from_slice(&b"zinc ".repeat(20_000));
+    input.extend_from_slice(b"\r\nhow much is too much\n");
+    let out = zincbot_bytes(&["ask", "--json", "-"], &input);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let replies: Vec<serde_json::Value> =
+        stdout(&out).lines().map(|l| serde_json::from_str(l).expect("one JSON object a line")).collect();
+    let statuses: Vec<&str> = replies.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses.len(), 5, "{statuses:?}");
+    assert_eq!(statuses[2], "urgent");
+    assert_eq!(replies[2]["rule"], "crisis");
+    assert_eq!(statuses[4], "answered");
 }
 
 #[test]

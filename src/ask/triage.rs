@@ -9,8 +9,8 @@
 
 use crate::content::safety::{Combination, Language, Rule, Safety, ENGLISH, NEGATION, NOT_NEGATING};
 
-/// How far back (in words) a negation reaches: "didn't really swallow any".
-const NEGATION_REACH: usize = 3;
+/// How far back (in words) a negation reaches: "ive not been taking any iron".
+const NEGATION_REACH: usize = 4;
 /// Marks a sentence boundary in the match form; nothing reaches across it.
 const BOUNDARY: &str = "|";
 /// A language needs this many marker words before its replies are used.
@@ -62,6 +62,9 @@ impl MatchText {
         while let Some(c) = chars.next() {
             let next = chars.peek().copied().unwrap_or(' ');
             let piece = match c {
+                // French and Portuguese elide: "j'ai", "l'hôpital", "qu'il" read as two words;
+                // English contractions ("don't", "i'm", "y'all") read as one.
+                '\'' if is_elision(&text) => Some(' '),
                 '\'' => None,
                 // A decimal point or thousands separator stays inside its number.
                 '.' | ',' if previous.is_ascii_digit() && next.is_ascii_digit() => Some('.'),
@@ -101,6 +104,13 @@ impl MatchText {
         let start = self.words[word];
         self.text[start..].starts_with(BOUNDARY)
     }
+}
+
+/// Whether an apostrophe after the last word of `text` marks an elided French or Portuguese
+/// article or pronoun ("j'", "l'", "d'", "qu'") rather than an English contraction.
+fn is_elision(text: &str) -> bool {
+    let word = text.rsplit(' ').next().unwrap_or("");
+    matches!(word, "j" | "l" | "d" | "n" | "s" | "c" | "m" | "t" | "qu" | "jusqu" | "lorsqu" | "puisqu")
 }
 
 /// Where each concept occurs in a message, by word index, negated occurrences removed.
@@ -149,17 +159,22 @@ impl Found {
     }
 
     /// Whether `combination` holds: an occurrence of its first concept with every required
-    /// concept within the window (a concept required twice needs two occurrences), and no
-    /// excluded concept within the window.
+    /// concept within the window of it (a concept required twice needs two occurrences), and no
+    /// excluded concept within the window of any of those occurrences.
     fn satisfies(&self, combination: &Combination, window: Option<usize>) -> bool {
         let near = |at: usize, anchor: usize| window.is_none_or(|w| at.abs_diff(anchor) <= w);
         let Some(&first) = combination.require.first() else { return false };
         self.at[first].iter().any(|&anchor| {
-            let required = combination.require.iter().all(|&c| {
+            let mut used = Vec::new();
+            for &c in &combination.require {
                 let times = combination.require.iter().filter(|&&r| r == c).count();
-                self.at[c].iter().filter(|&&at| near(at, anchor)).count() >= times
-            });
-            required && !combination.exclude.iter().any(|&c| self.at[c].iter().any(|&at| near(at, anchor)))
+                let close: Vec<usize> = self.at[c].iter().copied().filter(|&at| near(at, anchor)).collect();
+                if close.len() < times {
+                    return false;
+                }
+                used.extend(close);
+            }
+            !combination.exclude.iter().any(|&c| self.at[c].iter().any(|&at| used.iter().any(|&u| near(at, u))))
         })
     }
 }
@@ -185,6 +200,7 @@ mod tests {
     fn match_text_folds_apostrophes_and_marks_sentences() {
         let t = MatchText::new("No. She DIDN'T swallow 2.5 mg, ok?");
         assert_eq!(t.text, " no | she didnt swallow 2.5 mg | ok | ");
+        assert_eq!(MatchText::new("j'ai l'impression, I'm fine").text, " j ai l impression | im fine ");
         assert_eq!(t.words.len(), 10);
         assert!(t.is_boundary(1));
         assert_eq!(t.word_at(t.text.find("swallow").unwrap() + 3), 4);

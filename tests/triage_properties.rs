@@ -1,0 +1,65 @@
+//! Property tests for safety triage: any text gets a decision without a panic, and an urgent
+//! message stays urgent however it is cased, accented, punctuated or wrapped in chit-chat.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use zincbot::ask::triage::{triage, Triage};
+use zincbot::content::Library;
+
+fn library() -> &'static Library {
+    static LIBRARY: OnceLock<Library> = OnceLock::new();
+    LIBRARY
+        .get_or_init(|| Library::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
+}
+
+fn urgent_rule(text: &str) -> Option<String> {
+    match triage(&library().safety, text) {
+        Some(Triage::Urgent { rule, .. }) => Some(rule.id.clone()),
+        _ => None,
+    }
+}
+
+const URGENT: &[&str] = &[
+    "i dont want to be here anymore",
+    "how many zinc tablets would it take to die",
+    "my 18 month old was playing with my pill organizer and the zinc compartments for wed-sat are empty",
+    "took a new zinc supplement 20 min ago and now my lips and tongue are swelling and my throat feels tight",
+    "crushing pain in my chest going into my left arm",
+    "my teen is shaking on the floor and not answering me",
+    "my vomit has red streaks",
+    "legs feel like cotton wool and numb to the knee since tuesday",
+    "i took the whole bottle of zinc an hour ago",
+];
+
+const CHATTER: &[&str] = &["hi all", "sorry to bother everyone", "ok so", "lol", "update:", "thanks in advance"];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn any_text_gets_a_decision(text in "\\PC{0,400}") {
+        let _ = triage(&library().safety, &text);
+    }
+
+    #[test]
+    fn urgent_stays_urgent_in_any_case_and_company(
+        which in 0..URGENT.len(),
+        flips in proptest::collection::vec(any::<bool>(), 200),
+        before in 0..CHATTER.len(),
+        after in 0..CHATTER.len(),
+        bang in "[!?. ]{0,3}",
+    ) {
+        let seed = URGENT[which];
+        let expected = urgent_rule(seed);
+        prop_assert!(expected.is_some(), "{seed}");
+        let cased: String = seed
+            .chars()
+            .zip(flips.iter().cycle())
+            .map(|(c, &up)| if up { c.to_ascii_uppercase() } else { c })
+            .collect();
+        let message = format!("{} {cased}{bang} {}", CHATTER[before], CHATTER[after]);
+        prop_assert_eq!(urgent_rule(&message), expected, "{}", message);
+    }
+}
