@@ -120,10 +120,15 @@ struct Found {
 
 impl Found {
     fn locate(safety: &Safety, text: &MatchText) -> Found {
+        let present = safety.present.matches(text.text.as_bytes());
         let raw: Vec<Vec<(usize, usize)>> = safety
             .concepts
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
+                if !present.matched(i) {
+                    return Vec::new();
+                }
                 c.regex
                     .find_iter(text.text.as_bytes())
                     .map(|m| (text.word_at(m.start()), text.word_at(m.end().saturating_sub(1))))

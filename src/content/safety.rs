@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use regex::bytes::{Regex, RegexBuilder};
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
 use super::topics::Source;
@@ -95,6 +95,15 @@ pub struct Concept {
     pub(crate) regex: Regex,
 }
 
+/// The set of every concept's pattern, in the concepts' order.
+fn concept_set(concepts: &[Concept]) -> Result<RegexSet, regex::Error> {
+    RegexSetBuilder::new(concepts.iter().map(|c| c.regex.as_str()))
+        .unicode(false)
+        .size_limit(1 << 26)
+        .dfa_size_limit(1 << 26)
+        .build()
+}
+
 /// One way a rule fires: every `require`d concept present (within the rule's window), no
 /// `exclude`d one present. Indexes into [`Safety::concepts`].
 #[derive(Debug, Clone)]
@@ -160,6 +169,9 @@ pub struct Safety {
     /// Reply to messages that are not about zinc at all.
     pub not_about_zinc: String,
     pub concepts: Vec<Concept>,
+    /// Every concept's pattern in one set, so a message is scanned once to learn which concepts
+    /// it holds before any is located word by word.
+    pub(crate) present: RegexSet,
     /// Concepts a negation word before them does not cancel (indexes into `concepts`): for
     /// crisis words, a wrongly read negation would cost too much.
     pub never_negated: Vec<usize>,
@@ -175,12 +187,16 @@ impl Safety {
     }
 }
 
-/// Compiles a concept's entries into one whole-word pattern. Matching is on folded ASCII-ish
-/// text, so ASCII word classes suffice, and they compile many times faster than Unicode ones.
-fn compile(entries: &[String]) -> Result<Regex, regex::Error> {
+/// A concept's entries as one whole-word pattern.
+fn pattern(entries: &[String]) -> String {
     let alternatives: Vec<String> = entries.iter().map(|e| format!("(?:{e})")).collect();
-    let pattern = format!(r"\b(?:{})\b", alternatives.join("|"));
-    RegexBuilder::new(&pattern).unicode(false).size_limit(1 << 24).build()
+    format!(r"\b(?:{})\b", alternatives.join("|"))
+}
+
+/// Compiles a concept's entries. Matching is on folded ASCII-ish text, so ASCII word classes
+/// suffice, and they compile many times faster than Unicode ones.
+fn compile(entries: &[String]) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(&pattern(entries)).unicode(false).size_limit(1 << 24).build()
 }
 
 /// Loads `safety.toml`, reporting each problem with its line.
@@ -211,19 +227,19 @@ impl Loader<'_> {
                 self.error("[concepts]", &format!("{name} ="), format!("concept {name} is empty"));
                 continue;
             }
-            for entry in &entries {
-                if let Err(e) = compile(std::slice::from_ref(entry)) {
-                    let detail = e.to_string().lines().last().unwrap_or("").to_string();
-                    self.error(
-                        &format!("{name} ="),
-                        entry,
-                        format!("concept {name}: {entry:?} does not compile: {detail}"),
-                    );
+            // Only when the whole concept fails are its entries compiled one by one, to name
+            // the line of each bad one.
+            let regex = compile(&entries).unwrap_or_else(|_| {
+                for entry in &entries {
+                    if let Err(e) = compile(std::slice::from_ref(entry)) {
+                        let detail = e.to_string().lines().last().unwrap_or("").to_string();
+                        let message = format!("concept {name}: {entry:?} does not compile: {detail}");
+                        self.error(&format!("{name} ="), entry, message);
+                    }
                 }
-            }
-            // A concept that does not compile keeps its name, so the rules that use it report
-            // nothing more: the loader fails on the one error already recorded.
-            let regex = compile(&entries).unwrap_or_else(|_| compile(&[r"\b\B".to_string()]).expect("compiles"));
+                // The concept keeps its name, so the rules that use it report nothing more.
+                compile(&[r"\b\B".to_string()]).expect("compiles")
+            });
             out.push(Concept { name, regex });
         }
         for required in [NEGATION, NOT_NEGATING, ENGLISH] {
@@ -368,6 +384,8 @@ impl Safety {
         if !loader.errors.is_empty() {
             return Err(loader.errors);
         }
+        let present = concept_set(&concepts)
+            .map_err(|e| vec![ContentError::new(path, 0, format!("the concepts together are too large: {e}"))])?;
         Ok(Safety {
             disclaimer: file.disclaimer,
             about: file.about,
@@ -375,6 +393,7 @@ impl Safety {
             no_match_topics: file.no_match_topics,
             not_about_zinc: file.not_about_zinc,
             concepts,
+            present,
             never_negated,
             urgent,
             decline,
