@@ -100,7 +100,7 @@ fn concept_set(concepts: &[Concept]) -> Result<RegexSet, regex::Error> {
     RegexSetBuilder::new(concepts.iter().map(|c| c.regex.as_str()))
         .unicode(false)
         .size_limit(1 << 26)
-        .dfa_size_limit(1 << 26)
+        .dfa_size_limit(1 << 24)
         .build()
 }
 
