@@ -185,7 +185,7 @@ fn first_holdout_set_figures() {
 
 #[test]
 fn second_holdout_set_figures() {
-    check_holdout("safety_holdout2", Floors { recall: 95.5, false_urgent: 2.5, declined: 78.0 });
+    check_holdout("safety_holdout2", Floors { recall: 95.5, false_urgent: 2.0, declined: 78.0 });
 }
 
 /// The goal is every urgent message; the tuning set's misses are printed above.
