@@ -231,11 +231,12 @@ fn check(content: &Path) -> ExitCode {
     match Library::load(content) {
         Ok(library) => {
             println!(
-                "{}: ok ({} topics, {} urgent and {} decline rules; {} foods, {} with chat names; {} supplement forms; {} profiles)",
+                "{}: ok ({} topics, {} urgent and {} decline rules over {} concepts; {} foods, {} with chat names; {} supplement forms; {} profiles)",
                 content.display(),
                 library.topics.len(),
                 library.safety.urgent.len(),
                 library.safety.decline.len(),
+                library.safety.concepts.len(),
                 library.foods.foods.len(),
                 library.foods.curated_count(),
                 library.supplements.forms.len(),
