@@ -180,12 +180,12 @@ struct Floors {
 
 #[test]
 fn first_holdout_set_figures() {
-    check_holdout("safety_holdout", Floors { recall: 90.0, false_urgent: 4.0, declined: 86.0 });
+    check_holdout("safety_holdout", Floors { recall: 91.0, false_urgent: 3.5, declined: 86.0 });
 }
 
 #[test]
 fn second_holdout_set_figures() {
-    check_holdout("safety_holdout2", Floors { recall: 95.5, false_urgent: 2.0, declined: 78.0 });
+    check_holdout("safety_holdout2", Floors { recall: 96.0, false_urgent: 1.5, declined: 78.0 });
 }
 
 /// The goal is every urgent message; the tuning set's misses are printed above.
