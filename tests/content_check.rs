@@ -144,7 +144,7 @@ fn a_safety_concept_entry_that_does_not_compile() {
 #[test]
 fn a_safety_rule_naming_an_unknown_concept() {
     let (errors, text) = errors_after("unknown-concept", "safety.toml", |t| {
-        t.replacen("\"farewell + farewell\",", "\"farewell + wishes\",", 1)
+        t.replacen("\"farewell + finality - recovered\",", "\"farewell + wishes\",", 1)
     });
     assert_one(&errors, "safety.toml", line_containing(&text, "farewell + wishes"), "unknown concept \"wishes\"");
 }

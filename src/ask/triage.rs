@@ -7,6 +7,8 @@
 //! decides. Urgent rules come first; when a decision is close the rules are written to
 //! over-triage, since an unneeded urgent block costs seconds and a missed one can cost a life.
 
+use std::cell::OnceCell;
+
 use crate::content::safety::{Combination, Language, Rule, Safety, ENGLISH, NEGATION, NOT_NEGATING};
 
 /// How far back (in words) a negation reaches: "ive not been taking any iron".
@@ -29,7 +31,7 @@ pub enum Triage<'a> {
 /// Triage of `message`: the first urgent rule that fires, else the first decline rule.
 pub fn triage<'a>(safety: &'a Safety, message: &str) -> Option<Triage<'a>> {
     let text = MatchText::new(message);
-    let found = Found::locate(safety, &text);
+    let found = Found::new(safety, &text);
     if let Some(rule) = safety.urgent.iter().find(|r| found.fires(r)) {
         return Some(Triage::Urgent { rule, language: language(safety, &text, &found) });
     }
@@ -39,8 +41,8 @@ pub fn triage<'a>(safety: &'a Safety, message: &str) -> Option<Triage<'a>> {
 /// The names of the concepts found in `message` (after negation), for `ask --explain`.
 pub fn concepts_found(safety: &Safety, message: &str) -> Vec<String> {
     let text = MatchText::new(message);
-    let found = Found::locate(safety, &text);
-    safety.concepts.iter().zip(&found.at).filter(|(_, at)| !at.is_empty()).map(|(c, _)| c.name.clone()).collect()
+    let found = Found::new(safety, &text);
+    (0..safety.concepts.len()).filter(|&c| !found.at(c).is_empty()).map(|c| safety.concepts[c].name.clone()).collect()
 }
 
 /// The message as rules see it: folded to lower case without accents, apostrophes dropped
@@ -113,50 +115,48 @@ fn is_elision(text: &str) -> bool {
     matches!(word, "j" | "l" | "d" | "n" | "s" | "c" | "m" | "t" | "qu" | "jusqu" | "lorsqu" | "puisqu")
 }
 
-/// Where each concept occurs in a message, by word index, negated occurrences removed.
-struct Found {
-    at: Vec<Vec<usize>>,
+/// Where each concept occurs in a message, by word index, negated occurrences removed. A
+/// concept is located only when a rule first asks for it: most messages settle most rules on
+/// their first concept.
+struct Found<'a> {
+    safety: &'a Safety,
+    text: &'a MatchText,
+    /// Word index where each negation that counts ends.
+    negators: Vec<usize>,
+    at: Vec<OnceCell<Vec<usize>>>,
 }
 
-impl Found {
-    fn locate(safety: &Safety, text: &MatchText) -> Found {
-        let present = safety.present.matches(text.text.as_bytes());
-        let raw: Vec<Vec<(usize, usize)>> = safety
-            .concepts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if !present.matched(i) {
-                    return Vec::new();
-                }
-                c.regex
-                    .find_iter(text.text.as_bytes())
-                    .map(|m| (text.word_at(m.start()), text.word_at(m.end().saturating_sub(1))))
-                    .collect()
-            })
-            .collect();
+impl<'a> Found<'a> {
+    fn new(safety: &'a Safety, text: &'a MatchText) -> Found<'a> {
         let negation = safety.concept(NEGATION).expect("loader requires negation");
         let not_negating = safety.concept(NOT_NEGATING).expect("loader requires not_negating");
-        // A negation word inside "not sure" or "dont know" negates nothing.
-        let negators: Vec<usize> = raw[negation]
-            .iter()
-            .filter(|(start, _)| !raw[not_negating].iter().any(|(s, e)| s <= start && start <= e))
-            .map(|&(_, end)| end)
+        let exceptions = spans(safety, text, not_negating);
+        // A negation word inside "not sure" or "wont stop" negates nothing.
+        let negators = spans(safety, text, negation)
+            .into_iter()
+            .filter(|(start, _)| !exceptions.iter().any(|(s, e)| s <= start && start <= e))
+            .map(|(_, end)| end)
             .collect();
-        let negated = |start: usize| {
-            negators.iter().any(|&end| {
-                end < start && start - end <= NEGATION_REACH && !(end + 1..start).any(|w| text.is_boundary(w))
-            })
-        };
-        let at = raw
-            .iter()
-            .enumerate()
-            .map(|(i, spans)| {
-                let keep_all = i == negation || i == not_negating || safety.never_negated.contains(&i);
-                spans.iter().filter(|(start, _)| keep_all || !negated(*start)).map(|&(start, _)| start).collect()
-            })
-            .collect();
-        Found { at }
+        Found { safety, text, negators, at: safety.concepts.iter().map(|_| OnceCell::new()).collect() }
+    }
+
+    /// The word indexes where `concept` starts, located on first use.
+    fn at(&self, concept: usize) -> &[usize] {
+        self.at[concept].get_or_init(|| {
+            let keep_all = self.safety.never_negated.contains(&concept);
+            spans(self.safety, self.text, concept)
+                .into_iter()
+                .filter(|&(start, _)| keep_all || !self.negated(start))
+                .map(|(start, _)| start)
+                .collect()
+        })
+    }
+
+    /// Whether a counted negation ends shortly before word `start`, in the same sentence.
+    fn negated(&self, start: usize) -> bool {
+        self.negators.iter().any(|&end| {
+            end < start && start - end <= NEGATION_REACH && !(end + 1..start).any(|w| self.text.is_boundary(w))
+        })
     }
 
     fn fires(&self, rule: &Rule) -> bool {
@@ -169,25 +169,34 @@ impl Found {
     fn satisfies(&self, combination: &Combination, window: Option<usize>) -> bool {
         let near = |at: usize, anchor: usize| window.is_none_or(|w| at.abs_diff(anchor) <= w);
         let Some(&first) = combination.require.first() else { return false };
-        self.at[first].iter().any(|&anchor| {
+        self.at(first).iter().any(|&anchor| {
             let mut used = Vec::new();
             for &c in &combination.require {
                 let times = combination.require.iter().filter(|&&r| r == c).count();
-                let close: Vec<usize> = self.at[c].iter().copied().filter(|&at| near(at, anchor)).collect();
+                let close: Vec<usize> = self.at(c).iter().copied().filter(|&at| near(at, anchor)).collect();
                 if close.len() < times {
                     return false;
                 }
                 used.extend(close);
             }
-            !combination.exclude.iter().any(|&c| self.at[c].iter().any(|&at| used.iter().any(|&u| near(at, u))))
+            !combination.exclude.iter().any(|&c| self.at(c).iter().any(|&at| used.iter().any(|&u| near(at, u))))
         })
     }
+}
+
+/// Where `concept` matches in `text`: the first and last word of each match.
+fn spans(safety: &Safety, text: &MatchText, concept: usize) -> Vec<(usize, usize)> {
+    safety.concepts[concept]
+        .regex
+        .find_iter(text.text.as_bytes())
+        .map(|m| (text.word_at(m.start()), text.word_at(m.end().saturating_sub(1))))
+        .collect()
 }
 
 /// The language of the message, when it is one the content has urgent replies in: the one
 /// with the most marker words, if it has at least [`MIN_MARKERS`] and more than English.
 fn language<'a>(safety: &'a Safety, text: &MatchText, found: &Found) -> Option<&'a Language> {
-    let english = safety.concept(ENGLISH).map_or(0, |c| found.at[c].len());
+    let english = safety.concept(ENGLISH).map_or(0, |c| found.at(c).len());
     safety
         .languages
         .iter()

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use super::topics::Source;
@@ -95,15 +95,6 @@ pub struct Concept {
     pub(crate) regex: Regex,
 }
 
-/// The set of every concept's pattern, in the concepts' order.
-fn concept_set(concepts: &[Concept]) -> Result<RegexSet, regex::Error> {
-    RegexSetBuilder::new(concepts.iter().map(|c| c.regex.as_str()))
-        .unicode(false)
-        .size_limit(1 << 26)
-        .dfa_size_limit(1 << 24)
-        .build()
-}
-
 /// One way a rule fires: every `require`d concept present (within the rule's window), no
 /// `exclude`d one present. Indexes into [`Safety::concepts`].
 #[derive(Debug, Clone)]
@@ -169,9 +160,6 @@ pub struct Safety {
     /// Reply to messages that are not about zinc at all.
     pub not_about_zinc: String,
     pub concepts: Vec<Concept>,
-    /// Every concept's pattern in one set, so a message is scanned once to learn which concepts
-    /// it holds before any is located word by word.
-    pub(crate) present: RegexSet,
     /// Concepts a negation word before them does not cancel (indexes into `concepts`): for
     /// crisis words, a wrongly read negation would cost too much.
     pub never_negated: Vec<usize>,
@@ -365,7 +353,7 @@ impl Safety {
         for name in &file.never_negated {
             match names.get(name.as_str()) {
                 Some(&i) => never_negated.push(i),
-                None => loader.error("", "never_negated", format!("unknown concept {name:?} in never_negated")),
+                None => loader.error("", "never_negated = [", format!("unknown concept {name:?} in never_negated")),
             }
         }
         let mut seen = HashSet::new();
@@ -384,8 +372,6 @@ impl Safety {
         if !loader.errors.is_empty() {
             return Err(loader.errors);
         }
-        let present = concept_set(&concepts)
-            .map_err(|e| vec![ContentError::new(path, 0, format!("the concepts together are too large: {e}"))])?;
         Ok(Safety {
             disclaimer: file.disclaimer,
             about: file.about,
@@ -393,7 +379,6 @@ impl Safety {
             no_match_topics: file.no_match_topics,
             not_about_zinc: file.not_about_zinc,
             concepts,
-            present,
             never_negated,
             urgent,
             decline,
