@@ -140,7 +140,6 @@ fn retrieve(library: &Library, question: &str) -> Answer {
         let status = match topic.route {
             Route::Answer => AskStatus::Answered,
             Route::Decline => AskStatus::Declined,
-            Route::Urgent => AskStatus::Urgent,
         };
         return Answer {
             status,

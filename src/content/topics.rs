@@ -48,9 +48,8 @@ pub enum Route {
     #[default]
     Answer,
     /// The topic explains what the bot does not do; landing on it declines the question.
+    /// (Urgent situations are routed by `safety.toml` alone, before any topic.)
     Decline,
-    /// The topic is emergency guidance; landing on it is treated as urgent.
-    Urgent,
 }
 
 /// A source with its address.
