@@ -69,10 +69,15 @@ impl Advisor {
         ask::ask(&self.library, question)
     }
 
+    /// Whether `text` needs urgent guidance: safety triage alone, without retrieval.
+    pub fn is_urgent(&self, text: &str) -> bool {
+        matches!(ask::triage::triage(&self.library.safety, text), Some(ask::triage::Triage::Urgent { .. }))
+    }
+
     /// The urgent guidance for `text`, when it needs any: every shell checks this before
     /// anything else it does with free text.
     pub fn urgent(&self, text: &str) -> Option<Answer> {
-        Some(self.ask(text)).filter(|a| a.status == AskStatus::Urgent)
+        self.is_urgent(text).then(|| self.ask(text))
     }
 
     /// Estimates zinc and copper in a food list.

@@ -9,7 +9,7 @@
 
 use std::cell::OnceCell;
 
-use crate::content::safety::{Combination, Language, Rule, Safety, ENGLISH, NEGATION, NOT_NEGATING};
+use crate::content::safety::{Combination, Language, Rule, Safety};
 
 /// How far back (in words) a negation reaches: "ive not been taking any iron".
 const NEGATION_REACH: usize = 4;
@@ -128,11 +128,9 @@ struct Found<'a> {
 
 impl<'a> Found<'a> {
     fn new(safety: &'a Safety, text: &'a MatchText) -> Found<'a> {
-        let negation = safety.concept(NEGATION).expect("loader requires negation");
-        let not_negating = safety.concept(NOT_NEGATING).expect("loader requires not_negating");
-        let exceptions = spans(safety, text, not_negating);
+        let exceptions = spans(safety, text, safety.grammar.not_negating);
         // A negation word inside "not sure" or "wont stop" negates nothing.
-        let negators = spans(safety, text, negation)
+        let negators = spans(safety, text, safety.grammar.negation)
             .into_iter()
             .filter(|(start, _)| !exceptions.iter().any(|(s, e)| s <= start && start <= e))
             .map(|(_, end)| end)
@@ -196,7 +194,7 @@ fn spans(safety: &Safety, text: &MatchText, concept: usize) -> Vec<(usize, usize
 /// The language of the message, when it is one the content has urgent replies in: the one
 /// with the most marker words, if it has at least [`MIN_MARKERS`] and more than English.
 fn language<'a>(safety: &'a Safety, text: &MatchText, found: &Found) -> Option<&'a Language> {
-    let english = safety.concept(ENGLISH).map_or(0, |c| found.at(c).len());
+    let english = found.at(safety.grammar.english).len();
     safety
         .languages
         .iter()

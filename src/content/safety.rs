@@ -16,11 +16,11 @@ use super::topics::Source;
 use super::{line_of_key, parse_toml, ContentError};
 
 /// Concept names the detector itself relies on.
-pub const NEGATION: &str = "negation";
+const NEGATION: &str = "negation";
 /// Phrases that hold a negation word but do not negate ("not sure", "wont stop").
-pub const NOT_NEGATING: &str = "not_negating";
+const NOT_NEGATING: &str = "not_negating";
 /// Common English words, weighed against each language's markers to tell the language.
-pub const ENGLISH: &str = "english";
+const ENGLISH: &str = "english";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,6 +160,8 @@ pub struct Safety {
     /// Reply to messages that are not about zinc at all.
     pub not_about_zinc: String,
     pub concepts: Vec<Concept>,
+    /// The concepts the detector itself reads (indexes into `concepts`).
+    pub grammar: Grammar,
     /// Concepts a negation word before them does not cancel (indexes into `concepts`): for
     /// crisis words, a wrongly read negation would cost too much.
     pub never_negated: Vec<usize>,
@@ -168,11 +170,12 @@ pub struct Safety {
     pub languages: Vec<Language>,
 }
 
-impl Safety {
-    /// The index of the concept named `name`.
-    pub fn concept(&self, name: &str) -> Option<usize> {
-        self.concepts.iter().position(|c| c.name == name)
-    }
+/// Where the concepts the detector relies on stand in [`Safety::concepts`].
+#[derive(Debug, Clone, Copy)]
+pub struct Grammar {
+    pub negation: usize,
+    pub not_negating: usize,
+    pub english: usize,
 }
 
 /// A concept's entries as one whole-word pattern.
@@ -185,6 +188,11 @@ fn pattern(entries: &[String]) -> String {
 /// suffice, and they compile many times faster than Unicode ones.
 fn compile(entries: &[String]) -> Result<Regex, regex::Error> {
     RegexBuilder::new(&pattern(entries)).unicode(false).size_limit(1 << 24).build()
+}
+
+/// The last line of a regex error: the part that says what is wrong.
+fn detail(e: &regex::Error) -> String {
+    e.to_string().lines().last().unwrap_or("").to_string()
 }
 
 /// Loads `safety.toml`, reporting each problem with its line.
@@ -220,8 +228,7 @@ impl Loader<'_> {
             let regex = compile(&entries).unwrap_or_else(|_| {
                 for entry in &entries {
                     if let Err(e) = compile(std::slice::from_ref(entry)) {
-                        let detail = e.to_string().lines().last().unwrap_or("").to_string();
-                        let message = format!("concept {name}: {entry:?} does not compile: {detail}");
+                        let message = format!("concept {name}: {entry:?} does not compile: {}", detail(&e));
                         self.error(&format!("{name} ="), entry, message);
                     }
                 }
@@ -230,12 +237,20 @@ impl Loader<'_> {
             });
             out.push(Concept { name, regex });
         }
-        for required in [NEGATION, NOT_NEGATING, ENGLISH] {
-            if !out.iter().any(|c| c.name == required) {
-                self.error("[concepts]", "[concepts]", format!("concept {required} is required"));
-            }
-        }
         out
+    }
+
+    /// The detector's own concepts, each of which the file must define.
+    fn grammar(&mut self, names: &HashMap<&str, usize>) -> Option<Grammar> {
+        let mut find = |name: &str| {
+            let index = names.get(name).copied();
+            if index.is_none() {
+                self.error("[concepts]", "[concepts]", format!("concept {name} is required"));
+            }
+            index
+        };
+        let (negation, not_negating, english) = (find(NEGATION), find(NOT_NEGATING), find(ENGLISH));
+        Some(Grammar { negation: negation?, not_negating: not_negating?, english: english? })
     }
 
     /// Parses "a + b - c" into a [`Combination`].
@@ -316,8 +331,7 @@ impl Loader<'_> {
             let markers = match compile(&file.markers) {
                 Ok(markers) => markers,
                 Err(e) => {
-                    let detail = e.to_string().lines().last().unwrap_or("").to_string();
-                    self.error(&anchor, "markers", format!("markers do not compile: {detail}"));
+                    self.error(&anchor, "markers", format!("markers do not compile: {}", detail(&e)));
                     continue;
                 }
             };
@@ -349,6 +363,7 @@ impl Safety {
         let mut loader = Loader { path, text, errors: Vec::new() };
         let concepts = loader.concepts(file.concepts);
         let names: HashMap<&str, usize> = concepts.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
+        let grammar = loader.grammar(&names);
         let mut never_negated = Vec::new();
         for name in &file.never_negated {
             match names.get(name.as_str()) {
@@ -369,9 +384,7 @@ impl Safety {
         if !file.no_match.contains("{topics}") {
             loader.error("", "no_match", "no_match must include {topics}".to_string());
         }
-        if !loader.errors.is_empty() {
-            return Err(loader.errors);
-        }
+        let Some(grammar) = grammar.filter(|_| loader.errors.is_empty()) else { return Err(loader.errors) };
         Ok(Safety {
             disclaimer: file.disclaimer,
             about: file.about,
@@ -379,6 +392,7 @@ impl Safety {
             no_match_topics: file.no_match_topics,
             not_about_zinc: file.not_about_zinc,
             concepts,
+            grammar,
             never_negated,
             urgent,
             decline,

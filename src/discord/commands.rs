@@ -368,7 +368,8 @@ fn autocomplete(choices: impl Iterator<Item = (String, String)>) -> serenity::Cr
 /// The per-user cooldown, checked before every command.
 pub async fn check_cooldown(ctx: Context<'_>) -> Result<bool, Error> {
     // Someone asking for help in an emergency is never told to wait.
-    if typed_text(ctx).iter().any(|text| ctx.data().advisor().urgent(text).is_some()) {
+    let advisor = ctx.data().advisor();
+    if typed_text(ctx).iter().any(|text| advisor.is_urgent(text)) {
         return Ok(true);
     }
     match ctx.data().cooldown.take(ctx.author().id.get()) {
