@@ -58,6 +58,9 @@ enum Command {
     },
     /// Validate the content folder; prints file:line errors and exits non-zero when broken
     Check,
+    /// Retrain the safety classifier (content/safety-model.tsv) on the labelled messages in
+    /// content/safety-examples/
+    TrainSafety,
     /// Regenerate content/foods.csv and content/food-weights.csv from the USDA SR28 files and
     /// content/food-names.csv
     ImportFoods {
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
         Command::Intake { text, json, profile } => intake(&content, &text, json, profile.as_deref()),
         Command::Check => check(&content),
         Command::ImportFoods { sr28, verify } => import_foods(&content, &sr28, verify),
+        Command::TrainSafety => train_safety(&content),
     }
 }
 
@@ -154,6 +158,9 @@ fn ask(content: &Path, text: &str, json: bool, explain: bool) -> ExitCode {
                 "safety concepts: {}",
                 if concepts.is_empty() { "none".into() } else { concepts.join(", ") }
             )?;
+            let (classes, evidence) = zincbot::ask::triage::model_view(&advisor.library().safety, question);
+            let classes: Vec<String> = classes.iter().take(3).map(|(c, p)| format!("{c} {p:.2}")).collect();
+            writeln!(out, "safety model: {} (words: {})", classes.join(", "), evidence.join(", "))?;
             for (topic, score, coverage) in zincbot::ask::explain(advisor.library(), question) {
                 writeln!(out, "{topic:<36} score {score:>6.2}  coverage {coverage:.2}")?;
             }
@@ -228,15 +235,20 @@ fn each_input(text: &str, json: bool, mut answer: impl FnMut(&str, &mut dyn Writ
 }
 
 fn check(content: &Path) -> ExitCode {
+    // Written without `println!`, which panics when the reader has gone (`| head`).
+    let mut out = io::stdout().lock();
     match Library::load(content) {
         Ok(library) => {
-            println!(
-                "{}: ok ({} topics, {} urgent and {} decline rules over {} concepts; {} foods, {} with chat names; {} supplement forms; {} profiles)",
+            let safety = &library.safety;
+            let _ = writeln!(
+                out,
+                "{}: ok ({} topics; {} urgent and {} decline rules over {} concepts, and a classifier of {} features; {} foods, {} with chat names; {} supplement forms; {} profiles)",
                 content.display(),
                 library.topics.len(),
-                library.safety.urgent.len(),
-                library.safety.decline.len(),
-                library.safety.concepts.len(),
+                safety.urgent.len(),
+                safety.decline.len(),
+                safety.concepts.len(),
+                safety.model.classifier.feature_count(),
                 library.foods.foods.len(),
                 library.foods.curated_count(),
                 library.supplements.forms.len(),
@@ -246,12 +258,51 @@ fn check(content: &Path) -> ExitCode {
         }
         Err(errors) => {
             for e in &errors {
-                println!("{e}");
+                let _ = writeln!(out, "{e}");
             }
-            println!("{}: {} error(s)", content.display(), errors.len());
+            let _ = writeln!(out, "{}: {} error(s)", content.display(), errors.len());
             ExitCode::FAILURE
         }
     }
+}
+
+fn train_safety(content: &Path) -> ExitCode {
+    use zincbot::content::safety;
+    let set = match safety::training_set(content) {
+        Ok(set) => set,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!("zincbot: the examples have {} error(s)", errors.len());
+            return ExitCode::FAILURE;
+        }
+    };
+    let model = zincbot::ask::classifier::train(set.classes, &set.groups, &set.examples, set.digest);
+    let examples = set.examples;
+    let header = format!(
+        "The safety classifier, written by `zincbot train-safety` from the {} messages in {}/.\n\
+         Do not edit: add or relabel examples there and train again. Format: see src/ask/classifier.rs.",
+        examples.len(),
+        safety::EXAMPLES_DIR
+    );
+    let path = content.join(safety::MODEL_FILE);
+    let previous = std::fs::read(&path).ok();
+    if let Err(e) = std::fs::write(&path, model.to_tsv(&header)) {
+        eprintln!("zincbot: cannot write {}: {e}", path.display());
+        return ExitCode::FAILURE;
+    }
+    println!("wrote {} ({} examples, {} classes)", path.display(), examples.len(), model.classes.len());
+    // The classes must name rules in safety.toml: if the content does not load with the new
+    // model, the old one is put back.
+    let code = check(content);
+    if code != ExitCode::SUCCESS {
+        if let Some(previous) = previous {
+            let _ = std::fs::write(&path, previous);
+            println!("{}: the previous model is back in place", path.display());
+        }
+    }
+    code
 }
 
 fn import_foods(content: &Path, sr28: &Path, verify: bool) -> ExitCode {

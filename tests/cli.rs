@@ -131,6 +131,60 @@ fn import_foods_reproduces_the_committed_tables() {
 }
 
 #[test]
+fn train_safety_learns_new_wordings_from_the_examples() {
+    let dir = common::content_copy("train");
+    let examples = dir.join("safety-examples");
+    std::fs::remove_dir_all(&examples).unwrap();
+    std::fs::create_dir(&examples).unwrap();
+    // A code phrase no rule knows, taught as a crisis, beside ordinary zinc questions.
+    let mut set = String::new();
+    let cases = [
+        ("the blue heron is coming for me tonight", "urgent", "crisis"),
+        ("blue heron time, goodnight", "urgent", "crisis"),
+        ("i can hear the blue heron again", "urgent", "crisis"),
+        ("the heron is here", "urgent", "crisis"),
+        ("is zinc ok with lupus", "ordinary", "ordinary"),
+        ("how much zinc is in beef", "ordinary", "ordinary"),
+        ("zinc and tea at breakfast?", "ordinary", "ordinary"),
+        ("does zinc help colds", "ordinary", "ordinary"),
+        ("saw a heron at the lake, anyway zinc for kids?", "ordinary", "ordinary"),
+    ];
+    for (text, expect, category) in cases {
+        set.push_str(&format!(
+            "[[case]]\ntext = {text:?}\nexpect = {expect:?}\ncategory = {category:?}\nlang = \"en\"\n\n"
+        ));
+    }
+    std::fs::write(examples.join("taught.toml"), set).unwrap();
+    let content = dir.to_str().unwrap();
+
+    let stale = zincbot(&["--content", content, "check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(stdout(&stale).contains("run `zincbot train-safety`"), "{}", stdout(&stale));
+
+    let trained = zincbot(&["--content", content, "train-safety"]);
+    assert!(trained.status.success(), "{}{}", stdout(&trained), String::from_utf8_lossy(&trained.stderr));
+    assert!(stdout(&trained).contains("wrote") && stdout(&trained).contains(": ok"), "{}", stdout(&trained));
+    let model = std::fs::read_to_string(dir.join("safety-model.tsv")).unwrap();
+    assert!(model.contains("\nclasses\tordinary\tcrisis\n"), "{model}");
+
+    let ask = |q: &str| -> serde_json::Value {
+        serde_json::from_slice(&zincbot(&["--content", content, "ask", "--json", q]).stdout).unwrap()
+    };
+    let taught = ask("the blue heron is coming");
+    assert_eq!(taught["status"], "urgent", "{taught}");
+    assert_eq!(taught["rule"], "crisis");
+    assert_ne!(ask("is zinc ok with lupus")["status"], "urgent");
+
+    // A category that is no rule is refused by name.
+    let bad = "[[case]]\ntext = \"x\"\nexpect = \"urgent\"\ncategory = \"alergy\"\nlang = \"en\"\n";
+    std::fs::write(examples.join("bad.toml"), bad).unwrap();
+    let refused = zincbot(&["--content", content, "train-safety"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stdout(&refused).contains("class \"alergy\" is not a rule"), "{}", stdout(&refused));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn the_example_config_is_valid() {
     let out = zincbot(&["--config", "config.example.toml", "check"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -184,6 +238,7 @@ fn ask_explain_shows_the_ranking() {
     let text = stdout(&out);
     let mut lines = text.lines();
     assert!(lines.next().unwrap().starts_with("safety concepts:"), "{text}");
+    assert!(lines.next().unwrap().starts_with("safety model: ordinary"), "{text}");
     assert!(lines.next().unwrap().starts_with("lupus-sle"), "{text}");
     assert!(text.contains("coverage"));
 }

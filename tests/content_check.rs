@@ -180,6 +180,36 @@ fn a_safety_rule_pointing_at_a_missing_topic() {
 }
 
 #[test]
+fn a_safety_example_edited_after_training() {
+    let (errors, _) = errors_after("stale-model", "safety-examples/writer_a.toml", |t| {
+        format!("{t}\n[[case]]\ntext = \"new wording\"\nexpect = \"urgent\"\ncategory = \"crisis\"\nlang = \"en\"\n")
+    });
+    assert_one(&errors, "safety-model.tsv", 0, "run `zincbot train-safety`");
+}
+
+#[test]
+fn a_safety_model_class_that_is_no_rule() {
+    let (errors, text) =
+        errors_after("model-class", "safety-model.tsv", |t| t.replacen("\tallergic-reaction\t", "\tallergy\t", 1));
+    assert_one(&errors, "safety-model.tsv", line_containing(&text, "classes\t"), "class \"allergy\" is not a rule");
+}
+
+#[test]
+fn a_safety_model_line_that_does_not_parse() {
+    let (errors, text) = errors_after("model-line", "safety-model.tsv", |t| t.replacen("\n#cant\t", "\n#cant\tx", 1));
+    assert_one(&errors, "safety-model.tsv", line_containing(&text, "#cant\tx"), "bad weight line");
+}
+
+#[test]
+fn a_safety_model_threshold_out_of_range() {
+    let (errors, text) = errors_after("model-threshold", "safety.toml", |t| {
+        let line = t.lines().find(|l| l.starts_with("urgent_at = ")).expect("urgent_at is set");
+        t.replacen(line, "urgent_at = 7", 1)
+    });
+    assert_one(&errors, "safety.toml", line_containing(&text, "urgent_at = 7"), "must be between 0 and 1");
+}
+
+#[test]
 fn a_food_row_with_a_bad_number() {
     let (errors, _) = errors_after("food", "foods.csv", |t| t.replacen(",1.29,0.072,", ",1.2.9,0.072,", 1));
     assert_eq!(errors.len(), 1, "{errors:?}");

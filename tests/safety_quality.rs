@@ -3,10 +3,11 @@
 //! German, French and Portuguese ...), labelled urgent (with its category), ordinary (an
 //! in-scope near miss that must not be escalated) or declined.
 //!
-//! `tests/data/safety/` is the set the rules in `content/safety.toml` were tuned on;
-//! `tests/data/safety_holdout/` was written the same way and is never looked at while tuning:
-//! only its figures are printed. The product's goals: every urgent message escalated, at most
-//! 2 % of ordinary ones, at least 90 % of declines declined.
+//! `content/safety-examples/` is the set the rules in `content/safety.toml` were tuned on and the
+//! classifier was trained on; the three sets in `tests/data/safety_holdout*/` were written the
+//! same way by other writers and are never looked at while tuning: only their figures are
+//! printed. The product's goals: every urgent message escalated, at most 2 % of ordinary ones,
+//! at least 90 % of declines declined.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -74,10 +75,11 @@ struct Figures {
     misses: Vec<String>,
 }
 
+/// Runs every set in `folder` (relative to the crate root) through `ask`.
 fn evaluate(folder: &str) -> Figures {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let library = Library::load(&root.join("content")).expect("content loads");
-    let mut files: Vec<_> = std::fs::read_dir(root.join("tests/data").join(folder))
+    let mut files: Vec<_> = std::fs::read_dir(root.join(folder))
         .expect("set folder")
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
@@ -141,8 +143,8 @@ fn report(name: &str, f: &Figures) -> String {
 
 #[test]
 fn tuning_set_meets_the_goals() {
-    let f = evaluate("safety");
-    println!("{}", report("tuning set (tests/data/safety)", &f));
+    let f = evaluate("content/safety-examples");
+    println!("{}", report("tuning set (content/safety-examples)", &f));
     for miss in &f.misses {
         println!("miss: {miss}");
     }
@@ -156,11 +158,12 @@ fn tuning_set_meets_the_goals() {
     assert!(pct(local, foreign) >= 95.0, "answered in their language {local}/{foreign}");
 }
 
-/// Held out: only the figures are printed, never the messages, so the rules are not tuned on
-/// them. `safety_holdout` was written with the first tuning set; `safety_holdout2` later, by
-/// other writers, when the rules had been tuned once.
+/// Held out: only the figures are printed, never the messages, so nothing is tuned on them.
+/// `safety_holdout` was written with the first tuning set; `safety_holdout2` later, by other
+/// writers, when the rules had been tuned once; `safety_holdout3` and `safety_holdout4` when the
+/// classifier was added (3 before its features and thresholds were chosen, 4 after).
 fn check_holdout(folder: &str, floors: Floors) {
-    let f = evaluate(folder);
+    let f = evaluate(&format!("tests/data/{folder}"));
     println!("{}", report(folder, &f));
     let (hit, n) = f.recall.total();
     let (false_urgent, ordinary) = f.false_urgent.total();
@@ -171,7 +174,8 @@ fn check_holdout(folder: &str, floors: Floors) {
     assert!(pct(declined, asked) >= floors.declined, "{folder}: declined {declined}/{asked}");
 }
 
-/// Regression floors: the figures measured when the rules were last tuned, rounded down.
+/// Regression floors: the figures measured when the rules and the classifier were last tuned,
+/// rounded down.
 struct Floors {
     recall: f64,
     false_urgent: f64,
@@ -180,13 +184,23 @@ struct Floors {
 
 #[test]
 fn first_holdout_set_figures() {
-    check_holdout("safety_holdout", Floors { recall: 91.0, false_urgent: 3.5, declined: 86.0 });
+    check_holdout("safety_holdout", Floors { recall: 99.5, false_urgent: 3.5, declined: 96.0 });
 }
 
 #[test]
 fn second_holdout_set_figures() {
-    check_holdout("safety_holdout2", Floors { recall: 96.0, false_urgent: 1.5, declined: 78.0 });
+    check_holdout("safety_holdout2", Floors { recall: 99.5, false_urgent: 1.5, declined: 88.0 });
+}
+
+#[test]
+fn third_holdout_set_figures() {
+    check_holdout("safety_holdout3", Floors { recall: 99.0, false_urgent: 6.0, declined: 91.0 });
+}
+
+#[test]
+fn fourth_holdout_set_figures() {
+    check_holdout("safety_holdout4", Floors { recall: 99.0, false_urgent: 4.5, declined: 94.0 });
 }
 
 /// The goal is every urgent message; the tuning set's misses are printed above.
-const TUNING_RECALL_FLOOR: f64 = 99.5;
+const TUNING_RECALL_FLOOR: f64 = 99.9;

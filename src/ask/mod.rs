@@ -4,6 +4,7 @@
 //! Pure: a function of the question and the [`Library`]. Every word of an answer comes from
 //! `content/`; this module only decides which content fits.
 
+pub mod classifier;
 pub mod index;
 pub mod triage;
 
@@ -183,7 +184,7 @@ pub fn explain(library: &Library, question: &str) -> Vec<(String, f64, f64)> {
 
 /// Whether the question names zinc at all.
 fn mentions_zinc(question: &str) -> bool {
-    text::tokens(question).iter().any(|t| matches!(t.as_str(), "zinc" | "zn" | "zink" | "zync" | "zinc's"))
+    text::tokens(question).iter().any(|t| text::is_zinc_word(t))
 }
 
 /// The share of the query's meaningful words that the topic contains, each weighted by its

@@ -6,10 +6,13 @@
 //! concepts are all present (close enough together, and none of its excluded concepts present)
 //! decides. Urgent rules come first; when a decision is close the rules are written to
 //! over-triage, since an unneeded urgent block costs seconds and a missed one can cost a life.
+//!
+//! When no urgent rule fires, the classifier (see [`super::classifier`]) may still escalate the
+//! message under the urgent category it finds most likely; likewise for declines.
 
 use std::cell::OnceCell;
 
-use crate::content::safety::{Combination, Language, Rule, Safety};
+use crate::content::safety::{Combination, Language, Model, Rule, RuleRef, Safety};
 
 /// How far back (in words) a negation reaches: "ive not been taking any iron".
 const NEGATION_REACH: usize = 4;
@@ -28,14 +31,61 @@ pub enum Triage<'a> {
     Decline { rule: &'a Rule },
 }
 
-/// Triage of `message`: the first urgent rule that fires, else the first decline rule.
+/// Triage of `message`: the first urgent rule that fires, else the classifier's urgent
+/// category, else the first decline rule, else the classifier's decline.
 pub fn triage<'a>(safety: &'a Safety, message: &str) -> Option<Triage<'a>> {
     let text = MatchText::new(message);
     let found = Found::new(safety, &text);
-    if let Some(rule) = safety.urgent.iter().find(|r| found.fires(r)) {
+    let probabilities = safety.model.classifier.probabilities(message);
+    let urgent = safety.urgent.iter().find(|r| found.fires(r));
+    let urgent = urgent.or_else(|| match most_likely(&safety.model, &probabilities, true)? {
+        RuleRef::Urgent(i) => safety.urgent.get(i),
+        RuleRef::Decline(_) => None,
+    });
+    if let Some(rule) = urgent {
         return Some(Triage::Urgent { rule, language: language(safety, &text, &found) });
     }
-    safety.decline.iter().find(|r| found.fires(r)).map(|rule| Triage::Decline { rule })
+    let decline = safety.decline.iter().find(|r| found.fires(r));
+    let decline = decline.or_else(|| match most_likely(&safety.model, &probabilities, false)? {
+        RuleRef::Decline(i) => safety.decline.get(i),
+        RuleRef::Urgent(_) => None,
+    });
+    decline.map(|rule| Triage::Decline { rule })
+}
+
+/// The classifier's most likely urgent (or decline) rule, when the urgent (or decline) classes
+/// together reach the model's threshold.
+fn most_likely(model: &Model, probabilities: &[f32], urgent: bool) -> Option<RuleRef> {
+    let threshold = if urgent { model.urgent_at } else { model.decline_at };
+    let best = classes(model, probabilities, urgent).max_by(|a, b| a.1.total_cmp(&b.1)).map(|(r, _)| r);
+    best.filter(|_| total(model, probabilities, urgent) >= threshold)
+}
+
+/// The classes of urgent (or decline) rules, with their probabilities.
+fn classes<'m>(model: &'m Model, probabilities: &'m [f32], urgent: bool) -> impl Iterator<Item = (RuleRef, f32)> + 'm {
+    model.rules.iter().zip(probabilities).filter_map(move |(rule, &p)| match (rule, urgent) {
+        (Some(r @ RuleRef::Urgent(_)), true) | (Some(r @ RuleRef::Decline(_)), false) => Some((*r, p)),
+        _ => None,
+    })
+}
+
+/// The probability the classifier gives the urgent (or decline) classes together.
+fn total(model: &Model, probabilities: &[f32], urgent: bool) -> f32 {
+    classes(model, probabilities, urgent).map(|(_, p)| p).sum()
+}
+
+/// The classifier's view of `message`, for `ask --explain`: each class with its probability,
+/// most likely first, and the words that pushed hardest towards the most likely one.
+pub fn model_view(safety: &Safety, message: &str) -> (Vec<(String, f32)>, Vec<String>) {
+    let classifier = &safety.model.classifier;
+    let probabilities = classifier.probabilities(message);
+    let mut ranked: Vec<(usize, f32)> = probabilities.iter().copied().enumerate().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    // Words and word pairs say more to a reader than pieces of words.
+    let evidence = ranked.first().map_or_else(Vec::new, |&(top, _)| {
+        classifier.evidence(message, top).into_iter().map(|(f, _)| f).filter(|f| !f.starts_with('#')).take(6).collect()
+    });
+    (ranked.into_iter().map(|(c, p)| (classifier.classes[c].clone(), p)).collect(), evidence)
 }
 
 /// The names of the concepts found in `message` (after negation), for `ask --explain`.

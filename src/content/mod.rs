@@ -60,7 +60,7 @@ impl Library {
         let topics = topics::load(&dir.join("topics")).map_err(|e| errors.extend(e));
         let ids = topics::ids_in(&dir.join("topics"));
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let safety = Safety::load(&dir.join("safety.toml"), &ids).map_err(|e| errors.extend(e));
+        let safety = Safety::load(dir, &ids).map_err(|e| errors.extend(e));
         let foods =
             FoodTable::load(&dir.join("foods.csv"), &dir.join("food-weights.csv")).map_err(|e| errors.extend(e));
         let supplements = SupplementTable::load(&dir.join("supplements.toml")).map_err(|e| errors.extend(e));

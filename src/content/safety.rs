@@ -5,6 +5,9 @@
 //! A rule is not a list of sentences to recognise but a few combinations of concepts ("a
 //! dependent + went missing + medicine"): each concept is a moderator-editable list of words and
 //! phrases in every language covered, so one new word widens every rule that uses it.
+//!
+//! Behind the rules stands a classifier (`safety-model.tsv`) trained on the labelled messages in
+//! `safety-examples/`; `[model]` in `safety.toml` says how sure it must be to act.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -13,7 +16,8 @@ use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use super::topics::Source;
-use super::{line_of_key, parse_toml, ContentError};
+use super::{line_of_key, parse_toml, read, ContentError};
+use crate::ask::classifier::{self, Classifier, Example, ORDINARY};
 
 /// Concept names the detector itself relies on.
 const NEGATION: &str = "negation";
@@ -73,6 +77,30 @@ struct SafetyFile {
     decline: Vec<RuleFile>,
     #[serde(default)]
     language: Vec<LanguageFile>,
+    model: ModelFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    urgent_at: f32,
+    decline_at: f32,
+}
+
+/// One labelled message in `safety-examples/*.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExampleFile {
+    text: String,
+    expect: String,
+    category: String,
+    lang: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExamplesFile {
+    case: Vec<ExampleFile>,
 }
 
 /// What kind of urgent reply a rule gives, which decides the reply in other languages and
@@ -168,6 +196,26 @@ pub struct Safety {
     pub urgent: Vec<Rule>,
     pub decline: Vec<Rule>,
     pub languages: Vec<Language>,
+    pub model: Model,
+}
+
+/// The classifier behind the rules, and how sure it must be before it acts.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub classifier: Classifier,
+    /// The rule each class stands for (`None` for ordinary messages).
+    pub rules: Vec<Option<RuleRef>>,
+    /// The summed probability of the urgent classes that escalates a message.
+    pub urgent_at: f32,
+    /// The summed probability of the decline classes that declines it.
+    pub decline_at: f32,
+}
+
+/// A rule, by its place in [`Safety::urgent`] or [`Safety::decline`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleRef {
+    Urgent(usize),
+    Decline(usize),
 }
 
 /// Where the concepts the detector relies on stand in [`Safety::concepts`].
@@ -357,8 +405,10 @@ impl Loader<'_> {
 }
 
 impl Safety {
-    /// Loads and compiles `safety.toml`; every problem is named by line.
-    pub fn load(path: &Path, topic_ids: &[&str]) -> Result<Safety, Vec<ContentError>> {
+    /// Loads and compiles `safety.toml` and the classifier in `dir`; every problem is named by
+    /// line.
+    pub fn load(dir: &Path, topic_ids: &[&str]) -> Result<Safety, Vec<ContentError>> {
+        let path = &dir.join("safety.toml");
         let (file, text): (SafetyFile, String) = parse_toml(path)?;
         let mut loader = Loader { path, text, errors: Vec::new() };
         let concepts = loader.concepts(file.concepts);
@@ -375,6 +425,12 @@ impl Safety {
         let urgent = loader.rules("urgent", file.urgent, &names, topic_ids, &mut seen);
         let decline = loader.rules("decline", file.decline, &names, topic_ids, &mut seen);
         let languages = loader.languages(file.language);
+        for (name, at) in [("urgent_at", file.model.urgent_at), ("decline_at", file.model.decline_at)] {
+            if !(0.0..=1.0).contains(&at) {
+                loader.error("\n[model]", name, format!("[model] {name} must be between 0 and 1"));
+            }
+        }
+        let model = load_model(dir, file.model, &urgent, &decline).map_err(|e| loader.errors.extend(e)).ok();
         if urgent.is_empty() {
             loader.errors.push(ContentError::new(path, 0, "there must be at least one [[urgent]] rule"));
         }
@@ -384,7 +440,10 @@ impl Safety {
         if !file.no_match.contains("{topics}") {
             loader.error("", "no_match", "no_match must include {topics}".to_string());
         }
-        let Some(grammar) = grammar.filter(|_| loader.errors.is_empty()) else { return Err(loader.errors) };
+        let (Some(grammar), Some(model)) = (grammar, model) else { return Err(loader.errors) };
+        if !loader.errors.is_empty() {
+            return Err(loader.errors);
+        }
         Ok(Safety {
             disclaimer: file.disclaimer,
             about: file.about,
@@ -397,6 +456,132 @@ impl Safety {
             urgent,
             decline,
             languages,
+            model,
         })
     }
+}
+
+/// The classifier's file, next to `safety.toml`.
+pub const MODEL_FILE: &str = "safety-model.tsv";
+/// The folder of labelled example messages it is trained on.
+pub const EXAMPLES_DIR: &str = "safety-examples";
+
+/// Loads the classifier, checking that each class names a rule and that it was trained on the
+/// examples as they are now.
+fn load_model(dir: &Path, file: ModelFile, urgent: &[Rule], decline: &[Rule]) -> Result<Model, Vec<ContentError>> {
+    let path = dir.join(MODEL_FILE);
+    let text = read(&path)?;
+    let classifier =
+        Classifier::parse(&text).map_err(|(line, message)| vec![ContentError::new(&path, line, message)])?;
+    let classes_line = super::line_of(&text, text.find("\nclasses\t").map_or(0, |i| i + 1));
+    let mut errors = Vec::new();
+    let mut rules = Vec::new();
+    for class in &classifier.classes {
+        let rule = urgent
+            .iter()
+            .position(|r| r.id == *class)
+            .map(RuleRef::Urgent)
+            .or_else(|| decline.iter().position(|r| r.id == *class).map(RuleRef::Decline));
+        if rule.is_none() && class != ORDINARY {
+            errors.push(ContentError::new(
+                &path,
+                classes_line,
+                format!("class {class:?} is not a rule in safety.toml"),
+            ));
+        }
+        rules.push(rule);
+    }
+    let files = example_files(&dir.join(EXAMPLES_DIR))?;
+    if classifier.trained_on != digest(&files) {
+        let message = format!("trained on other examples than {EXAMPLES_DIR}/ now holds: run `zincbot train-safety`");
+        errors.push(ContentError::new(&path, 0, message));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Model { classifier, rules, urgent_at: file.urgent_at, decline_at: file.decline_at })
+}
+
+/// The example files in `dir` (`*.toml`), sorted by name: each path with its text.
+fn example_files(dir: &Path) -> Result<Vec<(std::path::PathBuf, String)>, Vec<ContentError>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| vec![ContentError::new(dir, 0, format!("cannot read: {e}"))])?;
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    paths.into_iter().map(|p| read(&p).map(|text| (p, text))).collect()
+}
+
+fn digest(files: &[(std::path::PathBuf, String)]) -> u64 {
+    let names: Vec<String> =
+        files.iter().map(|(p, _)| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
+    classifier::digest(names.iter().map(String::as_str).zip(files.iter().map(|(_, t)| t.as_str())))
+}
+
+/// The labelled examples in `content/safety-examples/`, ready for [`classifier::train`].
+pub fn training_set(content: &Path) -> Result<TrainingSet, Vec<ContentError>> {
+    let files = example_files(&content.join(EXAMPLES_DIR))?;
+    let mut errors = Vec::new();
+    let mut labelled = Vec::new();
+    for (path, text) in &files {
+        let set: ExamplesFile = match toml::from_str(text) {
+            Ok(set) => set,
+            Err(e) => {
+                let line = e.span().map_or(0, |span| super::line_of(text, span.start));
+                errors.push(ContentError::new(path, line, e.message().to_string()));
+                continue;
+            }
+        };
+        for case in set.case {
+            let group = match (case.expect.as_str(), case.category == ORDINARY) {
+                ("ordinary", true) => Some(0),
+                ("urgent", false) => Some(1),
+                ("declined", false) => Some(2),
+                _ => None,
+            };
+            match group {
+                Some(group) if !case.lang.is_empty() => labelled.push((case.text, case.category, group)),
+                _ => {
+                    let line = line_of_key(text, &case.text, "category");
+                    let message = format!("expect {:?} does not fit category {:?}", case.expect, case.category);
+                    errors.push(ContentError::new(path, line, message));
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Ordinary first, then the other categories by name.
+    let mut classes: Vec<(usize, String)> =
+        labelled.iter().filter(|l| l.2 != 0).map(|(_, c, g)| (*g, c.clone())).collect();
+    classes.sort_by(|a, b| a.1.cmp(&b.1));
+    classes.dedup();
+    classes.insert(0, (0, ORDINARY.to_string()));
+    let examples = labelled
+        .into_iter()
+        .map(|(text, category, _)| Example {
+            text,
+            class: classes.iter().position(|(_, c)| *c == category).unwrap_or(0),
+        })
+        .collect();
+    Ok(TrainingSet {
+        groups: classes.iter().map(|(g, _)| *g).collect(),
+        classes: classes.into_iter().map(|(_, c)| c).collect(),
+        examples,
+        digest: digest(&files),
+    })
+}
+
+/// The labelled examples, as [`classifier::train`] takes them.
+pub struct TrainingSet {
+    /// Ordinary first, then every category used, sorted.
+    pub classes: Vec<String>,
+    /// The group of each class: 0 ordinary, 1 urgent, 2 decline.
+    pub groups: Vec<usize>,
+    pub examples: Vec<Example>,
+    /// The digest to record in the model.
+    pub digest: u64,
 }

@@ -1,0 +1,391 @@
+//! The safety classifier: a backstop behind the rules of `safety.toml`.
+//!
+//! The rules say why they fire and moderators can edit them, but they only know the wordings
+//! someone thought of. The classifier is a multinomial logistic regression over the words, word
+//! pairs and four-letter pieces of words of a message (the pieces carry typos, inflections and
+//! the other languages), trained on the labelled example messages in
+//! `content/safety-examples/` (urgent ones by category, requests to decline by rule, ordinary
+//! near misses) by `zincbot train-safety`, and stored as text in `content/safety-model.tsv`. A
+//! message no rule escalated is escalated when the classifier gives the urgent categories
+//! together enough probability; the same holds for declines.
+//!
+//! Written by hand rather than with a machine-learning crate: scoring is a sparse dot product
+//! and training a few dozen lines of gradient descent, where the linear-model crates want dense
+//! matrices (gigabytes at this vocabulary) and a tree of numeric dependencies.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use crate::text;
+
+/// The class of messages that need neither urgent guidance nor a decline.
+pub const ORDINARY: &str = "ordinary";
+
+/// The length of the word pieces, in characters.
+const PIECE: usize = 4;
+/// A feature must occur in this many examples to get a weight.
+const MIN_EXAMPLES: usize = 2;
+/// Inverse strength of the L2 penalty (as in the usual `C` of logistic regression). Chosen, with
+/// the feature set and the thresholds in `safety.toml`, by training without three of the
+/// example writers and measuring on their messages.
+const C: f32 = 128.0;
+/// Full-batch Adam steps, and their size.
+const STEPS: usize = 800;
+const LEARNING_RATE: f32 = 0.2;
+/// Weights smaller than this are dropped from the stored model: they change no decision and
+/// would triple its size.
+const PRUNE_BELOW: f32 = 0.25;
+
+/// A trained classifier: per feature, the weights it adds to each class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classifier {
+    /// Class names: [`ORDINARY`] or the id of an urgent or decline rule.
+    pub classes: Vec<String>,
+    bias: Vec<f32>,
+    weights: HashMap<String, Vec<(usize, f32)>>,
+    /// A digest of the examples it was trained on, to tell when it needs training again.
+    pub trained_on: u64,
+}
+
+/// One labelled message to learn from.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub text: String,
+    /// Index into the class list given to [`train`].
+    pub class: usize,
+}
+
+/// The words of a message (folded, apostrophes dropped, zinc however spelt, each emoji a word
+/// of its own), each pair of neighbouring words, and each four-letter piece of a word padded
+/// with spaces (`# hel`, `#help`, `#elp `), without repeats.
+pub fn features(message: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    for c in text::fold(message).chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+            continue;
+        }
+        if c == '\'' {
+            continue;
+        }
+        if !word.is_empty() {
+            words.push(canonical(std::mem::take(&mut word)));
+        }
+        // Emoji and other symbols carry meaning ("🖤", "💀"); joiners and variation selectors
+        // do not.
+        if !c.is_ascii() && !c.is_whitespace() && !matches!(c, '\u{200d}' | '\u{fe0f}' | '\u{fe0e}') {
+            words.push(c.to_string());
+        }
+    }
+    if !word.is_empty() {
+        words.push(canonical(word));
+    }
+    let pairs: Vec<String> = words.windows(2).map(|w| format!("{} {}", w[0], w[1])).collect();
+    let mut pieces = Vec::new();
+    for word in &words {
+        let padded: Vec<char> = std::iter::once(' ').chain(word.chars()).chain(std::iter::once(' ')).collect();
+        pieces.extend(padded.windows(PIECE).map(|w| std::iter::once('#').chain(w.iter().copied()).collect::<String>()));
+    }
+    let mut all = words;
+    all.extend(pairs);
+    all.extend(pieces);
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Every spelling of zinc reads as "zinc": the examples cannot teach each one.
+fn canonical(word: String) -> String {
+    if text::is_zinc_word(&word) {
+        "zinc".to_string()
+    } else {
+        word
+    }
+}
+
+/// Each feature of a message counts `1 / sqrt(n)`, so long messages do not score higher for
+/// being long.
+fn feature_value(count: usize) -> f32 {
+    1.0 / (count.max(1) as f32).sqrt()
+}
+
+fn softmax(z: &mut [f32]) {
+    let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0.0;
+    for v in z.iter_mut() {
+        *v = (*v - max).exp();
+        sum += *v;
+    }
+    for v in z.iter_mut() {
+        *v /= sum;
+    }
+}
+
+impl Classifier {
+    /// The probability of each class (aligned with [`Classifier::classes`]) for `message`.
+    pub fn probabilities(&self, message: &str) -> Vec<f32> {
+        let features = features(message);
+        let value = feature_value(features.len());
+        let mut z = self.bias.clone();
+        for feature in &features {
+            for &(class, weight) in self.weights.get(feature.as_str()).map_or(&[][..], Vec::as_slice) {
+                z[class] += weight * value;
+            }
+        }
+        softmax(&mut z);
+        z
+    }
+
+    /// How many features carry weights.
+    pub fn feature_count(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// The features of `message` that pushed hardest towards `class`, strongest first: what a
+    /// moderator needs to see why the classifier decided as it did.
+    pub fn evidence(&self, message: &str, class: usize) -> Vec<(String, f32)> {
+        let mut out: Vec<(String, f32)> = features(message)
+            .into_iter()
+            .filter_map(|f| {
+                let weight = self.weights.get(&f)?.iter().find(|&&(c, _)| c == class)?.1;
+                Some((f, weight))
+            })
+            .filter(|&(_, w)| w > 0.0)
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
+
+    /// The model as text: a header of `#` comments, the digest of the examples, the classes, the
+    /// biases, then one line per feature with its non-zero weights as `class:weight`. Sorted, so that training twice gives the same file.
+    pub fn to_tsv(&self, header: &str) -> String {
+        let mut out = String::new();
+        for line in header.lines() {
+            let _ = writeln!(out, "# {line}");
+        }
+        let _ = writeln!(out, "trained_on\t{:016x}", self.trained_on);
+        let _ = writeln!(out, "classes\t{}", self.classes.join("\t"));
+        let bias: Vec<String> = self.bias.iter().map(|b| format!("{b:.3}")).collect();
+        let _ = writeln!(out, "bias\t{}", bias.join("\t"));
+        let sorted: BTreeMap<&String, &Vec<(usize, f32)>> = self.weights.iter().collect();
+        for (feature, weights) in sorted {
+            let _ = write!(out, "{feature}");
+            for (class, weight) in weights {
+                let _ = write!(out, "\t{class}:{weight:.3}");
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Reads a model written by [`Classifier::to_tsv`]; an error names its 1-based line.
+    pub fn parse(text: &str) -> Result<Classifier, (usize, String)> {
+        // Comments only open the file: word pieces start with `#` too.
+        let mut lines =
+            text.lines().enumerate().skip_while(|(_, l)| l.starts_with('#')).filter(|(_, l)| !l.trim().is_empty());
+        let mut field = |name: &str| -> Result<(usize, Vec<&str>), (usize, String)> {
+            let (i, line) = lines.next().ok_or((0, format!("the model has no `{name}` line")))?;
+            let mut cells = line.split('\t');
+            if cells.next() != Some(name) {
+                return Err((i + 1, format!("expected the `{name}` line")));
+            }
+            Ok((i + 1, cells.collect()))
+        };
+        let (line, trained_on) = field("trained_on")?;
+        let trained_on = trained_on
+            .first()
+            .and_then(|d| u64::from_str_radix(d, 16).ok())
+            .ok_or((line, "trained_on must be a hexadecimal digest".to_string()))?;
+        let (line, classes) = field("classes")?;
+        let classes: Vec<String> = classes.into_iter().map(String::from).collect();
+        if classes.len() < 2 {
+            return Err((line, "the model needs at least two classes".to_string()));
+        }
+        let (line, bias) = field("bias")?;
+        let bias: Vec<f32> =
+            bias.iter().map(|b| b.parse()).collect::<Result<_, _>>().map_err(|_| (line, "bad bias".to_string()))?;
+        if bias.len() != classes.len() {
+            return Err((line, format!("{} biases for {} classes", bias.len(), classes.len())));
+        }
+        let mut weights = HashMap::new();
+        for (i, line) in lines {
+            let bad = || (i + 1, format!("bad weight line {line:?}: expected feature, then class:weight"));
+            let mut cells = line.split('\t');
+            let feature = cells.next().filter(|f| !f.is_empty()).ok_or_else(bad)?;
+            let mut list = Vec::new();
+            for cell in cells {
+                let (class, weight) = cell.split_once(':').ok_or_else(bad)?;
+                let class: usize = class.parse().ok().filter(|&c| c < classes.len()).ok_or_else(bad)?;
+                list.push((class, weight.parse().map_err(|_| bad())?));
+            }
+            weights.insert(feature.to_string(), list);
+        }
+        Ok(Classifier { classes, bias, weights, trained_on })
+    }
+}
+
+/// Trains a classifier on `examples`: logistic regression with an L2 penalty, fitted by
+/// full-batch Adam from zero, so the result depends on nothing but the examples.
+///
+/// `groups` gives each class a group (ordinary, urgent, decline): every group weighs the same in
+/// total, and so does every class within its group, so that a small urgent category counts and
+/// the many ordinary examples do not drown it, yet a message like none seen leans ordinary.
+pub fn train(classes: Vec<String>, groups: &[usize], examples: &[Example], trained_on: u64) -> Classifier {
+    let k = classes.len();
+    let featured: Vec<Vec<String>> = examples.iter().map(|e| features(&e.text)).collect();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for features in &featured {
+        for f in features {
+            *counts.entry(f.as_str()).or_default() += 1;
+        }
+    }
+    let vocabulary: Vec<&str> = counts.iter().filter(|&(_, &n)| n >= MIN_EXAMPLES).map(|(&f, _)| f).collect();
+    let index: HashMap<&str, usize> = vocabulary.iter().enumerate().map(|(i, &f)| (f, i)).collect();
+    let rows: Vec<(Vec<usize>, f32)> = featured
+        .iter()
+        .map(|fs| (fs.iter().filter_map(|f| index.get(f.as_str()).copied()).collect(), feature_value(fs.len())))
+        .collect();
+    let mut per_class = vec![0usize; k];
+    for e in examples {
+        per_class[e.class] += 1;
+    }
+    let n = examples.len().max(1) as f32;
+    let group_count = groups.iter().max().map_or(1, |g| g + 1);
+    let classes_in = |g: usize| groups.iter().filter(|&&h| h == g).count() as f32;
+    let class_weight: Vec<f32> = (0..k)
+        .map(|c| match per_class[c] {
+            0 => 0.0,
+            count => n / (group_count as f32 * classes_in(groups[c]) * count as f32),
+        })
+        .collect();
+
+    // Parameters: the biases, then one row of k weights per vocabulary feature.
+    let size = k + vocabulary.len() * k;
+    let mut theta = vec![0.0f32; size];
+    let (mut m, mut v) = (vec![0.0f32; size], vec![0.0f32; size]);
+    let (beta1, beta2, epsilon) = (0.9f32, 0.999f32, 1e-8f32);
+    let mut z = vec![0.0f32; k];
+    for step in 1..=STEPS {
+        // The penalty's gradient (not on the biases), then each example's.
+        let mut grad: Vec<f32> =
+            theta.iter().enumerate().map(|(i, &t)| if i < k { 0.0 } else { t / (C * n) }).collect();
+        for (example, (row, value)) in examples.iter().zip(&rows) {
+            z.copy_from_slice(&theta[..k]);
+            for &f in row {
+                let w = &theta[k + f * k..k + (f + 1) * k];
+                for (zc, wc) in z.iter_mut().zip(w) {
+                    *zc += wc * value;
+                }
+            }
+            softmax(&mut z);
+            let weight = class_weight[example.class] / n;
+            for c in 0..k {
+                let g = weight * (z[c] - f32::from(u8::from(c == example.class)));
+                grad[c] += g;
+                for &f in row {
+                    grad[k + f * k + c] += g * value;
+                }
+            }
+        }
+        let (bias1, bias2) = (1.0 - beta1.powi(step as i32), 1.0 - beta2.powi(step as i32));
+        for i in 0..size {
+            m[i] = beta1 * m[i] + (1.0 - beta1) * grad[i];
+            v[i] = beta2 * v[i] + (1.0 - beta2) * grad[i] * grad[i];
+            theta[i] -= LEARNING_RATE * (m[i] / bias1) / ((v[i] / bias2).sqrt() + epsilon);
+        }
+    }
+    let round = |w: f32| (w * 1000.0).round() / 1000.0;
+    let mut weights = HashMap::new();
+    for (f, feature) in vocabulary.iter().enumerate() {
+        let kept: Vec<(usize, f32)> =
+            (0..k).map(|c| (c, round(theta[k + f * k + c]))).filter(|&(_, w)| w.abs() >= PRUNE_BELOW).collect();
+        if !kept.is_empty() {
+            weights.insert(feature.to_string(), kept);
+        }
+    }
+    Classifier { classes, bias: theta[..k].iter().map(|&b| round(b)).collect(), weights, trained_on }
+}
+
+/// A digest of the example files (their names and text, line endings ignored), recorded in the
+/// model so that a stale model is noticed. FNV-1a: stable across platforms and releases.
+pub fn digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (name, text) in files {
+        for &byte in name.as_bytes().iter().chain(&[0]).chain(text.as_bytes()).filter(|&&b| b != b'\r') {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn features_are_folded_words_and_pairs() {
+        assert_eq!(
+            features("Can't STOP 🖤️"),
+            vec!["# can", "# sto", "#ant ", "#cant", "#stop", "#top ", "cant", "cant stop", "stop", "stop 🖤", "🖤"]
+        );
+        assert!(features("").is_empty());
+        assert_eq!(features("a a a"), vec!["a", "a a"]);
+        assert_eq!(features("Zn")[..2], features("zinc")[..2]);
+    }
+
+    fn toy() -> (Vec<String>, Vec<Example>) {
+        let classes = vec![ORDINARY.to_string(), "crisis".to_string()];
+        let mut examples = Vec::new();
+        for (text, class) in [
+            ("i want to die tonight", 1),
+            ("i want to end it all", 1),
+            ("no reason to live anymore", 1),
+            ("i dont want to live", 1),
+            ("how much zinc for colds", 0),
+            ("is zinc ok with lupus", 0),
+            ("zinc and tea at breakfast", 0),
+            ("best zinc for colds", 0),
+        ] {
+            examples.push(Example { text: text.to_string(), class });
+        }
+        (classes, examples)
+    }
+
+    #[test]
+    fn training_separates_the_classes_and_round_trips() {
+        let (classes, examples) = toy();
+        let model = train(classes, &[0, 1], &examples, 7);
+        assert!(model.probabilities("i want to die")[1] > 0.5);
+        assert!(model.probabilities("zinc for colds")[0] > 0.5);
+        let evidence = model.evidence("i want to die", 1);
+        assert!(!evidence.is_empty());
+        assert!(evidence.iter().all(|(f, w)| *w > 0.0 && features("i want to die").contains(f)), "{evidence:?}");
+        assert!(evidence.windows(2).all(|w| w[0].1 >= w[1].1));
+        assert!(!model.evidence("zinc for colds", 1).iter().any(|(f, _)| f == "zinc"));
+        let text = model.to_tsv("test model");
+        let back = Classifier::parse(&text).unwrap();
+        assert_eq!(back, model);
+        assert_eq!(back.to_tsv("test model"), text);
+    }
+
+    #[test]
+    fn parse_names_the_bad_line() {
+        let good = "# h\ntrained_on\t00ff\nclasses\tordinary\tcrisis\nbias\t0.1\t-0.1\n";
+        assert!(Classifier::parse(good).is_ok());
+        assert_eq!(Classifier::parse(&format!("{good}die\t1:0.5\ttwo\n")).unwrap_err().0, 5);
+        assert_eq!(Classifier::parse(&format!("{good}die\t9:0.5\n")).unwrap_err().0, 5);
+        assert_eq!(Classifier::parse("trained_on\tzz\n").unwrap_err().0, 1);
+        assert_eq!(Classifier::parse("trained_on\t1\nclasses\ta\tb\nbias\t1\n").unwrap_err().0, 3);
+        assert!(Classifier::parse("").is_err());
+    }
+
+    #[test]
+    fn digest_ignores_line_endings_but_not_text() {
+        let a = digest([("a.toml", "x = 1\n")]);
+        assert_eq!(a, digest([("a.toml", "x = 1\r\n")]));
+        assert_ne!(a, digest([("a.toml", "x = 2\n")]));
+        assert_ne!(a, digest([("b.toml", "x = 1\n")]));
+    }
+}
