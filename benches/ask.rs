@@ -72,10 +72,18 @@ fn benches(c: &mut Criterion) {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let library = Library::load(&content).expect("content loads");
     let mut k = 0;
-    c.bench_function("triage a message (urgent and decline rules)", |b| {
+    c.bench_function("triage a message (rules, then the safety model)", |b| {
         b.iter(|| {
             k = (k + 1) % QUESTIONS.len();
             triage(&library.safety, black_box(QUESTIONS[k])).is_some()
+        })
+    });
+    let mut m = 0;
+    let classifier = &library.safety.model.classifier;
+    c.bench_function("classify a message (the safety model alone)", |b| {
+        b.iter(|| {
+            m = (m + 1) % QUESTIONS.len();
+            classifier.probabilities(black_box(QUESTIONS[m]))
         })
     });
     let long = QUESTIONS.concat().repeat(8);

@@ -36,14 +36,13 @@ pub enum Triage<'a> {
 pub fn triage<'a>(safety: &'a Safety, message: &str) -> Option<Triage<'a>> {
     let text = MatchText::new(message);
     let found = Found::new(safety, &text);
+    let urgent = |rule| Some(Triage::Urgent { rule, language: language(safety, &text, &found) });
+    if let Some(rule) = safety.urgent.iter().find(|r| found.fires(r)) {
+        return urgent(rule);
+    }
     let probabilities = safety.model.classifier.probabilities(message);
-    let urgent = safety.urgent.iter().find(|r| found.fires(r));
-    let urgent = urgent.or_else(|| match most_likely(&safety.model, &probabilities, true)? {
-        RuleRef::Urgent(i) => safety.urgent.get(i),
-        RuleRef::Decline(_) => None,
-    });
-    if let Some(rule) = urgent {
-        return Some(Triage::Urgent { rule, language: language(safety, &text, &found) });
+    if let Some(RuleRef::Urgent(i)) = most_likely(&safety.model, &probabilities, true) {
+        return urgent(&safety.urgent[i]);
     }
     let decline = safety.decline.iter().find(|r| found.fires(r));
     let decline = decline.or_else(|| match most_likely(&safety.model, &probabilities, false)? {
