@@ -66,7 +66,7 @@ async fn run() {
             let n = sent.len();
             let id = 3_000_000_000_000_000_000 + n as u64;
             let user = 10_000 + n as u64;
-            let payload = if n % 2 == 0 {
+            let payload = if n.is_multiple_of(2) {
                 Fake::slash_command(
                     id,
                     "ask",

@@ -55,8 +55,8 @@ pub struct Example {
     pub class: usize,
 }
 
-/// The words of a message (folded, apostrophes dropped, zinc however spelt, each emoji a word
-/// of its own), each pair of neighbouring words, and each four-letter piece of a word padded
+/// The words of a message (folded, apostrophes dropped, zinc however spelt, numbers by their
+/// length, each emoji a word of its own), each pair of neighbouring words, and each four-letter piece of a word padded
 /// with spaces (`# hel`, `#help`, `#elp `), without repeats.
 pub fn features(message: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
@@ -95,10 +95,13 @@ pub fn features(message: &str) -> Vec<String> {
     all
 }
 
-/// Every spelling of zinc reads as "zinc": the examples cannot teach each one.
+/// Every spelling of zinc reads as "zinc", and a number as its count of digits in zeros ("25"
+/// reads "00"): the examples cannot teach each spelling or each number, only their shape.
 fn canonical(word: String) -> String {
     if text::is_zinc_word(&word) {
         "zinc".to_string()
+    } else if word.chars().all(|c| c.is_ascii_digit()) {
+        "0".repeat(word.len())
     } else {
         word
     }
@@ -333,6 +336,8 @@ mod tests {
         assert!(features("").is_empty());
         assert_eq!(features("a a a"), vec!["a", "a a"]);
         assert_eq!(features("Zn")[..2], features("zinc")[..2]);
+        assert_eq!(features("took 25"), features("took 40"));
+        assert_ne!(features("took 25"), features("took 250"));
     }
 
     fn toy() -> (Vec<String>, Vec<Example>) {

@@ -408,6 +408,11 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             tracing::error!("/{} failed: {error}", ctx.command().qualified_name);
             let _ = say(ctx, "Sorry, something went wrong on my side. Please try again later.", true).await;
         }
+        // The payload is left out of the log: it may quote what someone typed.
+        poise::FrameworkError::CommandPanic { ctx, .. } => {
+            tracing::error!("/{} panicked", ctx.command().qualified_name);
+            let _ = say(ctx, "Sorry, something went wrong on my side. Please try again later.", true).await;
+        }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {
                 tracing::error!("while handling an error: {e}");
