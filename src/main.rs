@@ -95,13 +95,17 @@ fn main() -> ExitCode {
 }
 
 fn load(content: &Path) -> Result<Advisor, ExitCode> {
-    Advisor::load(content).map_err(|errors| {
-        for e in &errors {
-            eprintln!("{e}");
-        }
-        eprintln!("zincbot: content in {} has {} error(s); run `zincbot check`", content.display(), errors.len());
-        ExitCode::FAILURE
-    })
+    Advisor::load(content)
+        .map_err(|errors| fail(&errors, &format!("content in {} is broken (run `zincbot check`)", content.display())))
+}
+
+/// Prints each problem, then what failed and how many problems there were, to stderr.
+fn fail(errors: &[impl std::fmt::Display], what: &str) -> ExitCode {
+    for e in errors {
+        eprintln!("{e}");
+    }
+    eprintln!("zincbot: {what}: {} error(s)", errors.len());
+    ExitCode::FAILURE
 }
 
 fn run(config: &Config, content: &Path) -> ExitCode {
@@ -270,13 +274,7 @@ fn train_safety(content: &Path) -> ExitCode {
     use zincbot::content::safety;
     let set = match safety::training_set(content) {
         Ok(set) => set,
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("{e}");
-            }
-            eprintln!("zincbot: the examples have {} error(s)", errors.len());
-            return ExitCode::FAILURE;
-        }
+        Err(errors) => return fail(&errors, "the safety examples are broken"),
     };
     let model = zincbot::ask::classifier::train(set.classes, &set.groups, &set.examples, set.digest);
     let examples = set.examples;
@@ -309,13 +307,7 @@ fn import_foods(content: &Path, sr28: &Path, verify: bool) -> ExitCode {
     let sources = usda::Sources { sr28_dir: sr28.to_path_buf(), names_file: content.join("food-names.csv") };
     let generated = match usda::import(&sources) {
         Ok(generated) => generated,
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("{e}");
-            }
-            eprintln!("zincbot: import failed with {} error(s)", errors.len());
-            return ExitCode::FAILURE;
-        }
+        Err(errors) => return fail(&errors, "the import failed"),
     };
     let files = [("foods.csv", &generated.foods_csv), ("food-weights.csv", &generated.weights_csv)];
     for (name, text) in files {
