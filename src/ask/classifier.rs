@@ -56,8 +56,8 @@ pub struct Example {
 }
 
 /// The words of a message (folded, apostrophes dropped, zinc however spelt, numbers by their
-/// length, each emoji a word of its own), each pair of neighbouring words, and each four-letter piece of a word padded
-/// with spaces (`# hel`, `#help`, `#elp `), without repeats.
+/// length, each emoji a word of its own), each pair of neighbouring words, and each four-letter
+/// piece of a word padded with spaces (`# hel`, `#help`, `#elp `), without repeats.
 pub fn features(message: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     let mut word = String::new();
@@ -161,7 +161,8 @@ impl Classifier {
     }
 
     /// The model as text: a header of `#` comments, the digest of the examples, the classes, the
-    /// biases, then one line per feature with its non-zero weights as `class:weight`. Sorted, so that training twice gives the same file.
+    /// biases, then one line per feature with its non-zero weights as `class:weight`. Sorted, so
+    /// that training twice gives the same file.
     pub fn to_tsv(&self, header: &str) -> String {
         let mut out = String::new();
         for line in header.lines() {

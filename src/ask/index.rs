@@ -376,8 +376,8 @@ impl TopicIndex {
             let mut counts: HashMap<String, [u16; 6]> = HashMap::new();
             let mut length = [0u32; 6];
             for (f, field) in Field::ALL.iter().enumerate() {
-                // A topic that declines is reached by what names it, not
-                // by the general words of its prose.
+                // A topic that declines is reached by what names it, not by the general words
+                // of its prose.
                 let prose = matches!(field, Field::ShortAnswer | Field::Headings | Field::Sections);
                 if prose && topic.route != Route::Answer {
                     continue;

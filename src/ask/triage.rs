@@ -41,36 +41,30 @@ pub fn triage<'a>(safety: &'a Safety, message: &str) -> Option<Triage<'a>> {
         return urgent(rule);
     }
     let probabilities = safety.model.classifier.probabilities(message);
-    if let Some(RuleRef::Urgent(i)) = most_likely(&safety.model, &probabilities, true) {
+    if let Some(i) = most_likely(&safety.model, &probabilities, true) {
         return urgent(&safety.urgent[i]);
     }
     let decline = safety.decline.iter().find(|r| found.fires(r));
-    let decline = decline.or_else(|| match most_likely(&safety.model, &probabilities, false)? {
-        RuleRef::Decline(i) => safety.decline.get(i),
-        RuleRef::Urgent(_) => None,
-    });
+    let decline = decline.or_else(|| most_likely(&safety.model, &probabilities, false).map(|i| &safety.decline[i]));
     decline.map(|rule| Triage::Decline { rule })
 }
 
-/// The classifier's most likely urgent (or decline) rule, when the urgent (or decline) classes
-/// together reach the model's threshold.
-fn most_likely(model: &Model, probabilities: &[f32], urgent: bool) -> Option<RuleRef> {
+/// The index of the classifier's most likely urgent (or decline) rule, when the urgent (or
+/// decline) classes together reach the model's threshold.
+fn most_likely(model: &Model, probabilities: &[f32], urgent: bool) -> Option<usize> {
     let threshold = if urgent { model.urgent_at } else { model.decline_at };
-    let best = classes(model, probabilities, urgent).max_by(|a, b| a.1.total_cmp(&b.1)).map(|(r, _)| r);
-    best.filter(|_| total(model, probabilities, urgent) >= threshold)
+    let total: f32 = classes(model, probabilities, urgent).map(|(_, p)| p).sum();
+    let best = classes(model, probabilities, urgent).max_by(|a, b| a.1.total_cmp(&b.1)).map(|(rule, _)| rule);
+    best.filter(|_| total >= threshold)
 }
 
-/// The classes of urgent (or decline) rules, with their probabilities.
-fn classes<'m>(model: &'m Model, probabilities: &'m [f32], urgent: bool) -> impl Iterator<Item = (RuleRef, f32)> + 'm {
+/// The urgent (or decline) rules the classifier's classes stand for, by index, with their
+/// probabilities.
+fn classes<'m>(model: &'m Model, probabilities: &'m [f32], urgent: bool) -> impl Iterator<Item = (usize, f32)> + 'm {
     model.rules.iter().zip(probabilities).filter_map(move |(rule, &p)| match (rule, urgent) {
-        (Some(r @ RuleRef::Urgent(_)), true) | (Some(r @ RuleRef::Decline(_)), false) => Some((*r, p)),
+        (Some(RuleRef::Urgent(i)), true) | (Some(RuleRef::Decline(i)), false) => Some((*i, p)),
         _ => None,
     })
-}
-
-/// The probability the classifier gives the urgent (or decline) classes together.
-fn total(model: &Model, probabilities: &[f32], urgent: bool) -> f32 {
-    classes(model, probabilities, urgent).map(|(_, p)| p).sum()
 }
 
 /// The classifier's view of `message`, for `ask --explain`: each class with its probability,
