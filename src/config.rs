@@ -110,7 +110,8 @@ impl Default for StoreConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CooldownConfig {
-    /// Seconds a member waits between two requests to the bot (commands or messages).
+    /// After a few requests at once, seconds a member waits between two requests to the bot
+    /// (commands or messages).
     pub user_seconds: f64,
 }
 

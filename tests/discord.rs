@@ -484,19 +484,48 @@ async fn reload_needs_manage_server_and_keeps_the_old_library_on_errors() {
 #[tokio::test]
 async fn the_cooldown_stops_floods() {
     let bot = start_cooldown(30.0).await;
-    let first = bot.command("ask", json!([Fake::opt_str("question", "zinc and cipro?")])).await;
-    assert!(text_of(&first).contains("antibiotics"));
-    let second = bot.command("ask", json!([Fake::opt_str("question", "zinc and cipro?")])).await;
-    assert!(ephemeral(&second) && text_of(&second).contains("try again"), "{second}");
+    for _ in 0..3 {
+        let answer = bot.command("ask", json!([Fake::opt_str("question", "zinc and cipro?")])).await;
+        assert!(text_of(&answer).contains("antibiotics"), "a few requests at once are fine: {answer}");
+    }
+    let fourth = bot.command("ask", json!([Fake::opt_str("question", "zinc and cipro?")])).await;
+    assert!(ephemeral(&fourth) && text_of(&fourth).contains("try again in"), "{fourth}");
 
     let short = Duration::from_millis(800);
-    assert_eq!(bot.say(Fake::CHANNEL_ID, 801, false, "2 eggs, 100g beef", false, WAIT).await.len(), 1);
-    assert!(bot.say(Fake::CHANNEL_ID, 801, false, "3 eggs, 100g beef", false, short).await.is_empty());
+    for eggs in 1..=3 {
+        let replies = bot.say(Fake::CHANNEL_ID, 801, false, &format!("{eggs} eggs, 100g beef"), false, WAIT).await;
+        assert_eq!(replies.len(), 1);
+    }
+    assert!(bot.say(Fake::CHANNEL_ID, 801, false, "4 eggs, 100g beef", false, short).await.is_empty());
     assert_eq!(
         bot.say(Fake::CHANNEL_ID, 802, false, "3 eggs, 100g beef", false, WAIT).await.len(),
         1,
         "others are not held up"
     );
+}
+
+#[tokio::test]
+async fn with_the_default_cooldown_each_request_counts_once() {
+    let bot = start_cooldown(3.0).await;
+    // A subcommand is one request, though poise checks its parent too.
+    let set = bot.subcommand("profile", "set", json!([Fake::opt_str("life_stage", "child-4-8")])).await;
+    assert!(text_of(&set).contains("child (4-8)"), "{set}");
+    let show = bot.subcommand("profile", "show", json!([])).await;
+    assert!(text_of(&show).contains("child-4-8"), "{show}");
+    let forget = bot.subcommand("profile", "forget", json!([])).await;
+    assert!(text_of(&forget).contains("Deleted"), "{forget}");
+
+    // Typing into an option is no request: every keystroke gets choices, and the command after.
+    let user = 7_001;
+    for typed in ["l", "le", "len", "lent", "lenti", "lentil"] {
+        let options = json!([Fake::opt_focused("name", typed)]);
+        let body = bot.interact(Fake::autocomplete(next_id(), "food", options, user)).await;
+        assert_eq!(body["type"], 8, "{typed}: {body}");
+        assert!(!body["data"]["choices"].as_array().unwrap().is_empty(), "{typed}: {body}");
+    }
+    let food = Fake::slash_command(next_id(), "food", json!([Fake::opt_str("name", "16070")]), user, Fake::CHANNEL_ID);
+    let text = text_of(&bot.interact(food).await);
+    assert!(text.contains("Lentils"), "{text}");
 }
 
 #[tokio::test]

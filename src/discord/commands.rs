@@ -365,8 +365,19 @@ fn autocomplete(choices: impl Iterator<Item = (String, String)>) -> serenity::Cr
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
-/// The per-user cooldown, checked before every command.
+/// The per-user cooldown, checked before every command: one turn per invocation.
 pub async fn check_cooldown(ctx: Context<'_>) -> Result<bool, Error> {
+    // Typing into an option (autocomplete) is not a request.
+    if let poise::Context::Application(app) = ctx {
+        if app.interaction_type == poise::CommandInteractionType::Autocomplete {
+            return Ok(true);
+        }
+    }
+    // Poise runs this check for a subcommand's parent too: the first run takes the turn.
+    if ctx.invocation_data::<TurnTaken>().await.is_some() {
+        return Ok(true);
+    }
+    ctx.set_invocation_data(TurnTaken).await;
     // Someone asking for help in an emergency is never told to wait.
     let advisor = ctx.data().advisor();
     if typed_text(ctx).iter().any(|text| advisor.is_urgent(text)) {
@@ -381,6 +392,9 @@ pub async fn check_cooldown(ctx: Context<'_>) -> Result<bool, Error> {
         }
     }
 }
+
+/// Marks an invocation whose cooldown turn was taken.
+struct TurnTaken;
 
 /// The free text a command was given: its string options, and the message a message command
 /// was used on.

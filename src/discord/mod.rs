@@ -54,31 +54,37 @@ impl Data {
     }
 }
 
-/// A per-user cooldown between requests, so nobody can flood the bot.
+/// A per-user rate limit, so nobody can flood the bot: a few requests at once, then one every
+/// `every`. Kept as the time each user's allowance is next full again (the generic cell rate
+/// algorithm), one instant per user.
 struct Cooldown {
     every: Duration,
-    last: Mutex<HashMap<u64, Instant>>,
+    next_full: Mutex<HashMap<u64, Instant>>,
 }
+
+/// How many requests a user may make at once before the cooldown applies: `/ask` then `/intake`
+/// is one person's normal use, not a flood.
+const BURST: u32 = 3;
 
 impl Cooldown {
     fn new(seconds: f64) -> Cooldown {
-        Cooldown { every: Duration::from_secs_f64(seconds), last: Mutex::new(HashMap::new()) }
+        Cooldown { every: Duration::from_secs_f64(seconds), next_full: Mutex::new(HashMap::new()) }
     }
 
     /// Takes a turn for `user`: `None` when allowed, else how long to wait.
     fn take(&self, user: u64) -> Option<Duration> {
         let now = Instant::now();
-        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(at) = last.get(&user) {
-            let since = now.duration_since(*at);
-            if since < self.every {
-                return Some(self.every - since);
-            }
+        let mut next_full = self.next_full.lock().unwrap_or_else(|e| e.into_inner());
+        let full_at = next_full.get(&user).copied().unwrap_or(now).max(now);
+        let allowance = self.every * (BURST - 1);
+        let busy = full_at.duration_since(now);
+        if busy > allowance {
+            return Some(busy - allowance);
         }
-        last.insert(user, now);
-        // Forget old entries now and then so the map stays small.
-        if last.len() > 10_000 {
-            last.retain(|_, at| now.duration_since(*at) < self.every);
+        next_full.insert(user, full_at + self.every);
+        // Forget users whose allowance is full again now and then, so the map stays small.
+        if next_full.len() > 10_000 {
+            next_full.retain(|_, at| *at > now);
         }
         None
     }
