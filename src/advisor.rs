@@ -85,6 +85,11 @@ impl Advisor {
         intake::estimate(&self.library, text, profile)
     }
 
+    /// One supplement dose from a form and an amount in mg, or why the amount is refused.
+    pub fn supplement(&self, form: &str, amount_mg: f64, profile: &Profile) -> Result<Estimate, String> {
+        intake::supplement_dose(&self.library, form, amount_mg, profile)
+    }
+
     /// The food a name means: an NDB number, a chat name (typos tolerated) or a USDA
     /// description.
     pub fn food(&self, name: &str) -> Option<&Food> {

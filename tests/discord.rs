@@ -338,6 +338,15 @@ async fn supplement_reads_elemental_zinc_against_the_upper_limit() {
         .interact(Fake::autocomplete(next_id(), "supplement", json!([Fake::opt_focused("form", "glu")]), Fake::USER_ID))
         .await;
     assert!(forms["data"]["choices"].as_array().unwrap().iter().any(|c| c["value"] == "zinc gluconate"));
+
+    // The number is used as given, never re-read from text.
+    let third = json!([Fake::opt_str("form", "zinc gluconate"), Fake::opt_num("amount_mg", 33.3333333333)]);
+    let text = text_of(&bot.command("supplement", third).await);
+    assert!(text.contains("33.33 mg zinc"), "{text}");
+    let negative = bot
+        .command("supplement", json!([Fake::opt_str("form", "zinc gluconate"), Fake::opt_num("amount_mg", -5.0)]))
+        .await;
+    assert!(ephemeral(&negative) && text_of(&negative).contains("above 0"), "{negative}");
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use zincbot::content::Library;
-use zincbot::intake::{estimate, Estimate, Status};
+use zincbot::intake::{estimate, supplement_dose, Estimate, Status};
 
 fn library() -> &'static Library {
     static LIBRARY: OnceLock<Library> = OnceLock::new();
@@ -285,4 +285,19 @@ fn json_has_the_contract_fields() {
         assert!(value["reference"].get(key).is_some(), "reference missing {key}");
     }
     assert_eq!(value["status"], "ok");
+}
+
+#[test]
+fn a_supplement_dose_given_as_a_number_is_read_as_that_number() {
+    let dose = |form: &str, mg: f64| supplement_dose(library(), form, mg, library().reference.default());
+    let gluconate = dose("zinc gluconate", 33.3333333333).expect("a dose");
+    assert_eq!(gluconate.supplements[0].stated_mg, 33.33);
+    assert_eq!(gluconate.supplements[0].form, "zinc gluconate");
+    let salt = dose("sulfate", 220.0).expect("a dose");
+    assert_eq!(salt.supplements[0].elemental_zinc_mg, 50.03, "a form without the word zinc is still read");
+    assert_eq!(dose("picolinate", 0.5).expect("a dose").total_zinc_mg, 0.5);
+    for refused in [-5.0, 0.0, f64::NAN, f64::INFINITY, 1e9] {
+        let error = dose("zinc gluconate", refused).expect_err("refused");
+        assert!(error.contains("above 0"), "{refused}: {error}");
+    }
 }

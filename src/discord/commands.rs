@@ -119,15 +119,20 @@ pub async fn supplement(
     form: String,
     #[description = "The amount on the label, in mg"]
     #[min = 0.0]
-    #[max = 100000.0]
+    #[max = 10000.0]
     amount_mg: f64,
 ) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
     let profile = ctx.data().profile_of(&advisor, ctx.author().id);
-    let form = if text::fold(&form).contains("zinc") { form } else { format!("zinc {form}") };
-    let estimate = advisor.intake(&format!("{form} {amount_mg} mg"), profile);
-    let message = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
-    ctx.send(reply(&message, true)).await?;
+    match advisor.supplement(&form, amount_mg, profile) {
+        Ok(estimate) => {
+            let message = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
+            ctx.send(reply(&message, true)).await?;
+        }
+        Err(refusal) => {
+            say(ctx, &refusal, true).await?;
+        }
+    }
     Ok(())
 }
 

@@ -12,7 +12,7 @@ pub mod supplement;
 use serde::Serialize;
 
 use crate::content::{Library, Profile};
-use amount::{fmt, Amount};
+use amount::{fmt, Amount, Measure, Unit};
 use food::Lookup;
 use supplement::Reading;
 
@@ -99,7 +99,54 @@ pub struct Estimate {
 
 /// Estimates the zinc and copper in `text` for `profile`.
 pub fn estimate(library: &Library, text: &str, profile: &Profile) -> Estimate {
-    let mut estimate = Estimate {
+    let mut estimate = empty(profile);
+    if !text.chars().any(char::is_alphanumeric) {
+        estimate.status = Status::Empty;
+        return estimate;
+    }
+    let (mentions, truncated) = split::mentions(text, &library.foods.joins);
+    for mention in &mentions {
+        let amount = Amount::read(&mention.words);
+        let stems = supplement::stems(&mention.words);
+        if supplement::is_supplement(&library.supplements, &stems) {
+            let reading = supplement::read(&library.supplements, &stems, &amount);
+            add_supplement(library, &mut estimate, &mention.text, reading, &amount.notes);
+        } else {
+            add_food(library, &mut estimate, &mention.text, &amount);
+        }
+    }
+    finish(library, estimate, profile, truncated)
+}
+
+/// The largest amount a label can state for one dose, in mg: ten grams of any salt is no
+/// supplement.
+pub const MAX_LABEL_MG: f64 = 10_000.0;
+
+/// Estimates one supplement dose given as a form and an amount in mg (the `/supplement`
+/// command), reading the number as given rather than as text. Refuses an amount that is not a
+/// number of mg above 0 and at most [`MAX_LABEL_MG`].
+pub fn supplement_dose(library: &Library, form: &str, amount_mg: f64, profile: &Profile) -> Result<Estimate, String> {
+    if !(amount_mg.is_finite() && amount_mg > 0.0 && amount_mg <= MAX_LABEL_MG) {
+        return Err(format!("The amount must be a number of mg above 0 and at most {}.", fmt(MAX_LABEL_MG)));
+    }
+    let folded = crate::text::fold(form);
+    let mut words: Vec<String> = crate::text::words(&folded).into_iter().map(String::from).collect();
+    if !words.iter().any(|w| w == "zinc") {
+        words.insert(0, "zinc".to_string());
+    }
+    let stems = supplement::stems(&words);
+    let dose = Measure { value: amount_mg, unit: Unit::Mass(0.001), word: "mg".to_string() };
+    let amount = Amount { count: 1.0, measures: vec![dose], stated: true, ..Amount::default() };
+    let text = format!("{} {} mg", words.join(" "), fmt(amount_mg));
+    let mut estimate = empty(profile);
+    let reading = supplement::read(&library.supplements, &stems, &amount);
+    add_supplement(library, &mut estimate, &text, reading, &[]);
+    Ok(finish(library, estimate, profile, false))
+}
+
+/// An estimate with nothing in it yet.
+fn empty(profile: &Profile) -> Estimate {
+    Estimate {
         status: Status::Ok,
         items: Vec::new(),
         supplements: Vec::new(),
@@ -111,86 +158,87 @@ pub fn estimate(library: &Library, text: &str, profile: &Profile) -> Estimate {
         total_copper_mg: 0.0,
         reference: reference(profile, 0.0),
         warnings: Vec::new(),
-    };
-    if !text.chars().any(char::is_alphanumeric) {
-        estimate.status = Status::Empty;
-        return estimate;
     }
-    let (mentions, truncated) = split::mentions(text, &library.foods.joins);
+}
+
+/// Adds a supplement mention, counted unless its zinc is implausible for one entry.
+fn add_supplement(library: &Library, estimate: &mut Estimate, input: &str, reading: Reading, amount_notes: &[String]) {
     let limits = &library.reference.limits;
-    for mention in &mentions {
-        let amount = Amount::read(&mention.words);
-        let stems = supplement::stems(&mention.words);
-        if supplement::is_supplement(&library.supplements, &stems) {
-            match supplement::read(&library.supplements, &stems, &amount) {
-                Reading::Dose { form, stated_mg, elemental_mg, mut notes } => {
-                    let counted = elemental_mg <= limits.max_supplement_mg;
-                    if !counted {
-                        notes.push(format!(
-                            "implausible: over {} mg of zinc in one entry, not counted",
-                            fmt(limits.max_supplement_mg)
-                        ));
-                    }
-                    notes.splice(0..0, amount.notes.iter().cloned());
-                    estimate.supplements.push(SupplementItem {
-                        input: mention.text.clone(),
-                        form,
-                        stated_mg: round(stated_mg, 2),
-                        elemental_zinc_mg: round(elemental_mg, 2),
-                        assumptions: notes,
-                        counted,
-                    });
-                    if counted {
-                        estimate.supplement_zinc_mg += elemental_mg;
-                    }
-                }
-                Reading::NoAmount { hint } => {
-                    estimate.unrecognized.push(mention.text.clone());
-                    estimate.suggestions.push(Suggestion {
-                        input: mention.text.clone(),
-                        did_you_mean: Vec::new(),
-                        hint: Some(hint),
-                    });
-                }
+    match reading {
+        Reading::Dose { form, stated_mg, elemental_mg, mut notes } => {
+            let counted = elemental_mg <= limits.max_supplement_mg;
+            if !counted {
+                notes.push(format!(
+                    "implausible: over {} mg of zinc in one entry, not counted",
+                    fmt(limits.max_supplement_mg)
+                ));
             }
-            continue;
+            notes.splice(0..0, amount_notes.iter().cloned());
+            estimate.supplements.push(SupplementItem {
+                input: input.to_string(),
+                form,
+                stated_mg: round(stated_mg, 2),
+                elemental_zinc_mg: round(elemental_mg, 2),
+                assumptions: notes,
+                counted,
+            });
+            if counted {
+                estimate.supplement_zinc_mg += elemental_mg;
+            }
         }
-        match food::lookup(&library.foods, &amount.rest) {
-            Lookup::Found { food, notes: found } => {
-                let mut notes = amount.notes.clone();
-                let grams = food::grams(food, &amount, &mut notes);
-                notes.extend(found);
-                let counted = grams <= limits.max_food_grams;
-                if !counted {
-                    notes.push(format!("implausible: over {} g of one food, not counted", fmt(limits.max_food_grams)));
-                }
-                let zinc = grams * food.zinc_mg_per_100g / 100.0;
-                let copper = food.copper_mg_per_100g.map(|c| grams * c / 100.0);
-                if copper.is_none() {
-                    notes.push("SR28 has no copper value for this food".into());
-                }
-                if counted {
-                    estimate.food_zinc_mg += zinc;
-                    estimate.total_copper_mg += copper.unwrap_or(0.0);
-                }
-                estimate.items.push(FoodItem {
-                    input: mention.text.clone(),
-                    food: food.description.clone(),
-                    food_id: food.ndb.clone(),
-                    grams: round(grams, 1),
-                    zinc_mg: round(zinc, 2),
-                    copper_mg: copper.map(|c| round(c, 3)),
-                    assumptions: notes,
-                    counted,
-                });
-            }
-            Lookup::Unknown { did_you_mean } => {
-                estimate.unrecognized.push(mention.text.clone());
-                estimate.suggestions.push(Suggestion { input: mention.text.clone(), did_you_mean, hint: None });
-            }
-            Lookup::Nothing => {}
+        Reading::NoAmount { hint } => {
+            estimate.unrecognized.push(input.to_string());
+            estimate.suggestions.push(Suggestion {
+                input: input.to_string(),
+                did_you_mean: Vec::new(),
+                hint: Some(hint),
+            });
         }
     }
+}
+
+/// Adds a food mention, counted unless its weight is implausible for one food.
+fn add_food(library: &Library, estimate: &mut Estimate, input: &str, amount: &Amount) {
+    let limits = &library.reference.limits;
+    match food::lookup(&library.foods, &amount.rest) {
+        Lookup::Found { food, notes: found } => {
+            let mut notes = amount.notes.clone();
+            let grams = food::grams(food, amount, &mut notes);
+            notes.extend(found);
+            let counted = grams <= limits.max_food_grams;
+            if !counted {
+                notes.push(format!("implausible: over {} g of one food, not counted", fmt(limits.max_food_grams)));
+            }
+            let zinc = grams * food.zinc_mg_per_100g / 100.0;
+            let copper = food.copper_mg_per_100g.map(|c| grams * c / 100.0);
+            if copper.is_none() {
+                notes.push("SR28 has no copper value for this food".into());
+            }
+            if counted {
+                estimate.food_zinc_mg += zinc;
+                estimate.total_copper_mg += copper.unwrap_or(0.0);
+            }
+            estimate.items.push(FoodItem {
+                input: input.to_string(),
+                food: food.description.clone(),
+                food_id: food.ndb.clone(),
+                grams: round(grams, 1),
+                zinc_mg: round(zinc, 2),
+                copper_mg: copper.map(|c| round(c, 3)),
+                assumptions: notes,
+                counted,
+            });
+        }
+        Lookup::Unknown { did_you_mean } => {
+            estimate.unrecognized.push(input.to_string());
+            estimate.suggestions.push(Suggestion { input: input.to_string(), did_you_mean, hint: None });
+        }
+        Lookup::Nothing => {}
+    }
+}
+
+/// Totals, the reference values, the warnings and the status, once every mention is in.
+fn finish(library: &Library, mut estimate: Estimate, profile: &Profile, truncated: bool) -> Estimate {
     let total = estimate.food_zinc_mg + estimate.supplement_zinc_mg;
     estimate.reference = reference(profile, total);
     estimate.warnings = warnings(library, profile, &estimate, total, truncated);
