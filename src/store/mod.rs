@@ -23,8 +23,10 @@ impl Store {
     }
 
     fn init(connection: Connection) -> rusqlite::Result<Store> {
+        // secure_delete overwrites deleted rows with zeros, so forgetting someone erases them.
         connection.execute_batch(
             "PRAGMA journal_mode = WAL;
+             PRAGMA secure_delete = ON;
              CREATE TABLE IF NOT EXISTS profiles (
                  user_id INTEGER PRIMARY KEY,
                  life_stage TEXT NOT NULL
@@ -54,9 +56,14 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes everything stored about a user; true when there was something.
+    /// Deletes everything stored about a user, erasing it from the files too (the rows are
+    /// zeroed, and the write-ahead log, which still holds their old pages, is checkpointed and
+    /// emptied); true when there was something.
     pub fn forget(&self, user_id: u64) -> rusqlite::Result<bool> {
-        Ok(self.lock().execute("DELETE FROM profiles WHERE user_id = ?1", params![user_id as i64])? > 0)
+        let connection = self.lock();
+        let deleted = connection.execute("DELETE FROM profiles WHERE user_id = ?1", params![user_id as i64])? > 0;
+        connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(deleted)
     }
 }
 
@@ -74,6 +81,24 @@ mod tests {
         assert!(store.forget(42).unwrap());
         assert!(!store.forget(42).unwrap());
         assert_eq!(store.life_stage(42).unwrap(), None);
+    }
+
+    #[test]
+    fn forgetting_erases_the_row_from_the_files() {
+        let path = std::env::temp_dir().join(format!("zincbot-forget-{}.sqlite3", std::process::id()));
+        let files = ["", "-wal", "-shm"].map(|suffix| format!("{}{suffix}", path.display()));
+        files.iter().for_each(|f| drop(std::fs::remove_file(f)));
+        let store = Store::open(&path).unwrap();
+        store.set_life_stage(1, "adult-female").unwrap();
+        store.set_life_stage(2, "lactating-14-18").unwrap();
+        store.set_life_stage(3, "child-4-8").unwrap();
+        assert!(store.forget(2).unwrap());
+        let on_disk: Vec<u8> = files.iter().filter_map(|f| std::fs::read(f).ok()).flatten().collect();
+        drop(store);
+        files.iter().for_each(|f| drop(std::fs::remove_file(f)));
+        let contains = |needle: &[u8]| on_disk.windows(needle.len()).any(|w| w == needle);
+        assert!(contains(b"child-4-8"), "the files are read");
+        assert!(!contains(b"lactating"), "the forgotten row is gone from the database and its log");
     }
 
     #[test]
