@@ -306,6 +306,36 @@ async fn the_profile_sets_the_rda_and_forget_deletes_it() {
 }
 
 #[tokio::test]
+async fn a_saved_life_stage_stays_private_and_one_that_is_gone_is_reported() {
+    let bot = start().await;
+    let set = bot.subcommand("profile", "set", json!([Fake::opt_str("life_stage", "pregnant")])).await;
+    assert!(text_of(&set).contains("pregnant (19+)"), "{set}");
+    let private = bot.command("intake", json!([Fake::opt_str("foods", "2 eggs")])).await;
+    assert!(ephemeral(&private) && text_of(&private).contains("pregnant (19+)"), "{private}");
+
+    let options = json!([Fake::opt_str("foods", "2 eggs"), Fake::opt_bool("private", false)]);
+    let public = bot.command("intake", options).await;
+    assert!(!ephemeral(&public), "{public}");
+    assert!(!text_of(&public).contains("pregnan") && text_of(&public).contains("11 mg (men)"), "{public}");
+    let heard = bot.say(Fake::CHANNEL_ID, Fake::USER_ID, false, "2 eggs, 100g beef", false, WAIT).await;
+    assert_eq!(heard.len(), 1);
+    assert!(!text_of(&heard[0].body).contains("pregnan"), "{}", heard[0].body);
+
+    // The content no longer has the saved stage: the member is told, not silently given another.
+    let reference = bot.content.join("reference.toml");
+    let text = std::fs::read_to_string(&reference).unwrap();
+    let renamed = text
+        .replace("id = \"pregnant\"", "id = \"pregnant-19-50\"")
+        .replace("\"pregnant-adult\"", "\"pregnant-adults\"");
+    std::fs::write(&reference, renamed).unwrap();
+    let reload =
+        Fake::slash_command_with_permissions(next_id(), "reload", json!([]), Fake::USER_ID, Fake::CHANNEL_ID, "32");
+    assert!(text_of(&bot.interact(reload).await).contains("Reloaded"));
+    let lost = text_of(&bot.command("intake", json!([Fake::opt_str("foods", "2 eggs")])).await);
+    assert!(lost.contains("\"pregnant\" is no longer available") && lost.contains("11 mg (men)"), "{lost}");
+}
+
+#[tokio::test]
 async fn food_autocompletes_and_shows_zinc_per_portion() {
     let bot = start().await;
     let options = json!([Fake::opt_focused("name", "lent")]);

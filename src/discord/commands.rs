@@ -4,9 +4,10 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{reply, Context, Data, Error};
+use super::{reply, Chosen, Context, Data, Error};
 use crate::advisor::Advisor;
 use crate::ask::{Answer, AskStatus};
+use crate::intake::Estimate;
 use crate::render::discord as draw;
 use crate::text;
 
@@ -77,18 +78,17 @@ pub async fn intake(
     #[description = "Only you see the reply (default: yes)"] private: Option<bool>,
 ) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    let profile = match profile {
+    let private = private.unwrap_or(true);
+    let chosen = match profile {
         Some(name) => match advisor.profile(Some(&name)) {
-            Ok(profile) => profile,
+            Ok(profile) => Chosen { profile, note: None },
             Err(e) => return say(ctx, &e, true).await,
         },
-        None => ctx.data().profile_of(&advisor, ctx.author().id),
+        None => ctx.data().profile_for(&advisor, ctx.author().id, private),
     };
-    urgent_first(ctx, &advisor, &foods, private.unwrap_or(true)).await?;
-    let estimate = advisor.intake(&foods, profile);
-    let message = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
-    ctx.send(reply(&message, private.unwrap_or(true))).await?;
-    Ok(())
+    urgent_first(ctx, &advisor, &foods, private).await?;
+    let estimate = advisor.intake(&foods, chosen.profile);
+    send_estimate(ctx, &advisor, estimate, chosen.note, private).await
 }
 
 /// Zinc in one food, per common portion
@@ -123,17 +123,11 @@ pub async fn supplement(
     amount_mg: f64,
 ) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    let profile = ctx.data().profile_of(&advisor, ctx.author().id);
-    match advisor.supplement(&form, amount_mg, profile) {
-        Ok(estimate) => {
-            let message = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
-            ctx.send(reply(&message, true)).await?;
-        }
-        Err(refusal) => {
-            say(ctx, &refusal, true).await?;
-        }
+    let chosen = ctx.data().profile_for(&advisor, ctx.author().id, true);
+    match advisor.supplement(&form, amount_mg, chosen.profile) {
+        Ok(estimate) => send_estimate(ctx, &advisor, estimate, chosen.note, true).await,
+        Err(refusal) => say(ctx, &refusal, true).await,
     }
-    Ok(())
 }
 
 /// Your life stage, used for the RDA and upper limit in your estimates
@@ -299,11 +293,23 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(context_menu_command = "Estimate zinc")]
 pub async fn estimate_zinc(ctx: Context<'_>, message: serenity::Message) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    let profile = ctx.data().profile_of(&advisor, ctx.author().id);
+    let chosen = ctx.data().profile_for(&advisor, ctx.author().id, true);
     urgent_first(ctx, &advisor, &message.content, true).await?;
-    let estimate = advisor.intake(&message.content, profile);
-    let rendered = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
-    ctx.send(reply(&rendered, true)).await?;
+    let estimate = advisor.intake(&message.content, chosen.profile);
+    send_estimate(ctx, &advisor, estimate, chosen.note, true).await
+}
+
+/// Sends an estimate, with the note about the life stage it uses first among its warnings.
+async fn send_estimate(
+    ctx: Context<'_>,
+    advisor: &Advisor,
+    mut estimate: Estimate,
+    note: Option<String>,
+    ephemeral: bool,
+) -> Result<(), Error> {
+    estimate.warnings.splice(0..0, note);
+    let message = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
+    ctx.send(reply(&message, ephemeral)).await?;
     Ok(())
 }
 

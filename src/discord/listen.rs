@@ -38,8 +38,12 @@ async fn on_message(
     };
     let text = crate::text::without_markup(&message.content);
     let advisor = data.advisor();
-    let profile = data.profile_of(&advisor, message.author.id);
-    let response = advisor.respond(&text, profile, addressed);
+    // A reply in a server is public: only in a direct message is the saved life stage used.
+    let chosen = data.profile_for(&advisor, message.author.id, message.guild_id.is_none());
+    let mut response = advisor.respond(&text, chosen.profile, addressed);
+    if let Some(estimate) = response.estimate.as_mut() {
+        estimate.warnings.splice(0..0, chosen.note);
+    }
     if response.is_silent() {
         return Ok(());
     }

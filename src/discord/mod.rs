@@ -41,17 +41,36 @@ impl Data {
         *self.advisor.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(advisor);
     }
 
-    /// The life stage a user saved, or the default; a saved stage that the content no longer
-    /// has falls back to the default too.
-    fn profile_of<'a>(&self, advisor: &'a Advisor, user: serenity::UserId) -> &'a Profile {
-        let saved = self.store.life_stage(user.get()).unwrap_or_else(|e| {
-            tracing::warn!("profile store: {e}");
-            None
-        });
-        saved
-            .and_then(|stage| advisor.profile(Some(&stage)).ok())
-            .unwrap_or_else(|| advisor.library().reference.default())
+    /// The life stage for a reply to `user`: the one they saved when only they see the reply;
+    /// the default in a public reply, so what they saved privately never shows. A saved stage
+    /// that cannot be used comes with a note saying so, instead of silently becoming the default.
+    fn profile_for<'a>(&self, advisor: &'a Advisor, user: serenity::UserId, private: bool) -> Chosen<'a> {
+        let default = advisor.library().reference.default();
+        if !private {
+            return Chosen { profile: default, note: None };
+        }
+        let note = match self.store.life_stage(user.get()) {
+            Ok(None) => None,
+            Ok(Some(stage)) => match advisor.profile(Some(&stage)) {
+                Ok(profile) => return Chosen { profile, note: None },
+                Err(_) => Some(format!(
+                    "Your saved life stage \"{stage}\" is no longer available, so this uses {}. Choose one with /profile set.",
+                    default.label
+                )),
+            },
+            Err(e) => {
+                tracing::warn!(user = user.get(), "profile store: {e}");
+                Some(format!("Your saved life stage could not be read just now, so this uses {}.", default.label))
+            }
+        };
+        Chosen { profile: default, note }
     }
+}
+
+/// The life stage a reply uses, and why it is not the saved one when it could not be.
+struct Chosen<'a> {
+    profile: &'a Profile,
+    note: Option<String>,
 }
 
 /// A per-user rate limit, so nobody can flood the bot: a few requests at once, then one every
