@@ -63,6 +63,9 @@ pub struct DiscordConfig {
     /// Send REST requests through this base URL (a shared ratelimiting proxy, or a local
     /// Discord-compatible server) instead of discord.com; disables the built-in ratelimiter.
     pub api_proxy_url: Option<String>,
+    /// Users or roles (by id) who may `/reload`, besides the application's owner: a reload
+    /// changes the content for every server the bot is in.
+    pub admins: Vec<u64>,
 }
 
 impl Default for DiscordConfig {
@@ -74,6 +77,7 @@ impl Default for DiscordConfig {
             reply_to_mentions: true,
             message_content: true,
             api_proxy_url: None,
+            admins: Vec::new(),
         }
     }
 }

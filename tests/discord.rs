@@ -39,6 +39,9 @@ impl Drop for Bot {
     }
 }
 
+/// A bot admin named in the config (the fake application's owner is `Fake::USER_ID`).
+const ADMIN_ID: u64 = 4_343;
+
 fn settings(cooldown_seconds: f64) -> Settings {
     Settings {
         guild_ids: vec![Fake::GUILD_ID],
@@ -47,6 +50,7 @@ fn settings(cooldown_seconds: f64) -> Settings {
         message_content: true,
         cooldown_seconds,
         alert_channel: None,
+        admins: vec![ADMIN_ID],
     }
 }
 
@@ -186,7 +190,8 @@ async fn registers_every_command_with_its_options() {
     assert_eq!(options(&command("supplement")), ["form", "amount_mg"]);
     assert_eq!(options(&command("profile")), ["set", "show", "forget"]);
     assert_eq!(command("Estimate zinc")["type"], 3);
-    assert_eq!(command("reload")["default_member_permissions"], "32", "Manage Server");
+    assert_eq!(command("reload")["default_member_permissions"], "32", "shown to Manage Server");
+    assert_eq!(command("reload")["contexts"], json!([0]), "servers only");
     assert!(command("ask")["description"].as_str().unwrap().contains("zinc"));
 }
 
@@ -488,10 +493,15 @@ async fn long_replies_are_trimmed_within_discords_limits() {
 }
 
 #[tokio::test]
-async fn reload_needs_manage_server_and_keeps_the_old_library_on_errors() {
+async fn reload_is_for_bot_admins_and_keeps_the_old_library_on_errors() {
     let bot = start().await;
-    let denied = bot.command("reload", json!([])).await;
-    assert!(text_of(&denied).contains("Manage Server"), "{denied}");
+    let as_user =
+        |user: u64| Fake::slash_command_with_permissions(next_id(), "reload", json!([]), user, Fake::CHANNEL_ID, "32");
+    // Managing one server is not enough: a reload changes every server's answers.
+    let denied = bot.interact(as_user(4_242)).await;
+    assert!(ephemeral(&denied) && text_of(&denied).contains("bot's admins"), "{denied}");
+    let by_config = bot.interact(as_user(ADMIN_ID)).await;
+    assert!(text_of(&by_config).contains("Reloaded"), "{by_config}");
 
     let topic = bot.content.join("topics/lupus-sle.md");
     let good = std::fs::read_to_string(&topic).unwrap();
@@ -502,9 +512,12 @@ async fn reload_needs_manage_server_and_keeps_the_old_library_on_errors() {
     let refused = bot.interact(manage("reload")).await;
     let text = text_of(&refused);
     assert!(
-        text.contains("nothing was reloaded") && text.contains("lupus-sle.md") && text.contains("no-such-topic"),
+        text.contains("nothing was reloaded")
+            && text.contains("`topics/lupus-sle.md:")
+            && text.contains("no-such-topic"),
         "{text}"
     );
+    assert!(!text.contains(&bot.content.display().to_string()), "no host paths: {text}");
     assert!(ephemeral(&refused));
     let still = text_of(&bot.command("ask", json!([Fake::opt_str("question", "is zinc bad for lupus?")])).await);
     assert!(still.contains("Zinc and lupus"), "the old library still answers: {still}");

@@ -247,16 +247,20 @@ pub async fn help(
     Ok(())
 }
 
-/// Reload the content folder (needs Manage Server)
+/// Reload the content folder (bot admins only)
 ///
 /// A content folder with errors is refused whole: the bot keeps answering from what it had, and
-/// the errors are listed for the moderator.
-#[poise::command(slash_command, default_member_permissions = "MANAGE_GUILD")]
+/// the errors are listed for the moderator. The reload applies to every server the bot is in, so
+/// only the bot's admins (`[discord] admins`) and the application's owner may run it.
+#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
 pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
-    if !may_manage_server(ctx) {
-        return say(ctx, "Only members with the Manage Server permission can reload the content.", true).await;
+    if !is_bot_admin(ctx).await {
+        let text = "Only the bot's admins (`[discord] admins` in its config) or its owner can reload the content: \
+                    it changes the answers in every server the bot is in.";
+        return say(ctx, text, true).await;
     }
-    let dir = ctx.data().advisor().content_dir().to_path_buf();
+    let content_dir = ctx.data().advisor().content_dir().to_path_buf();
+    let dir = content_dir.clone();
     let loaded: Result<_, Vec<crate::content::ContentError>> = tokio::task::spawn_blocking(move || {
         let advisor = crate::advisor::Advisor::load(&dir)?;
         advisor.library().warm_up();
@@ -274,7 +278,15 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
             summary
         }
         Err(errors) => {
-            let listed: Vec<String> = errors.iter().take(15).map(|e| format!("- `{e}`")).collect();
+            // Paths relative to the content folder: the host's layout is nobody else's business.
+            let listed: Vec<String> = errors
+                .iter()
+                .take(15)
+                .map(|e| {
+                    let file = e.file.strip_prefix(&content_dir).unwrap_or(&e.file);
+                    format!("- `{}:{}: {}`", file.display(), e.line, e.message)
+                })
+                .collect();
             let more = if errors.len() > 15 { format!("\n… and {} more", errors.len() - 15) } else { String::new() };
             format!(
                 "The content has {} error(s), so nothing was reloaded; the bot keeps the content it had.\n{}{more}",
@@ -313,14 +325,29 @@ async fn send_estimate(
     Ok(())
 }
 
-/// Whether the member who ran the command has Manage Server, as Discord reports it with the
-/// interaction.
-fn may_manage_server(ctx: Context<'_>) -> bool {
-    match ctx {
+/// Whether the member who ran the command is one of the bot's admins, by user or role, or the
+/// application's owner (or a member of the team that owns it).
+async fn is_bot_admin(ctx: Context<'_>) -> bool {
+    let admins = &ctx.data().admins;
+    let author = ctx.author().id;
+    let by_role = match ctx {
         poise::Context::Application(app) => {
-            app.interaction.member.as_ref().and_then(|m| m.permissions).is_some_and(|p| p.manage_guild())
+            app.interaction.member.as_ref().is_some_and(|m| m.roles.iter().any(|r| admins.contains(&r.get())))
         }
         poise::Context::Prefix(_) => false,
+    };
+    if admins.contains(&author.get()) || by_role {
+        return true;
+    }
+    match ctx.http().get_current_application_info().await {
+        Ok(info) => {
+            info.owner.is_some_and(|owner| owner.id == author)
+                || info.team.is_some_and(|team| team.members.iter().any(|m| m.user.id == author))
+        }
+        Err(e) => {
+            tracing::warn!("cannot read the application's owner: {e}");
+            false
+        }
     }
 }
 

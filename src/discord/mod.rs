@@ -29,6 +29,8 @@ pub struct Data {
     cooldown: Cooldown,
     /// Where moderators are told that urgent guidance was given.
     alert_channel: Option<serenity::ChannelId>,
+    /// Users and roles who may reload the content, besides the application's owner.
+    admins: HashSet<u64>,
 }
 
 impl Data {
@@ -117,6 +119,7 @@ pub struct Settings {
     pub message_content: bool,
     pub cooldown_seconds: f64,
     pub alert_channel: Option<u64>,
+    pub admins: Vec<u64>,
 }
 
 impl Settings {
@@ -128,6 +131,7 @@ impl Settings {
             message_content: config.discord.message_content,
             cooldown_seconds: config.cooldown.user_seconds,
             alert_channel: config.safety.alert_channel,
+            admins: config.discord.admins.clone(),
         }
     }
 }
@@ -160,6 +164,7 @@ pub async fn client(
         reply_to_mentions: settings.reply_to_mentions,
         cooldown: Cooldown::new(settings.cooldown_seconds),
         alert_channel: settings.alert_channel.map(serenity::ChannelId::new),
+        admins: settings.admins.iter().copied().collect(),
     };
     let guild_ids = settings.guild_ids;
     let framework = poise::Framework::builder()
