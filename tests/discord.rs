@@ -55,10 +55,13 @@ fn settings(cooldown_seconds: f64) -> Settings {
 }
 
 async fn start_with(fake: Fake, http: serenity::Http, settings: Settings) -> Bot {
+    start_with_store(fake, http, settings, Store::in_memory().unwrap()).await
+}
+
+async fn start_with_store(fake: Fake, http: serenity::Http, settings: Settings, store: Store) -> Bot {
     let content = common::content_copy("e2e");
     let advisor = Advisor::load(&content).expect("content loads");
-    let mut client =
-        discord::client(http, settings, advisor, Store::in_memory().unwrap()).await.expect("client builds");
+    let mut client = discord::client(http, settings, advisor, store).await.expect("client builds");
     let task = tokio::spawn(async move {
         let _ = client.start().await;
     });
@@ -338,6 +341,44 @@ async fn a_saved_life_stage_stays_private_and_one_that_is_gone_is_reported() {
     assert!(text_of(&bot.interact(reload).await).contains("Reloaded"));
     let lost = text_of(&bot.command("intake", json!([Fake::opt_str("foods", "2 eggs")])).await);
     assert!(lost.contains("\"pregnant\" is no longer available") && lost.contains("11 mg (men)"), "{lost}");
+}
+
+#[tokio::test]
+async fn a_locked_store_defers_the_reply_and_holds_up_nobody_else() {
+    let path = std::env::temp_dir().join(format!("zincbot-locked-{}.sqlite3", std::process::id()));
+    let files = ["", "-wal", "-shm"].map(|suffix| format!("{}{suffix}", path.display()));
+    files.iter().for_each(|f| drop(std::fs::remove_file(f)));
+    let fake = Fake::start().await;
+    let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
+    let bot = start_with_store(fake, http, settings(0.0), Store::open(&path).unwrap()).await;
+
+    // Another process holds the store's write lock.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let id = next_id();
+    let set = Fake::subcommand(
+        id,
+        "profile",
+        "set",
+        json!([Fake::opt_str("life_stage", "child-4-8")]),
+        Fake::USER_ID,
+        Fake::CHANNEL_ID,
+    );
+    bot.fake.dispatch("INTERACTION_CREATE", set).await;
+    let prefix = format!("/interactions/{id}/");
+    let deferred = bot.fake.wait_for_request(|r| r.method == "POST" && r.route().starts_with(&prefix), WAIT).await;
+    let deferred = deferred.expect("the interaction is acknowledged in time").body;
+    assert_eq!(deferred["type"], 5, "deferred: {deferred}");
+    assert_eq!(deferred["data"]["flags"], 64, "privately: {deferred}");
+
+    // Meanwhile, everyone else is answered: the lock is released only after this reply.
+    let answer = bot.command("ask", json!([Fake::opt_str("question", "zinc and cipro?")])).await;
+    assert!(text_of(&answer).contains("antibiotics"), "{answer}");
+    other.execute_batch("COMMIT").unwrap();
+    let done = bot.fake.wait_for_request(|r| r.method == "POST" && r.route().contains("/webhooks/"), WAIT).await;
+    assert!(text_of(&done.expect("the deferred reply is completed").body).contains("child (4-8)"));
+    drop(bot);
+    files.iter().for_each(|f| drop(std::fs::remove_file(f)));
 }
 
 #[tokio::test]

@@ -2,6 +2,8 @@
 //! function; poise turns the doc comments into the descriptions people see in Discord and in
 //! `/help`.
 
+use std::time::Duration;
+
 use poise::serenity_prelude as serenity;
 
 use super::{reply, Chosen, Context, Data, Error};
@@ -9,6 +11,7 @@ use crate::advisor::Advisor;
 use crate::ask::{Answer, AskStatus};
 use crate::intake::Estimate;
 use crate::render::discord as draw;
+use crate::store::Store;
 use crate::text;
 
 /// Every command the bot registers.
@@ -79,14 +82,14 @@ pub async fn intake(
 ) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
     let private = private.unwrap_or(true);
+    urgent_first(ctx, &advisor, &foods, private).await?;
     let chosen = match profile {
         Some(name) => match advisor.profile(Some(&name)) {
             Ok(profile) => Chosen { profile, note: None },
             Err(e) => return say(ctx, &e, true).await,
         },
-        None => ctx.data().profile_for(&advisor, ctx.author().id, private),
+        None => chosen_for(ctx, &advisor, private).await?,
     };
-    urgent_first(ctx, &advisor, &foods, private).await?;
     let estimate = advisor.intake(&foods, chosen.profile);
     send_estimate(ctx, &advisor, estimate, chosen.note, private).await
 }
@@ -123,7 +126,7 @@ pub async fn supplement(
     amount_mg: f64,
 ) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    let chosen = ctx.data().profile_for(&advisor, ctx.author().id, true);
+    let chosen = chosen_for(ctx, &advisor, true).await?;
     match advisor.supplement(&form, amount_mg, chosen.profile) {
         Ok(estimate) => send_estimate(ctx, &advisor, estimate, chosen.note, true).await,
         Err(refusal) => say(ctx, &refusal, true).await,
@@ -147,7 +150,8 @@ pub async fn profile_set(
     let advisor = ctx.data().advisor();
     let message = match advisor.profile(Some(&life_stage)) {
         Ok(profile) => {
-            ctx.data().store.set_life_stage(ctx.author().id.get(), &profile.id)?;
+            let (user, stage) = (ctx.author().id.get(), profile.id.clone());
+            on_store(ctx, move |store| store.set_life_stage(user, &stage)).await??;
             format!("Saved: **{}**. Your estimates now use it. `/profile forget` deletes it.", profile.label)
         }
         Err(e) => e,
@@ -159,7 +163,8 @@ pub async fn profile_set(
 #[poise::command(slash_command, rename = "show")]
 pub async fn profile_show(ctx: Context<'_>) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    let message = match ctx.data().store.life_stage(ctx.author().id.get())? {
+    let user = ctx.author().id.get();
+    let message = match on_store(ctx, move |store| store.life_stage(user)).await?? {
         Some(stage) => format!("Your life stage: **{stage}**. The bot stores only this and your user id."),
         None => format!(
             "No life stage saved; estimates use **{}**. Set one with `/profile set`.",
@@ -172,7 +177,8 @@ pub async fn profile_show(ctx: Context<'_>) -> Result<(), Error> {
 /// Delete everything the bot stores about you (only you see this)
 #[poise::command(slash_command, rename = "forget")]
 pub async fn profile_forget(ctx: Context<'_>) -> Result<(), Error> {
-    let message = if ctx.data().store.forget(ctx.author().id.get())? {
+    let user = ctx.author().id.get();
+    let message = if on_store(ctx, move |store| store.forget(user)).await?? {
         "Deleted: the bot no longer stores anything about you."
     } else {
         "The bot had nothing stored about you."
@@ -305,10 +311,37 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(context_menu_command = "Estimate zinc")]
 pub async fn estimate_zinc(ctx: Context<'_>, message: serenity::Message) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    let chosen = ctx.data().profile_for(&advisor, ctx.author().id, true);
     urgent_first(ctx, &advisor, &message.content, true).await?;
+    let chosen = chosen_for(ctx, &advisor, true).await?;
     let estimate = advisor.intake(&message.content, chosen.profile);
     send_estimate(ctx, &advisor, estimate, chosen.note, true).await
+}
+
+/// How long a store call may take before the reply is deferred: Discord drops an interaction
+/// not answered within 3 s.
+const DEFER_AFTER: Duration = Duration::from_millis(1500);
+
+/// Runs `f` on the store off the async runtime; when the store is slow (another process holding
+/// its lock), the reply is deferred first, privately, so the interaction does not expire.
+async fn on_store<T: Send + 'static>(
+    ctx: Context<'_>,
+    f: impl FnOnce(&Store) -> T + Send + 'static,
+) -> Result<T, Error> {
+    let mut call = std::pin::pin!(ctx.data().on_store(f));
+    match tokio::time::timeout(DEFER_AFTER, &mut call).await {
+        Ok(done) => done,
+        Err(_) => {
+            ctx.defer_ephemeral().await?;
+            call.await
+        }
+    }
+}
+
+/// The life stage for a reply to the author: their saved one only when the reply is private.
+async fn chosen_for<'a>(ctx: Context<'_>, advisor: &'a Advisor, private: bool) -> Result<Chosen<'a>, Error> {
+    let user = ctx.author().id;
+    let saved = if private { Some(on_store(ctx, move |store| store.life_stage(user.get())).await?) } else { None };
+    Ok(super::choose(advisor, user, saved))
 }
 
 /// Sends an estimate, with the note about the life stage it uses first among its warnings.

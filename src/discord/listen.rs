@@ -39,7 +39,12 @@ async fn on_message(
     let text = crate::text::without_markup(&message.content);
     let advisor = data.advisor();
     // A reply in a server is public: only in a direct message is the saved life stage used.
-    let chosen = data.profile_for(&advisor, message.author.id, message.guild_id.is_none());
+    let user = message.author.id;
+    let saved = match message.guild_id {
+        None => Some(data.on_store(move |store| store.life_stage(user.get())).await?),
+        Some(_) => None,
+    };
+    let chosen = super::choose(&advisor, user, saved);
     let mut response = advisor.respond(&text, chosen.profile, addressed);
     if let Some(estimate) = response.estimate.as_mut() {
         estimate.warnings.splice(0..0, chosen.note);

@@ -23,7 +23,7 @@ pub type Context<'a> = poise::Context<'a, Data, Error>;
 pub struct Data {
     /// The live advisor; `/reload` swaps in a new one only when the new content loads cleanly.
     advisor: RwLock<Arc<Advisor>>,
-    store: Store,
+    store: Arc<Store>,
     listen_channels: HashSet<u64>,
     reply_to_mentions: bool,
     cooldown: Cooldown,
@@ -43,30 +43,34 @@ impl Data {
         *self.advisor.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(advisor);
     }
 
-    /// The life stage for a reply to `user`: the one they saved when only they see the reply;
-    /// the default in a public reply, so what they saved privately never shows. A saved stage
-    /// that cannot be used comes with a note saying so, instead of silently becoming the default.
-    fn profile_for<'a>(&self, advisor: &'a Advisor, user: serenity::UserId, private: bool) -> Chosen<'a> {
-        let default = advisor.library().reference.default();
-        if !private {
-            return Chosen { profile: default, note: None };
-        }
-        let note = match self.store.life_stage(user.get()) {
-            Ok(None) => None,
-            Ok(Some(stage)) => match advisor.profile(Some(&stage)) {
-                Ok(profile) => return Chosen { profile, note: None },
-                Err(_) => Some(format!(
-                    "Your saved life stage \"{stage}\" is no longer available, so this uses {}. Choose one with /profile set.",
-                    default.label
-                )),
-            },
-            Err(e) => {
-                tracing::warn!(user = user.get(), "profile store: {e}");
-                Some(format!("Your saved life stage could not be read just now, so this uses {}.", default.label))
-            }
-        };
-        Chosen { profile: default, note }
+    /// Runs `f` on the store on the blocking pool, so a slow store (another process holding its
+    /// lock) never stalls the bot's other work.
+    async fn on_store<T: Send + 'static>(&self, f: impl FnOnce(&Store) -> T + Send + 'static) -> Result<T, Error> {
+        let store = self.store.clone();
+        Ok(tokio::task::spawn_blocking(move || f(&store)).await?)
     }
+}
+
+/// The life stage for a reply: the one saved (`saved`, read only for a reply its owner alone
+/// sees, so what they saved privately never shows in public), else the default. A saved stage
+/// that cannot be used comes with a note saying so, instead of silently becoming the default.
+fn choose(advisor: &Advisor, user: serenity::UserId, saved: Option<rusqlite::Result<Option<String>>>) -> Chosen<'_> {
+    let default = advisor.library().reference.default();
+    let note = match saved {
+        None | Some(Ok(None)) => None,
+        Some(Ok(Some(stage))) => match advisor.profile(Some(&stage)) {
+            Ok(profile) => return Chosen { profile, note: None },
+            Err(_) => Some(format!(
+                "Your saved life stage \"{stage}\" is no longer available, so this uses {}. Choose one with /profile set.",
+                default.label
+            )),
+        },
+        Some(Err(e)) => {
+            tracing::warn!(user = user.get(), "profile store: {e}");
+            Some(format!("Your saved life stage could not be read just now, so this uses {}.", default.label))
+        }
+    };
+    Chosen { profile: default, note }
 }
 
 /// The life stage a reply uses, and why it is not the saved one when it could not be.
@@ -159,7 +163,7 @@ pub async fn client(
     }
     let data = Data {
         advisor: RwLock::new(Arc::new(advisor)),
-        store,
+        store: Arc::new(store),
         listen_channels: settings.listen_channels.iter().copied().collect(),
         reply_to_mentions: settings.reply_to_mentions,
         cooldown: Cooldown::new(settings.cooldown_seconds),
