@@ -113,7 +113,8 @@ fn run(config: &Config, content: &Path) -> ExitCode {
         eprintln!("zincbot: no Discord token: set DISCORD_TOKEN or [discord] token in the config file (see README)");
         return ExitCode::from(2);
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,serenity=warn".into());
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| zincbot::discord::LOG_FILTER.into());
     tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
     let advisor = match load(content) {
         Ok(advisor) => advisor,

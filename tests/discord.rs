@@ -6,6 +6,7 @@ mod fake_discord;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fake_discord::{FakeDiscord as Fake, Request, TlsProxy};
@@ -379,6 +380,56 @@ async fn a_locked_store_defers_the_reply_and_holds_up_nobody_else() {
     assert!(text_of(&done.expect("the deferred reply is completed").body).contains("child (4-8)"));
     drop(bot);
     files.iter().for_each(|f| drop(std::fs::remove_file(f)));
+}
+
+/// Log lines written while the returned guard lives, at the bot's default level.
+fn capture_logs() -> (Arc<Mutex<Vec<u8>>>, tracing::subscriber::DefaultGuard) {
+    #[derive(Clone)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Sink(lines.clone());
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(discord::LOG_FILTER))
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    (lines, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test]
+async fn what_members_write_never_reaches_the_log() {
+    let (lines, _guard) = capture_logs();
+    let bot = start().await;
+    let secret = "quetzalflare";
+    let channel = format!("/channels/{}/messages", Fake::CHANNEL_ID);
+    let crisis = format!("my {secret} is back and i want to die tonight");
+    assert_eq!(bot.say(Fake::CHANNEL_ID, 1_101, false, &crisis, false, WAIT).await.len(), 1);
+    let question = format!("is zinc bad for lupus with a {secret}?");
+    assert_eq!(bot.say(Fake::CHANNEL_ID, 1_102, false, &question, false, WAIT).await.len(), 1);
+    // A reply that fails (the message was deleted meanwhile) is logged by what happened only.
+    let gone = json!({"message": "Unknown Message", "code": 10008});
+    bot.fake.respond_once("POST", &channel, 404, Vec::new(), gone);
+    let food = format!("2 eggs, 100g beef, {secret} bread");
+    bot.fake.dispatch("MESSAGE_CREATE", Fake::message(next_id(), Fake::CHANNEL_ID, 1_103, false, &food, false)).await;
+    assert!(bot.fake.wait_for_request(|r| r.is("POST", &channel), WAIT).await.is_some());
+    let asked = bot.command("ask", json!([Fake::opt_str("question", &format!("{secret} and zinc?"))])).await;
+    assert!(!text_of(&asked).is_empty());
+    let typed = json!([Fake::opt_focused("name", secret)]);
+    bot.interact(Fake::autocomplete(next_id(), "food", typed, Fake::USER_ID)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let log = String::from_utf8_lossy(&lines.lock().unwrap()).to_string();
+    assert!(log.contains("urgent guidance given"), "the log is captured: {log}");
+    assert!(!log.contains(secret), "{log}");
 }
 
 #[tokio::test]

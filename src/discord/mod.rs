@@ -17,6 +17,10 @@ use crate::render::discord::{Embed, Message};
 use crate::store::Store;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// What the bot logs unless `RUST_LOG` says otherwise: its own events (ids and outcomes, never
+/// what anyone wrote) and serenity's warnings.
+pub const LOG_FILTER: &str = "info,serenity=warn";
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// What the bot holds while it runs.
