@@ -382,8 +382,10 @@ async fn a_locked_store_defers_the_reply_and_holds_up_nobody_else() {
     files.iter().for_each(|f| drop(std::fs::remove_file(f)));
 }
 
-/// Log lines written while the returned guard lives, at the bot's default level.
-fn capture_logs() -> (Arc<Mutex<Vec<u8>>>, tracing::subscriber::DefaultGuard) {
+/// Every log line this test process writes from now on, at the bot's default level. The
+/// subscriber is global, as in the bot: a thread-local one misses events whose interest another
+/// test thread has already settled.
+fn capture_logs() -> Arc<Mutex<Vec<u8>>> {
     #[derive(Clone)]
     struct Sink(Arc<Mutex<Vec<u8>>>);
     impl std::io::Write for Sink {
@@ -395,19 +397,24 @@ fn capture_logs() -> (Arc<Mutex<Vec<u8>>>, tracing::subscriber::DefaultGuard) {
             Ok(())
         }
     }
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let sink = Sink(lines.clone());
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(discord::LOG_FILTER))
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        .finish();
-    (lines, tracing::subscriber::set_default(subscriber))
+    static LINES: std::sync::OnceLock<Arc<Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+    LINES
+        .get_or_init(|| {
+            let lines = Arc::new(Mutex::new(Vec::new()));
+            let sink = Sink(lines.clone());
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(discord::LOG_FILTER))
+                .with_writer(move || sink.clone())
+                .with_ansi(false)
+                .init();
+            lines
+        })
+        .clone()
 }
 
 #[tokio::test]
 async fn what_members_write_never_reaches_the_log() {
-    let (lines, _guard) = capture_logs();
+    let lines = capture_logs();
     let bot = start().await;
     let secret = "quetzalflare";
     let channel = format!("/channels/{}/messages", Fake::CHANNEL_ID);
@@ -430,6 +437,34 @@ async fn what_members_write_never_reaches_the_log() {
     let log = String::from_utf8_lossy(&lines.lock().unwrap()).to_string();
     assert!(log.contains("urgent guidance given"), "the log is captured: {log}");
     assert!(!log.contains(secret), "{log}");
+}
+
+#[tokio::test]
+async fn registration_retries_a_passing_failure() {
+    let fake = Fake::start().await;
+    let route = format!("/applications/{}/guilds/{}/commands", Fake::APP_ID, Fake::GUILD_ID);
+    fake.respond_once("PUT", &route, 503, Vec::new(), json!({"message": "upstream unavailable", "code": 0}));
+    let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
+    let bot = start_with(fake, http, settings(0.0)).await;
+    let tries = bot.fake.wait_for_requests(|r| r.method == "PUT" && r.route().ends_with("/commands"), 2, WAIT).await;
+    assert_eq!(tries.len(), 2, "retried once");
+    let answer = bot.command("ask", json!([Fake::opt_str("question", "zinc and cipro?")])).await;
+    assert!(text_of(&answer).contains("antibiotics"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_bot_that_cannot_register_its_commands_does_not_start() {
+    let fake = Fake::start().await;
+    let route = format!("/applications/{}/guilds/{}/commands", Fake::APP_ID, Fake::GUILD_ID);
+    fake.respond_once("PUT", &route, 404, Vec::new(), json!({"message": "Unknown Guild", "code": 10004}));
+    let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
+    let content = common::content_copy("e2e-unregistered");
+    let advisor = Advisor::load(&content).expect("content loads");
+    let started = discord::client(http, settings(0.0), advisor, Store::in_memory().unwrap()).await;
+    let error = started.err().expect("no client").to_string();
+    assert!(error.contains(&format!("guild {}", Fake::GUILD_ID)) && error.contains("Unknown Guild"), "{error}");
+    assert_eq!(fake.identify_count(), 0, "never went online");
+    let _ = std::fs::remove_dir_all(&content);
 }
 
 #[tokio::test]

@@ -147,14 +147,20 @@ impl Settings {
 /// The REST client: straight to Discord, or through `proxy` (a ratelimiting proxy or a
 /// Discord-compatible test server), which then does the ratelimiting.
 pub fn http(token: &Secret, proxy: Option<&str>) -> serenity::Http {
-    let builder = serenity::HttpBuilder::new(token.expose());
+    let mut builder = serenity::HttpBuilder::new(token.expose());
+    // A request that hangs fails after this, and is retried or reported like any other failure.
+    match reqwest::Client::builder().use_rustls_tls().timeout(HTTP_TIMEOUT).build() {
+        Ok(client) => builder = builder.client(client),
+        Err(e) => tracing::warn!("no HTTP timeout: {e}"),
+    }
     match proxy {
         Some(url) => builder.proxy(url.trim_end_matches('/')).ratelimiter_disabled(true).build(),
         None => builder.build(),
     }
 }
 
-/// Builds the client: commands, listening, and registration when the gateway is ready.
+/// Builds the client: registers the commands (so a bot that cannot is never left online
+/// answering nothing), then sets up commands and listening.
 pub async fn client(
     http: serenity::Http,
     settings: Settings,
@@ -174,10 +180,11 @@ pub async fn client(
         alert_channel: settings.alert_channel.map(serenity::ChannelId::new),
         admins: settings.admins.iter().copied().collect(),
     };
-    let guild_ids = settings.guild_ids;
+    let all_commands = commands::all();
+    register(&http, &all_commands, &settings.guild_ids).await?;
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
-            commands: commands::all(),
+            commands: all_commands,
             command_check: Some(|ctx| Box::pin(commands::check_cooldown(ctx))),
             on_error: |error| Box::pin(commands::on_error(error)),
             event_handler: |framework, event| Box::pin(listen::on_event(framework, event)),
@@ -185,22 +192,78 @@ pub async fn client(
             initialize_owners: false,
             ..Default::default()
         })
-        .setup(move |ctx, ready, framework| {
+        .setup(move |_, ready, framework| {
             Box::pin(async move {
-                let commands = &framework.options().commands;
-                if guild_ids.is_empty() {
-                    poise::builtins::register_globally(ctx, commands).await?;
-                } else {
-                    for guild in &guild_ids {
-                        poise::builtins::register_in_guild(ctx, commands, serenity::GuildId::new(*guild)).await?;
-                    }
-                }
-                tracing::info!("connected as {} ({} commands registered)", ready.user.name, commands.len());
+                tracing::info!("connected as {} ({} commands)", ready.user.name, framework.options().commands.len());
                 Ok(data)
             })
         })
         .build();
     Ok(serenity::ClientBuilder::new_with_http(http, intents).framework(framework).await?)
+}
+
+/// How long one REST request may take.
+const HTTP_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Waits before each retry of a request that failed for a passing reason (a 5xx, a 429 through
+/// a proxy, a timeout): 15 s in all, then the bot gives up.
+const RETRY_DELAYS: [Duration; 4] =
+    [Duration::from_secs(1), Duration::from_secs(2), Duration::from_secs(4), Duration::from_secs(8)];
+
+/// Registers the slash commands in each guild of `guild_ids`, or globally when there are none,
+/// retrying passing failures; a refusal (a stale guild id, a missing scope) fails at once.
+async fn register(
+    http: &serenity::Http,
+    commands: &[poise::Command<Data, Error>],
+    guild_ids: &[u64],
+) -> Result<(), String> {
+    let application = retrying(|| http.get_current_application_info())
+        .await
+        .map_err(|e| format!("cannot read the application: {e}"))?;
+    http.set_application_id(application.id);
+    let created = poise::builtins::create_application_commands(commands);
+    if guild_ids.is_empty() {
+        retrying(|| serenity::Command::set_global_commands(http, created.clone()))
+            .await
+            .map_err(|e| format!("cannot register the commands globally: {e}"))?;
+    }
+    for &guild in guild_ids {
+        retrying(|| serenity::GuildId::new(guild).set_commands(http, created.clone()))
+            .await
+            .map_err(|e| format!("cannot register the commands in guild {guild} (check guild_ids): {e}"))?;
+    }
+    Ok(())
+}
+
+/// Runs `request`, again after each of [`RETRY_DELAYS`] while it fails for a passing reason.
+async fn retrying<T, F: std::future::Future<Output = serenity::Result<T>>>(
+    mut request: impl FnMut() -> F,
+) -> serenity::Result<T> {
+    let mut delays = RETRY_DELAYS.iter();
+    loop {
+        match request().await {
+            Err(e) if is_passing(&e) => match delays.next() {
+                Some(delay) => {
+                    tracing::warn!("Discord request failed ({e}); retrying in {} s", delay.as_secs());
+                    tokio::time::sleep(*delay).await;
+                }
+                None => return Err(e),
+            },
+            done => return done,
+        }
+    }
+}
+
+/// Whether a failed request may succeed if tried again: Discord's 5xx and 429, and failures
+/// to connect or to get an answer in time.
+fn is_passing(error: &serenity::Error) -> bool {
+    match error {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) => {
+            response.status_code.is_server_error() || response.status_code.as_u16() == 429
+        }
+        serenity::Error::Http(serenity::HttpError::Request(_)) => true,
+        _ => false,
+    }
 }
 
 /// Runs the bot until SIGINT or SIGTERM, then shuts the gateway down cleanly.
