@@ -127,7 +127,10 @@ fn run(config: &Config, content: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(zincbot::discord::run(config, &token, advisor)) {
+    let result = runtime.block_on(zincbot::discord::run(config, &token, advisor));
+    // A store call stuck on another process's lock must not hold the exit up.
+    runtime.shutdown_timeout(zincbot::discord::SHUTDOWN_GRACE);
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("zincbot: {e}");

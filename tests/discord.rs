@@ -801,9 +801,15 @@ async fn the_binary_runs_against_any_discord_compatible_server() {
         assert!(text.contains(item["food_id"].as_str().unwrap()), "{text}");
     }
 
+    // SIGTERM in the middle of a gateway outage still ends the process.
+    fake.set_gateway_down(true);
+    fake.close_gateway(4000).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let pid = child.id().unwrap().to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let status = tokio::time::timeout(WAIT, child.wait()).await.expect("exits after SIGTERM").unwrap();
+    // Within the 2 s shutdown grace, plus the process's own start and stop.
+    let deadline = discord::SHUTDOWN_GRACE + Duration::from_secs(2);
+    let status = tokio::time::timeout(deadline, child.wait()).await.expect("exits soon after SIGTERM").unwrap();
     assert!(status.success(), "clean exit: {status:?}");
     let mut log = String::new();
     tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut log).await.unwrap();

@@ -202,6 +202,9 @@ pub async fn client(
     Ok(serenity::ClientBuilder::new_with_http(http, intents).framework(framework).await?)
 }
 
+/// How long a shutdown waits for the gateway to close cleanly.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
 /// How long one REST request may take.
 const HTTP_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -274,12 +277,19 @@ pub async fn run(config: &Config, token: &Secret, advisor: Advisor) -> Result<()
     let mut client =
         client(http, Settings::from_config(config), advisor, store).await.map_err(|e| format!("cannot start: {e}"))?;
     let shards = client.shard_manager.clone();
-    tokio::spawn(async move {
-        shutdown_signal().await;
-        tracing::info!("shutting down");
-        shards.shutdown_all().await;
-    });
-    client.start().await.map_err(|e| match e {
+    // As many shards as Discord recommends, so a growing bot is never refused for too few.
+    let result = tokio::select! {
+        result = client.start_autosharded() => result,
+        () = shutdown_signal() => {
+            tracing::info!("shutting down");
+            // A clean close while the gateway is up, and an exit within 2 s even in an outage.
+            if tokio::time::timeout(SHUTDOWN_GRACE, shards.shutdown_all()).await.is_err() {
+                tracing::warn!("the gateway did not close in time; exiting anyway");
+            }
+            Ok(())
+        }
+    };
+    result.map_err(|e| match e {
         serenity::Error::Gateway(serenity::GatewayError::DisallowedGatewayIntents) => {
             "Discord refused the Message Content intent: enable it for the bot in the developer portal \
              (Bot > Privileged Gateway Intents), or set message_content = false in [discord]"

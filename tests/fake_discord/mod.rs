@@ -128,6 +128,8 @@ struct State {
     token_channels: Mutex<HashMap<String, String>>,
     /// "global" or guild id -> last registered command list
     commands: Mutex<HashMap<String, Value>>,
+    /// While set, new gateway connections are accepted and then never answered (an outage).
+    gateway_down: std::sync::atomic::AtomicBool,
 }
 
 impl State {
@@ -228,6 +230,7 @@ impl FakeDiscord {
             originals: Mutex::default(),
             token_channels: Mutex::default(),
             commands: Mutex::default(),
+            gateway_down: std::sync::atomic::AtomicBool::new(false),
         });
 
         let st = Arc::clone(&state);
@@ -240,6 +243,13 @@ impl FakeDiscord {
         let st = Arc::clone(&state);
         spawn_tracked(&tasks, async move {
             while let Ok((stream, _)) = gw.accept().await {
+                if st.gateway_down.load(Ordering::SeqCst) {
+                    spawn_tracked(&st.tasks, async move {
+                        let _held = stream;
+                        std::future::pending::<()>().await;
+                    });
+                    continue;
+                }
                 let st2 = Arc::clone(&st);
                 spawn_tracked(&st.tasks, gateway_connection(st2, stream));
             }
@@ -353,6 +363,11 @@ impl FakeDiscord {
             gw.live = None;
         })
         .await;
+    }
+
+    /// Starts (or ends) a gateway outage: new connections open but the handshake never comes.
+    pub fn set_gateway_down(&self, down: bool) {
+        self.state.gateway_down.store(down, Ordering::SeqCst);
     }
 
     pub fn identify_count(&self) -> usize {
