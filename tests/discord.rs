@@ -543,6 +543,7 @@ async fn listen_channels_answer_food_lists_and_questions_and_ignore_chit_chat() 
     let food = bot.say(Fake::CHANNEL_ID, 501, false, "2 eggs, 100g beef, ½ cup lentils", false, WAIT).await;
     assert_eq!(food.len(), 1);
     assert!(text_of(&food[0].body).contains("01123"));
+    assert_eq!(food[0].body["message_reference"]["fail_if_not_exists"], false, "posted even if the message is deleted");
     assert_pings_nobody(&food[0].body);
     assert_within_limits(&food[0].body);
 
@@ -837,4 +838,10 @@ async fn the_message_content_intent_is_optional() {
     let content = format!("<@{}> is zinc bad for lupus?", Fake::BOT_USER_ID);
     let replies = without.say(555, 1101, false, &content, true, WAIT).await;
     assert_eq!(replies.len(), 1, "mentions work without the intent");
+
+    // Least privilege: without listen channels the intent is not asked for at all.
+    let fake = Fake::start().await;
+    let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
+    let quiet = start_with(fake, http, Settings { listen_channels: Vec::new(), ..settings(0.0) }).await;
+    assert_eq!(intents(&quiet.fake) & MESSAGE_CONTENT, 0);
 }

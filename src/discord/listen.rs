@@ -38,6 +38,10 @@ async fn on_message(
     };
     let text = crate::text::without_markup(&message.content);
     let advisor = data.advisor();
+    // Someone over the cooldown costs no work, unless they may need urgent guidance.
+    if data.cooldown.wait(message.author.id.get()).is_some() && !advisor.is_urgent(&text) {
+        return Ok(());
+    }
     // A reply in a server is public: only in a direct message is the saved life stage used.
     let user = message.author.id;
     let saved = match message.guild_id {
@@ -60,8 +64,10 @@ async fn on_message(
     let ctx = framework.serenity_context;
     for rendered in draw::response(advisor.library(), &response) {
         let embeds = rendered.embeds.iter().map(create_embed).collect();
+        // If the message is deleted meanwhile, the reply is still posted, just without the link.
+        let reference = serenity::MessageReference::from(message).fail_if_not_exists(false);
         let reply =
-            serenity::CreateMessage::new().embeds(embeds).reference_message(message).allowed_mentions(no_mentions());
+            serenity::CreateMessage::new().embeds(embeds).reference_message(reference).allowed_mentions(no_mentions());
         message.channel_id.send_message(&ctx.http, reply).await?;
     }
     if let Some(answer) = urgent {

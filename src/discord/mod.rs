@@ -100,16 +100,26 @@ impl Cooldown {
         Cooldown { every: Duration::from_secs_f64(seconds), next_full: Mutex::new(HashMap::new()) }
     }
 
+    /// How long `user` must wait before their next turn; `None` when they may go now.
+    fn wait(&self, user: u64) -> Option<Duration> {
+        let next_full = self.next_full.lock().unwrap_or_else(|e| e.into_inner());
+        self.wait_in(&next_full, user, Instant::now())
+    }
+
+    fn wait_in(&self, next_full: &HashMap<u64, Instant>, user: u64, now: Instant) -> Option<Duration> {
+        let busy = next_full.get(&user).map_or(Duration::ZERO, |at| at.saturating_duration_since(now));
+        let allowance = self.every * (BURST - 1);
+        (busy > allowance).then(|| busy - allowance)
+    }
+
     /// Takes a turn for `user`: `None` when allowed, else how long to wait.
     fn take(&self, user: u64) -> Option<Duration> {
         let now = Instant::now();
         let mut next_full = self.next_full.lock().unwrap_or_else(|e| e.into_inner());
-        let full_at = next_full.get(&user).copied().unwrap_or(now).max(now);
-        let allowance = self.every * (BURST - 1);
-        let busy = full_at.duration_since(now);
-        if busy > allowance {
-            return Some(busy - allowance);
+        if let Some(wait) = self.wait_in(&next_full, user, now) {
+            return Some(wait);
         }
+        let full_at = next_full.get(&user).copied().unwrap_or(now).max(now);
         next_full.insert(user, full_at + self.every);
         // Forget users whose allowance is full again now and then, so the map stays small.
         if next_full.len() > 10_000 {
@@ -168,8 +178,14 @@ pub async fn client(
     store: Store,
 ) -> Result<serenity::Client, Error> {
     let mut intents = serenity::GatewayIntents::GUILD_MESSAGES | serenity::GatewayIntents::DIRECT_MESSAGES;
-    if settings.message_content {
-        intents |= serenity::GatewayIntents::MESSAGE_CONTENT;
+    // Least privilege: mentions and direct messages carry their text without the privileged
+    // intent; only listening to plain messages in channels needs it.
+    match (settings.message_content, settings.listen_channels.is_empty()) {
+        (true, false) => intents |= serenity::GatewayIntents::MESSAGE_CONTENT,
+        (false, false) => tracing::warn!(
+            "listen_channels is set but message_content = false: plain messages there arrive empty and get no answer"
+        ),
+        _ => {}
     }
     let data = Data {
         advisor: RwLock::new(Arc::new(advisor)),
