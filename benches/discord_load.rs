@@ -1,6 +1,8 @@
-//! A bounded load test of `zincbot run` through the fake Discord: 2,000 slash commands (`/ask`
-//! and `/intake`), 50 in flight. Prints p50 and p99 from dispatch to callback and the bot
-//! process's peak memory. Run with `cargo bench --bench discord_load`.
+//! A soak test of `zincbot run` through the fake Discord: 10,000 mixed events, 50 in flight
+//! (`/ask`, `/intake`, `/profile set` and `show` on the SQLite store, autocomplete, the "Estimate
+//! zinc" message command, and food lists and questions in a listen channel). Prints p50 and p99
+//! from dispatch to reply, and the bot process's resident memory after warm-up and at the end,
+//! to show it does not grow. Run with `cargo bench --bench discord_load`.
 
 #[path = "../tests/fake_discord/mod.rs"]
 mod fake_discord;
@@ -12,7 +14,9 @@ use std::time::{Duration, Instant};
 use fake_discord::FakeDiscord as Fake;
 use serde_json::json;
 
-const TOTAL: usize = 2_000;
+const TOTAL: usize = 10_000;
+/// Events before the memory baseline is taken.
+const WARM_UP: usize = 1_000;
 const IN_FLIGHT: usize = 50;
 
 const QUESTIONS: &[&str] =
@@ -31,8 +35,9 @@ async fn run() {
     std::fs::create_dir_all(&dir).unwrap();
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let config = format!(
-        "[discord]\nguild_ids = [{}]\napi_proxy_url = \"{}\"\n[content]\ndir = {:?}\n[store]\npath = {:?}\n[cooldown]\nuser_seconds = 0\n",
+        "[discord]\nguild_ids = [{}]\nlisten_channels = [{}]\napi_proxy_url = \"{}\"\n[content]\ndir = {:?}\n[store]\npath = {:?}\n[cooldown]\nuser_seconds = 0\n",
         Fake::GUILD_ID,
+        Fake::CHANNEL_ID,
         fake.base_url(),
         content.display().to_string(),
         dir.join("profiles.sqlite3").display().to_string()
@@ -53,47 +58,47 @@ async fn run() {
         .await
         .is_some());
 
-    // One driver keeps 50 interactions in flight: it dispatches while fewer than 50 callbacks
-    // are outstanding, counting callbacks cheaply instead of waiting on each one.
+    // One driver keeps 50 events in flight: it dispatches while fewer than 50 replies are
+    // outstanding, counting replies cheaply instead of waiting on each one.
+    let pid = bot.id().unwrap();
     let baseline = fake.request_count();
     let mut sent: HashMap<u64, Instant> = HashMap::new();
+    let mut warm_kb = 0;
     let started = Instant::now();
-    let deadline = started + Duration::from_secs(120);
+    let deadline = started + Duration::from_secs(600);
     while fake.request_count() - baseline < TOTAL {
-        assert!(Instant::now() < deadline, "the load test ran out of time");
+        assert!(Instant::now() < deadline, "the soak test ran out of time");
         let done = fake.request_count() - baseline;
+        if warm_kb == 0 && done >= WARM_UP {
+            warm_kb = memory_kb(pid, "VmRSS:");
+        }
         if sent.len() < TOTAL && sent.len() - done < IN_FLIGHT {
             let n = sent.len();
-            let id = 3_000_000_000_000_000_000 + n as u64;
-            let user = 10_000 + n as u64;
-            let payload = if n.is_multiple_of(2) {
-                Fake::slash_command(
-                    id,
-                    "ask",
-                    json!([Fake::opt_str("question", QUESTIONS[n % QUESTIONS.len()])]),
-                    user,
-                    1,
-                )
-            } else {
-                Fake::slash_command(id, "intake", json!([Fake::opt_str("foods", LISTS[n % LISTS.len()])]), user, 1)
-            };
+            let id = 3_000_000_000_000_000_000 + 2 * n as u64;
+            let user = 10_000 + (n % 500) as u64;
+            let (event, payload) = event(n, id, user);
             sent.insert(id, Instant::now());
-            fake.dispatch("INTERACTION_CREATE", payload).await;
+            fake.dispatch(event, payload).await;
         } else {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
     let elapsed = started.elapsed();
-    let peak_kb = peak_memory_kb(bot.id().unwrap());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let end_kb = memory_kb(pid, "VmRSS:");
+    let peak_kb = memory_kb(pid, "VmHWM:");
 
     // Latencies in dispatch order; the first IN_FLIGHT arrive as one burst while the bot opens
     // its HTTP connections, so the steady state is reported apart from the whole run.
     let mut by_id: Vec<(u64, Duration)> = fake
         .requests()
         .iter()
-        .filter(|r| r.route().starts_with("/interactions/"))
         .filter_map(|r| {
-            let id: u64 = r.route().split('/').nth(2)?.parse().ok()?;
+            let id: u64 = if r.route().starts_with("/interactions/") {
+                r.route().split('/').nth(2)?.parse().ok()?
+            } else {
+                r.body["message_reference"]["message_id"].as_str()?.parse().ok()?
+            };
             Some((id, r.at.duration_since(*sent.get(&id)?)))
         })
         .collect();
@@ -103,7 +108,7 @@ async fn run() {
 
     let pick = |l: &[Duration], q: f64| l[((l.len() as f64 * q) as usize).min(l.len() - 1)].as_secs_f64() * 1000.0;
     println!(
-        "discord load: {} interactions, {IN_FLIGHT} in flight, {:.2} s ({:.0}/s); dispatch to callback p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (after the first {}: p50 {:.2} ms, p99 {:.2} ms); bot peak memory {:.1} MB",
+        "discord soak: {} events, {IN_FLIGHT} in flight, {:.2} s ({:.0}/s); dispatch to reply p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (after the first {}: p50 {:.2} ms, p99 {:.2} ms); bot memory after {WARM_UP} events {:.1} MB, at the end {:.1} MB, peak {:.1} MB",
         latencies.len(),
         elapsed.as_secs_f64(),
         latencies.len() as f64 / elapsed.as_secs_f64(),
@@ -113,6 +118,8 @@ async fn run() {
         2 * IN_FLIGHT,
         pick(&steady, 0.50),
         pick(&steady, 0.99),
+        warm_kb as f64 / 1024.0,
+        end_kb as f64 / 1024.0,
         peak_kb as f64 / 1024.0
     );
     assert_eq!(latencies.len(), TOTAL);
@@ -125,12 +132,36 @@ fn sorted(mut v: Vec<Duration>) -> Vec<Duration> {
     v
 }
 
-/// The process's peak resident memory (VmHWM) in kB, from /proc.
-fn peak_memory_kb(pid: u32) -> u64 {
+/// The `n`th event of the mix, with `id` for the interaction or message and `user` as author;
+/// every one gets exactly one reply.
+fn event(n: usize, id: u64, user: u64) -> (&'static str, serde_json::Value) {
+    let channel = Fake::CHANNEL_ID;
+    let (question, list) = (QUESTIONS[n % QUESTIONS.len()], LISTS[n % LISTS.len()]);
+    let interaction = match n % 8 {
+        0 => Fake::slash_command(id, "ask", json!([Fake::opt_str("question", question)]), user, channel),
+        1 => Fake::slash_command(id, "intake", json!([Fake::opt_str("foods", list)]), user, channel),
+        2 => {
+            Fake::subcommand(id, "profile", "set", json!([Fake::opt_str("life_stage", "adult-female")]), user, channel)
+        }
+        3 => Fake::subcommand(id, "profile", "show", json!([]), user, channel),
+        4 => Fake::autocomplete(id, "food", json!([Fake::opt_focused("name", "lent")]), user),
+        5 => {
+            let target = Fake::message(id + 1, channel, user, false, list, false);
+            Fake::message_command(id, "Estimate zinc", target, user, channel)
+        }
+        // Overheard messages that the bot answers (chit-chat gets nothing, so it is left out).
+        6 => return ("MESSAGE_CREATE", Fake::message(id, channel, user, false, LISTS[0], false)),
+        _ => return ("MESSAGE_CREATE", Fake::message(id, channel, user, false, QUESTIONS[0], false)),
+    };
+    ("INTERACTION_CREATE", interaction)
+}
+
+/// A memory figure of the process (`VmRSS:` now, `VmHWM:` the peak) in kB, from /proc.
+fn memory_kb(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
 }
