@@ -468,6 +468,26 @@ async fn a_bot_that_cannot_register_its_commands_does_not_start() {
 }
 
 #[tokio::test]
+async fn through_a_proxy_a_429_is_waited_out_and_a_5xx_retried() {
+    let bot = start().await;
+    let channel = format!("/channels/{}/messages", Fake::CHANNEL_ID);
+    let limited = json!({"message": "You are being rate limited.", "retry_after": 0.3, "global": false});
+    bot.fake.respond_once("POST", &channel, 429, vec![("retry-after".into(), "0.3".into())], limited);
+    bot.fake.respond_once("POST", &channel, 502, Vec::new(), json!({"message": "Bad Gateway", "code": 0}));
+    bot.fake
+        .dispatch(
+            "MESSAGE_CREATE",
+            Fake::message(next_id(), Fake::CHANNEL_ID, 1_201, false, "2 eggs, 100g beef", false),
+        )
+        .await;
+    let attempts = bot.fake.wait_for_requests(|r| r.is("POST", &channel), 3, WAIT).await;
+    assert_eq!(attempts.len(), 3, "sent after a 429 and a 502");
+    let waited = attempts[1].at.duration_since(attempts[0].at);
+    assert!(waited >= Duration::from_millis(300), "no sooner than the 429's retry-after: {waited:?}");
+    assert!(text_of(&attempts[2].body).contains("01123"), "the reply itself, unchanged");
+}
+
+#[tokio::test]
 async fn food_autocompletes_and_shows_zinc_per_portion() {
     let bot = start().await;
     let options = json!([Fake::opt_focused("name", "lent")]);

@@ -68,7 +68,7 @@ async fn on_message(
         let reference = serenity::MessageReference::from(message).fail_if_not_exists(false);
         let reply =
             serenity::CreateMessage::new().embeds(embeds).reference_message(reference).allowed_mentions(no_mentions());
-        message.channel_id.send_message(&ctx.http, reply).await?;
+        super::retrying(|| message.channel_id.send_message(&ctx.http, reply.clone())).await?;
     }
     if let Some(answer) = urgent {
         let link = message.link();

@@ -154,8 +154,8 @@ impl Settings {
     }
 }
 
-/// The REST client: straight to Discord, or through `proxy` (a ratelimiting proxy or a
-/// Discord-compatible test server), which then does the ratelimiting.
+/// The REST client: straight to Discord, or through `proxy` (a shared ratelimiting proxy or a
+/// Discord-compatible test server).
 pub fn http(token: &Secret, proxy: Option<&str>) -> serenity::Http {
     let mut builder = serenity::HttpBuilder::new(token.expose());
     // A request that hangs fails after this, and is retried or reported like any other failure.
@@ -164,6 +164,8 @@ pub fn http(token: &Secret, proxy: Option<&str>) -> serenity::Http {
         Err(e) => tracing::warn!("no HTTP timeout: {e}"),
     }
     match proxy {
+        // The proxy does the ratelimiting (serenity's own would bypass it). The 429s and 5xx it
+        // passes on are retried by `retrying` where a lost reply matters.
         Some(url) => builder.proxy(url.trim_end_matches('/')).ratelimiter_disabled(true).build(),
         None => builder.build(),
     }
@@ -349,7 +351,7 @@ async fn alert(http: &serenity::Http, data: &Data, guild: Option<serenity::Guild
          The bot has already shown them emergency or crisis contacts."
     );
     let message = serenity::CreateMessage::new().content(notice).allowed_mentions(no_mentions());
-    if let Err(e) = channel.send_message(http, message).await {
+    if let Err(e) = retrying(|| channel.send_message(http, message.clone())).await {
         tracing::warn!(channel = channel.get(), "cannot post to the alert channel: {e}");
     }
 }
