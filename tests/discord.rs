@@ -569,6 +569,12 @@ async fn listen_channels_answer_food_lists_and_questions_and_ignore_chit_chat() 
 
     let question = bot.say(Fake::CHANNEL_ID, 502, false, "is zinc bad for lupus?", false, WAIT).await;
     assert!(text_of(&question[0].body).contains("Zinc and lupus"));
+    let in_thread = bot.say(Fake::THREAD_ID, 503, false, "is zinc bad for lupus?", false, WAIT).await;
+    assert_eq!(in_thread.len(), 1, "a thread under a listen channel is heard too");
+    assert!(
+        bot.say(556, 504, false, "is zinc bad for lupus?", false, short).await.is_empty(),
+        "other channels are not"
+    );
 
     for chat in ["lol same", "good morning everyone", "anyone watching the game tonight?"] {
         assert!(bot.say(Fake::CHANNEL_ID, 503, false, chat, false, short).await.is_empty(), "{chat}");

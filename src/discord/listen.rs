@@ -31,7 +31,7 @@ async fn on_message(
     let mentioned = data.reply_to_mentions && message.mentions.iter().any(|u| u.id == bot);
     let addressed = if mentioned {
         Addressed::Directly
-    } else if data.listen_channels.contains(&message.channel_id.get()) {
+    } else if data.listens_in(&framework.serenity_context.http, message).await {
         Addressed::Passively
     } else {
         return Ok(());

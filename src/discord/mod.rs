@@ -35,6 +35,9 @@ pub struct Data {
     alert_channel: Option<serenity::ChannelId>,
     /// Users and roles who may reload the content, besides the application's owner.
     admins: HashSet<u64>,
+    /// The parent of each thread seen in a server (`None` for a channel that is no thread), so
+    /// threads and forum posts under a listen channel are heard; looked up once per channel.
+    thread_parents: Mutex<HashMap<u64, Option<u64>>>,
 }
 
 impl Data {
@@ -45,6 +48,39 @@ impl Data {
 
     fn replace_advisor(&self, advisor: Advisor) {
         *self.advisor.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(advisor);
+    }
+
+    /// Whether the bot listens where `message` was posted: a listen channel, or a thread or
+    /// forum post under one.
+    async fn listens_in(&self, http: &serenity::Http, message: &serenity::Message) -> bool {
+        let channel = message.channel_id.get();
+        if self.listen_channels.contains(&channel) {
+            return true;
+        }
+        if self.listen_channels.is_empty() || message.guild_id.is_none() {
+            return false;
+        }
+        let known = self.thread_parents.lock().unwrap_or_else(|e| e.into_inner()).get(&channel).copied();
+        let parent = match known {
+            Some(parent) => parent,
+            None => {
+                let parent = match http.get_channel(message.channel_id).await {
+                    Ok(serenity::Channel::Guild(c)) if c.thread_metadata.is_some() => c.parent_id.map(|p| p.get()),
+                    Ok(_) => None,
+                    Err(e) => {
+                        tracing::warn!(channel, "cannot look the channel up: {e}");
+                        return false;
+                    }
+                };
+                let mut parents = self.thread_parents.lock().unwrap_or_else(|e| e.into_inner());
+                if parents.len() > 10_000 {
+                    parents.clear();
+                }
+                parents.insert(channel, parent);
+                parent
+            }
+        };
+        parent.is_some_and(|p| self.listen_channels.contains(&p))
     }
 
     /// Runs `f` on the store on the blocking pool, so a slow store (another process holding its
@@ -197,6 +233,7 @@ pub async fn client(
         cooldown: Cooldown::new(settings.cooldown_seconds),
         alert_channel: settings.alert_channel.map(serenity::ChannelId::new),
         admins: settings.admins.iter().copied().collect(),
+        thread_parents: Mutex::new(HashMap::new()),
     };
     let all_commands = commands::all();
     register(&http, &all_commands, &settings.guild_ids).await?;

@@ -193,6 +193,8 @@ impl FakeDiscord {
     pub const CHANNEL_ID: u64 = 1_000_000_000_000_000_004;
     /// A default human member of GUILD_ID.
     pub const USER_ID: u64 = 1_000_000_000_000_000_005;
+    /// A public thread whose parent is CHANNEL_ID (`GET /channels/{id}` says so).
+    pub const THREAD_ID: u64 = 1_000_000_000_000_000_006;
     pub const TOKEN: &'static str = "fake-bot-token";
     pub const BOT_NAME: &'static str = "zincbot";
     /// Member permissions used by `slash_command` etc.: VIEW_CHANNEL, SEND_MESSAGES,
@@ -997,6 +999,17 @@ fn default_route(state: &State, req: &Request) -> Resp {
             "bot": FakeDiscord::user(FakeDiscord::BOT_USER_ID, true)
         })),
         ("GET", ["users", "@me"]) => json_ok(FakeDiscord::user(FakeDiscord::BOT_USER_ID, true)),
+        // Every other channel is a text channel of GUILD_ID; THREAD_ID is a thread under CHANNEL_ID.
+        ("GET", ["channels", id]) => {
+            let guild = FakeDiscord::GUILD_ID.to_string();
+            if *id == FakeDiscord::THREAD_ID.to_string() {
+                json_ok(json!({"id": id, "type": 11, "guild_id": guild, "name": "a thread",
+                    "parent_id": FakeDiscord::CHANNEL_ID.to_string(),
+                    "thread_metadata": {"archived": false, "auto_archive_duration": 1440, "archive_timestamp": iso_now(), "locked": false}}))
+            } else {
+                json_ok(json!({"id": id, "type": 0, "guild_id": guild, "name": "general"}))
+            }
+        }
         ("PUT", ["applications", _, "commands"]) | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
             let guild = if segs.len() == 5 { Some(segs[3]) } else { None };
             let list: Vec<Value> = body
