@@ -158,7 +158,7 @@ fn ask(content: &Path, text: &str, json: bool, explain: bool) -> ExitCode {
         Ok(advisor) => advisor,
         Err(code) => return code,
     };
-    each_input(text, json, |question, out| {
+    let code = each_input(text, json, |question, out| {
         if explain {
             let concepts = zincbot::ask::triage::concepts_found(&advisor.library().safety, question);
             writeln!(
@@ -180,7 +180,8 @@ fn ask(content: &Path, text: &str, json: bool, explain: bool) -> ExitCode {
         } else {
             write!(out, "{}", render::answer_text(&answer))
         }
-    })
+    });
+    exit_without_freeing(advisor, code)
 }
 
 fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> ExitCode {
@@ -195,7 +196,7 @@ fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> Exit
             return ExitCode::from(2);
         }
     };
-    each_input(text, json, |list, out| {
+    let code = each_input(text, json, |list, out| {
         let estimate = advisor.intake(list, profile);
         if json {
             serde_json::to_writer(&mut *out, &estimate)?;
@@ -203,7 +204,15 @@ fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> Exit
         } else {
             write!(out, "{}", render::estimate_text(&estimate))
         }
-    })
+    });
+    exit_without_freeing(advisor, code)
+}
+
+/// Ends a one-shot command without freeing the loaded content piece by piece: the process is
+/// about to exit and the system takes the memory back at once (a tenth of a short run).
+fn exit_without_freeing(advisor: Advisor, code: ExitCode) -> ExitCode {
+    std::mem::forget(advisor);
+    code
 }
 
 /// Runs `answer` on `text`, or on each line of stdin when `text` is `-` (separating human
