@@ -195,7 +195,7 @@ fn second_holdout_set_figures() {
 
 #[test]
 fn third_holdout_set_figures() {
-    check_holdout("safety_holdout3", Floors { recall: 99.0, false_urgent: 6.0, declined: 89.0 });
+    check_holdout("safety_holdout3", Floors { recall: 99.0, false_urgent: 6.0, declined: 91.0 });
 }
 
 #[test]
@@ -205,7 +205,7 @@ fn fourth_holdout_set_figures() {
 
 #[test]
 fn fifth_holdout_set_figures() {
-    check_holdout("safety_holdout5", Floors { recall: 99.5, false_urgent: 4.5, declined: 96.0 });
+    check_holdout("safety_holdout5", Floors { recall: 99.5, false_urgent: 4.5, declined: 98.0 });
 }
 
 #[test]
