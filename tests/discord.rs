@@ -439,12 +439,19 @@ async fn what_members_write_never_reaches_the_log() {
     assert!(!log.contains(secret), "{log}");
 }
 
-#[tokio::test]
-async fn registration_retries_a_passing_failure() {
+/// A fake Discord that answers the first registration of the guild's commands with `status`,
+/// and a client of it.
+async fn failing_registration(status: u16, body: Value) -> (Fake, serenity::Http) {
     let fake = Fake::start().await;
     let route = format!("/applications/{}/guilds/{}/commands", Fake::APP_ID, Fake::GUILD_ID);
-    fake.respond_once("PUT", &route, 503, Vec::new(), json!({"message": "upstream unavailable", "code": 0}));
+    fake.respond_once("PUT", &route, status, Vec::new(), body);
     let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
+    (fake, http)
+}
+
+#[tokio::test]
+async fn registration_retries_a_passing_failure() {
+    let (fake, http) = failing_registration(503, json!({"message": "upstream unavailable", "code": 0})).await;
     let bot = start_with(fake, http, settings(0.0)).await;
     let tries = bot.fake.wait_for_requests(|r| r.method == "PUT" && r.route().ends_with("/commands"), 2, WAIT).await;
     assert_eq!(tries.len(), 2, "retried once");
@@ -454,10 +461,7 @@ async fn registration_retries_a_passing_failure() {
 
 #[tokio::test]
 async fn a_bot_that_cannot_register_its_commands_does_not_start() {
-    let fake = Fake::start().await;
-    let route = format!("/applications/{}/guilds/{}/commands", Fake::APP_ID, Fake::GUILD_ID);
-    fake.respond_once("PUT", &route, 404, Vec::new(), json!({"message": "Unknown Guild", "code": 10004}));
-    let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
+    let (fake, http) = failing_registration(404, json!({"message": "Unknown Guild", "code": 10004})).await;
     let content = common::content_copy("e2e-unregistered");
     let advisor = Advisor::load(&content).expect("content loads");
     let started = discord::client(http, settings(0.0), advisor, Store::in_memory().unwrap()).await;

@@ -390,7 +390,7 @@ impl Loader<'_> {
             let markers = match compile(&file.markers) {
                 Ok(markers) => markers,
                 Err(e) => {
-                    self.error(&anchor, "markers", format!("markers do not compile: {}", e));
+                    self.error(&anchor, "markers", format!("markers do not compile: {e}"));
                     continue;
                 }
             };

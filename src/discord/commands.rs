@@ -91,7 +91,7 @@ pub async fn intake(
         None => chosen_for(ctx, &advisor, private).await?,
     };
     let estimate = advisor.intake(&foods, chosen.profile);
-    send_estimate(ctx, &advisor, estimate, chosen.note, private).await
+    send_estimate(ctx, &advisor, estimate, chosen, private).await
 }
 
 /// Zinc in one food, per common portion
@@ -128,7 +128,7 @@ pub async fn supplement(
     let advisor = ctx.data().advisor();
     let chosen = chosen_for(ctx, &advisor, true).await?;
     match advisor.supplement(&form, amount_mg, chosen.profile) {
-        Ok(estimate) => send_estimate(ctx, &advisor, estimate, chosen.note, true).await,
+        Ok(estimate) => send_estimate(ctx, &advisor, estimate, chosen, true).await,
         Err(refusal) => say(ctx, &refusal, true).await,
     }
 }
@@ -314,7 +314,7 @@ pub async fn estimate_zinc(ctx: Context<'_>, message: serenity::Message) -> Resu
     urgent_first(ctx, &advisor, &message.content, true).await?;
     let chosen = chosen_for(ctx, &advisor, true).await?;
     let estimate = advisor.intake(&message.content, chosen.profile);
-    send_estimate(ctx, &advisor, estimate, chosen.note, true).await
+    send_estimate(ctx, &advisor, estimate, chosen, true).await
 }
 
 /// How long a store call may take before the reply is deferred: Discord drops an interaction
@@ -349,10 +349,10 @@ async fn send_estimate(
     ctx: Context<'_>,
     advisor: &Advisor,
     mut estimate: Estimate,
-    note: Option<String>,
+    chosen: Chosen<'_>,
     ephemeral: bool,
 ) -> Result<(), Error> {
-    estimate.warnings.splice(0..0, note);
+    chosen.annotate(&mut estimate);
     let message = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
     ctx.send(reply(&message, ephemeral)).await?;
     Ok(())

@@ -51,7 +51,7 @@ async fn on_message(
     let chosen = super::choose(&advisor, user, saved);
     let mut response = advisor.respond(&text, chosen.profile, addressed);
     if let Some(estimate) = response.estimate.as_mut() {
-        estimate.warnings.splice(0..0, chosen.note);
+        chosen.annotate(estimate);
     }
     if response.is_silent() {
         return Ok(());

@@ -13,15 +13,16 @@ use poise::serenity_prelude as serenity;
 use crate::advisor::Advisor;
 use crate::config::{Config, Secret};
 use crate::content::Profile;
+use crate::intake::Estimate;
 use crate::render::discord::{Embed, Message};
 use crate::store::Store;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// What the bot logs unless `RUST_LOG` says otherwise: its own events (ids and outcomes, never
 /// what anyone wrote) and serenity's warnings.
 pub const LOG_FILTER: &str = "info,serenity=warn";
-pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// What the bot holds while it runs.
 pub struct Data {
@@ -117,6 +118,13 @@ fn choose(advisor: &Advisor, user: serenity::UserId, saved: Option<rusqlite::Res
 struct Chosen<'a> {
     profile: &'a Profile,
     note: Option<String>,
+}
+
+impl Chosen<'_> {
+    /// Puts the note, if there is one, first among the estimate's warnings.
+    fn annotate(self, estimate: &mut Estimate) {
+        estimate.warnings.splice(0..0, self.note);
+    }
 }
 
 /// A per-user rate limit, so nobody can flood the bot: a few requests at once, then one every

@@ -70,7 +70,7 @@ fn unit(word: &str) -> Option<Unit> {
     Some(match word {
         "gram" | "grams" | "gramme" | "grammes" => Unit::Mass(1.0),
         "kg" | "kgs" | "kilo" | "kilos" | "kilogram" | "kilograms" => Unit::Mass(1000.0),
-        "mg" | "mgs" | "milligram" | "milligrams" => Unit::Mass(0.001),
+        "mg" | "mgs" | "milligram" | "milligrams" => MILLIGRAM,
         "mcg" | "ug" | "microgram" | "micrograms" => Unit::Mass(0.000_001),
         "oz" | "ozs" | "ounce" | "ounces" => Unit::Mass(OUNCE_G),
         "lb" | "lbs" | "pound" | "pounds" => Unit::Mass(POUND_G),
@@ -189,7 +189,16 @@ fn detach(word: &str) -> Vec<&str> {
     }
 }
 
+/// A milligram, in grams.
+const MILLIGRAM: Unit = Unit::Mass(0.001);
+
 impl Amount {
+    /// The amount "`mg` mg", as [`Amount::read`] gives it, for a dose already known as a number.
+    pub fn milligrams(mg: f64) -> Amount {
+        let measure = Measure { value: mg, unit: MILLIGRAM, word: "mg".to_string() };
+        Amount { count: 1.0, measures: vec![measure], stated: true, ..Amount::default() }
+    }
+
     /// Reads the amount from a mention's words, leaving the food's words in `rest`.
     pub fn read(words: &[String]) -> Amount {
         let words: Vec<&str> = words.iter().flat_map(|w| detach(w)).collect();
@@ -321,6 +330,11 @@ mod tests {
     fn read(text: &str) -> Amount {
         let words: Vec<String> = crate::text::words(&crate::text::fold(text)).into_iter().map(String::from).collect();
         Amount::read(&words)
+    }
+
+    #[test]
+    fn a_dose_given_as_a_number_is_the_amount_its_text_reads_as() {
+        assert_eq!(Amount::milligrams(33.5), read("33.5 mg"));
     }
 
     fn first_measure(a: &Amount) -> (f64, Unit) {

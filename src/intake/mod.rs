@@ -12,7 +12,7 @@ pub mod supplement;
 use serde::Serialize;
 
 use crate::content::{Library, Profile};
-use amount::{fmt, Amount, Measure, Unit};
+use amount::{fmt, Amount};
 use food::Lookup;
 use supplement::Reading;
 
@@ -135,8 +135,7 @@ pub fn supplement_dose(library: &Library, form: &str, amount_mg: f64, profile: &
         words.insert(0, "zinc".to_string());
     }
     let stems = supplement::stems(&words);
-    let dose = Measure { value: amount_mg, unit: Unit::Mass(0.001), word: "mg".to_string() };
-    let amount = Amount { count: 1.0, measures: vec![dose], stated: true, ..Amount::default() };
+    let amount = Amount::milligrams(amount_mg);
     let text = format!("{} {} mg", words.join(" "), fmt(amount_mg));
     let mut estimate = empty(profile);
     let reading = supplement::read(&library.supplements, &stems, &amount);
