@@ -4,11 +4,10 @@
 use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use zincbot::ask::ask;
 use zincbot::ask::index::TopicIndex;
 use zincbot::ask::triage::triage;
+use zincbot::ask::Asker;
 use zincbot::content::topics::{Evidence, Route, Section, Source, Topic};
-use zincbot::content::Library;
 
 const QUESTIONS: &[&str] = &[
     "is zinc bad for lupus?",
@@ -70,16 +69,16 @@ fn synthetic_topics() -> Vec<Topic> {
 
 fn benches(c: &mut Criterion) {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let library = Library::load(&content).expect("content loads");
+    let asker = Asker::load(&content).expect("content loads");
     let mut k = 0;
     c.bench_function("triage a message (rules, then the safety model)", |b| {
         b.iter(|| {
             k = (k + 1) % QUESTIONS.len();
-            triage(&library.safety, black_box(QUESTIONS[k])).is_some()
+            triage(&asker.safety, black_box(QUESTIONS[k])).is_some()
         })
     });
     let mut m = 0;
-    let classifier = &library.safety.model.classifier;
+    let classifier = &asker.safety.model.classifier;
     c.bench_function("classify a message (the safety model alone)", |b| {
         b.iter(|| {
             m = (m + 1) % QUESTIONS.len();
@@ -87,13 +86,13 @@ fn benches(c: &mut Criterion) {
         })
     });
     let long = QUESTIONS.concat().repeat(8);
-    c.bench_function("triage a 5 KB message", |b| b.iter(|| triage(&library.safety, black_box(&long)).is_some()));
+    c.bench_function("triage a 5 KB message", |b| b.iter(|| triage(&asker.safety, black_box(&long)).is_some()));
 
     let mut i = 0;
     c.bench_function("answer a question over the real content", |b| {
         b.iter(|| {
             i = (i + 1) % QUESTIONS.len();
-            ask(&library, black_box(QUESTIONS[i]))
+            asker.ask(black_box(QUESTIONS[i]))
         })
     });
 
@@ -110,7 +109,7 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    c.bench_function("load and index content/", |b| b.iter(|| Library::load(black_box(&content)).unwrap()));
+    c.bench_function("load and index what answering needs", |b| b.iter(|| Asker::load(black_box(&content)).unwrap()));
 }
 
 criterion_group!(ask_benches, benches);

@@ -6,8 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use zincbot::content::Library;
-use zincbot::intake::estimate;
+use zincbot::advisor::Advisor;
 
 const TYPICAL: &str = "2 eggs, 100g beef, ½ cup lentils, a handful of cashews, zinc gluconate 50mg";
 
@@ -30,9 +29,9 @@ fn thousand_lists() -> String {
 
 fn benches(c: &mut Criterion) {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let library = Library::load(&content).expect("content loads");
-    let profile = library.reference.default();
-    c.bench_function("estimate a typical 5-item list", |b| b.iter(|| estimate(&library, black_box(TYPICAL), profile)));
+    let advisor = Advisor::load(&content).expect("content loads");
+    let profile = advisor.estimator().reference.default();
+    c.bench_function("estimate a typical 5-item list", |b| b.iter(|| advisor.intake(black_box(TYPICAL), profile)));
 
     let input = thousand_lists();
     let mut group = c.benchmark_group("process");

@@ -134,27 +134,46 @@ pub struct SafetyConfig {
     pub alert_channel: Option<u64>,
 }
 
+/// Why a config file was refused; each names the file, and the line when there is one.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}: {source}", path.display())]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("{}:{line}: {message}", path.display())]
+    Syntax { path: PathBuf, line: usize, message: String },
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: &'static str },
+}
+
 impl Config {
     /// Reads `path`. A missing file is the defaults only when `required` is false (the default
     /// `config.toml` is optional; a file named with `--config` must exist).
-    pub fn load(path: &Path, required: bool) -> Result<Config, String> {
+    pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
         let config: Config = match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| {
-                let line = e.span().map_or(0, |s| crate::content::line_of(&text, s.start));
-                format!("{}:{line}: {}", path.display(), e.message())
+            Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Syntax {
+                path: path.to_path_buf(),
+                line: e.span().map_or(0, |s| crate::text::line_of(&text, s.start)),
+                message: e.message().to_string(),
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Config::default(),
-            Err(e) => return Err(format!("{}: {e}", path.display())),
+            Err(source) => return Err(ConfigError::Unreadable { path: path.to_path_buf(), source }),
         };
-        if !(config.cooldown.user_seconds >= 0.0 && config.cooldown.user_seconds <= 3600.0) {
-            return Err(format!("{}: [cooldown] user_seconds must be between 0 and 3600", path.display()));
+        config.validate().map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message })?;
+        Ok(config)
+    }
+
+    /// The checks a value's type cannot make.
+    fn validate(&self) -> Result<(), &'static str> {
+        if !(self.cooldown.user_seconds >= 0.0 && self.cooldown.user_seconds <= 3600.0) {
+            return Err("[cooldown] user_seconds must be between 0 and 3600");
         }
-        if let Some(url) = &config.discord.api_proxy_url {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(format!("{}: [discord] api_proxy_url must start with http:// or https://", path.display()));
+        let web = |url: &url::Url| matches!(url.scheme(), "http" | "https") && url.has_host();
+        if let Some(url) = &self.discord.api_proxy_url {
+            if !url::Url::parse(url).is_ok_and(|u| web(&u)) {
+                return Err("[discord] api_proxy_url must be an http:// or https:// address");
             }
         }
-        Ok(config)
+        Ok(())
     }
 
     /// The bot token: `DISCORD_TOKEN` if set, else `[discord] token`.

@@ -19,7 +19,7 @@ Ask a question about zinc (\"is zinc bad for lupus?\", \"zinc and cipro?\") or t
 /// Runs the chat loop until `/quit` or end of input. Uses a line editor with history on a
 /// terminal, and plain lines otherwise (so it can be scripted).
 pub fn run(advisor: &Advisor) -> io::Result<()> {
-    let mut profile = advisor.library().reference.default_profile.clone();
+    let mut profile = advisor.estimator().reference.default_profile.clone();
     let stdout = io::stdout();
     let mut out = stdout.lock();
     writeln!(out, "zincbot: zinc and autoimmunity. Type /help for help, /quit to leave.")?;
@@ -65,7 +65,7 @@ pub fn run(advisor: &Advisor) -> io::Result<()> {
 }
 
 fn respond(advisor: &Advisor, line: &str, profile: &str) -> String {
-    let profile = advisor.profile(Some(profile)).unwrap_or_else(|_| advisor.library().reference.default());
+    let profile = advisor.profile(Some(profile)).unwrap_or_else(|_| advisor.estimator().reference.default());
     let response = advisor.respond(line, profile, Addressed::Directly);
     let mut parts = Vec::new();
     if let Some(answer) = &response.answer {
@@ -81,6 +81,6 @@ fn respond(advisor: &Advisor, line: &str, profile: &str) -> String {
 }
 
 fn topics(advisor: &Advisor) -> String {
-    let lines: Vec<String> = advisor.library().topics.iter().map(|t| format!("  {:<36} {}", t.id, t.title)).collect();
+    let lines: Vec<String> = advisor.asker().topics.iter().map(|t| format!("  {:<36} {}", t.id, t.title)).collect();
     format!("topics:\n{}", lines.join("\n"))
 }

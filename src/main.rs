@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use zincbot::advisor::Advisor;
+use zincbot::ask::Asker;
 use zincbot::config::Config;
 use zincbot::content::Library;
 use zincbot::render;
@@ -95,8 +96,11 @@ fn main() -> ExitCode {
 }
 
 fn load(content: &Path) -> Result<Advisor, ExitCode> {
-    Advisor::load(content)
-        .map_err(|errors| fail(&errors, &format!("content in {} is broken (run `zincbot check`)", content.display())))
+    Advisor::load(content).map_err(|errors| fail(&errors, &broken(content)))
+}
+
+fn broken(content: &Path) -> String {
+    format!("content in {} is broken (run `zincbot check`)", content.display())
 }
 
 /// Prints each problem, then what failed and how many problems there were, to stderr.
@@ -154,26 +158,27 @@ fn chat(content: &Path) -> ExitCode {
 }
 
 fn ask(content: &Path, text: &str, json: bool, explain: bool) -> ExitCode {
-    let advisor = match load(content) {
-        Ok(advisor) => advisor,
-        Err(code) => return code,
+    // Only the topics and the safety rules: answering needs no food tables.
+    let asker = match Asker::load(content) {
+        Ok(asker) => asker,
+        Err(errors) => return fail(&errors, &broken(content)),
     };
     let code = each_input(text, json, |question, out| {
         if explain {
-            let concepts = zincbot::ask::triage::concepts_found(&advisor.library().safety, question);
+            let concepts = zincbot::ask::triage::concepts_found(&asker.safety, question);
             writeln!(
                 out,
                 "safety concepts: {}",
                 if concepts.is_empty() { "none".into() } else { concepts.join(", ") }
             )?;
-            let (classes, evidence) = zincbot::ask::triage::model_view(&advisor.library().safety, question);
+            let (classes, evidence) = zincbot::ask::triage::model_view(&asker.safety, question);
             let classes: Vec<String> = classes.iter().take(3).map(|(c, p)| format!("{c} {p:.2}")).collect();
             writeln!(out, "safety model: {} (words: {})", classes.join(", "), evidence.join(", "))?;
-            for (topic, score, coverage) in zincbot::ask::explain(advisor.library(), question) {
+            for (topic, score, coverage) in asker.explain(question) {
                 writeln!(out, "{topic:<36} score {score:>6.2}  coverage {coverage:.2}")?;
             }
         }
-        let answer = advisor.ask(question);
+        let answer = asker.ask(question);
         if json {
             serde_json::to_writer(&mut *out, &answer)?;
             writeln!(out)
@@ -181,7 +186,7 @@ fn ask(content: &Path, text: &str, json: bool, explain: bool) -> ExitCode {
             write!(out, "{}", render::answer_text(&answer))
         }
     });
-    exit_without_freeing(advisor, code)
+    exit_without_freeing(asker, code)
 }
 
 fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> ExitCode {
@@ -210,8 +215,8 @@ fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> Exit
 
 /// Ends a one-shot command without freeing the loaded content piece by piece: the process is
 /// about to exit and the system takes the memory back at once (a tenth of a short run).
-fn exit_without_freeing(advisor: Advisor, code: ExitCode) -> ExitCode {
-    std::mem::forget(advisor);
+fn exit_without_freeing<T>(engines: T, code: ExitCode) -> ExitCode {
+    std::mem::forget(engines);
     code
 }
 
@@ -289,7 +294,7 @@ fn train_safety(content: &Path) -> ExitCode {
         Ok(set) => set,
         Err(errors) => return fail(&errors, "the safety examples are broken"),
     };
-    let model = zincbot::ask::classifier::train(set.classes, &set.groups, &set.examples, set.digest);
+    let model = zincbot::classifier::train(set.classes, &set.groups, &set.examples, set.digest);
     let examples = set.examples;
     let header = format!(
         "The safety classifier, written by `zincbot train-safety` from the {} messages in {}/.\n\

@@ -11,8 +11,7 @@
 use std::path::Path;
 
 use serde::Deserialize;
-use zincbot::ask::{ask, AskStatus};
-use zincbot::content::Library;
+use zincbot::ask::{AskStatus, Asker};
 
 #[derive(Deserialize)]
 struct Set {
@@ -44,12 +43,12 @@ fn pct(a: usize, b: usize) -> f64 {
 
 fn evaluate(file: &str) -> Figures {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let library = Library::load(&root.join("content")).expect("content loads");
+    let asker = Asker::load(&root.join("content")).expect("content loads");
     let set: Set = toml::from_str(&std::fs::read_to_string(root.join("tests/data").join(file)).unwrap()).unwrap();
     let mut f = Figures::default();
     let mut misses = Vec::new();
     for q in &set.question {
-        let answer = ask(&library, &q.text);
+        let answer = asker.ask(&q.text);
         let ok = match q.expect.as_str() {
             "urgent" => {
                 f.urgent += 1;
@@ -64,7 +63,7 @@ fn evaluate(file: &str) -> Figures {
                 ok
             }
             slug => {
-                assert!(library.topic(slug).is_some(), "unknown topic {slug}");
+                assert!(asker.topic(slug).is_some(), "unknown topic {slug}");
                 f.in_scope += 1;
                 let topic = answer.topic.as_deref();
                 let ok = topic == Some(slug) || topic.is_some_and(|t| q.also.iter().any(|a| a == t));

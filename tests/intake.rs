@@ -4,21 +4,22 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use zincbot::content::Library;
-use zincbot::intake::{estimate, supplement_dose, Estimate, Status};
+use zincbot::advisor::Advisor;
+use zincbot::intake::{Estimate, Estimator, Status};
 
-fn library() -> &'static Library {
-    static LIBRARY: OnceLock<Library> = OnceLock::new();
-    LIBRARY
-        .get_or_init(|| Library::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
+fn estimator() -> &'static Estimator {
+    static ADVISOR: OnceLock<Advisor> = OnceLock::new();
+    ADVISOR
+        .get_or_init(|| Advisor::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
+        .estimator()
 }
 
 fn run(text: &str) -> Estimate {
-    estimate(library(), text, library().reference.default())
+    estimator().estimate(text, estimator().reference.default())
 }
 
 fn run_as(text: &str, profile: &str) -> Estimate {
-    estimate(library(), text, library().reference.profile(profile).expect("profile exists"))
+    estimator().estimate(text, estimator().reference.profile(profile).expect("profile exists"))
 }
 
 /// The USDA description of the only food item.
@@ -61,7 +62,7 @@ fn every_item_carries_its_ndb_number_and_usda_description() {
         assert!(item.food_id.bytes().all(|b| b.is_ascii_digit()));
         assert!(!item.food.is_empty());
     }
-    let egg = library().foods.by_ndb(&e.items[0].food_id).unwrap();
+    let egg = estimator().foods.table.by_ndb(&e.items[0].food_id).unwrap();
     assert_eq!(egg.ndb, "01123");
 }
 
@@ -289,7 +290,7 @@ fn json_has_the_contract_fields() {
 
 #[test]
 fn a_supplement_dose_given_as_a_number_is_read_as_that_number() {
-    let dose = |form: &str, mg: f64| supplement_dose(library(), form, mg, library().reference.default());
+    let dose = |form: &str, mg: f64| estimator().supplement_dose(form, mg, estimator().reference.default());
     let gluconate = dose("zinc gluconate", 33.3333333333).expect("a dose");
     assert_eq!(gluconate.supplements[0].stated_mg, 33.33);
     assert_eq!(gluconate.supplements[0].form, "zinc gluconate");

@@ -5,13 +5,14 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use zincbot::content::Library;
-use zincbot::intake::{estimate, Status};
+use zincbot::advisor::Advisor;
+use zincbot::intake::{Estimator, Status};
 
-fn library() -> &'static Library {
-    static LIBRARY: OnceLock<Library> = OnceLock::new();
-    LIBRARY
-        .get_or_init(|| Library::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
+fn estimator() -> &'static Estimator {
+    static ADVISOR: OnceLock<Advisor> = OnceLock::new();
+    ADVISOR
+        .get_or_init(|| Advisor::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
+        .estimator()
 }
 
 /// Pieces that exercise the parser's corners: numbers, fractions, units, connectors, markup.
@@ -90,8 +91,8 @@ fn soup(max: usize) -> impl Strategy<Value = String> {
 }
 
 fn check(text: &str) {
-    let lib = library();
-    let e = estimate(lib, text, lib.reference.default());
+    let engine = estimator();
+    let e = engine.estimate(text, engine.reference.default());
     let food: f64 = e.items.iter().filter(|i| i.counted).map(|i| i.zinc_mg).sum();
     let supplements: f64 = e.supplements.iter().filter(|s| s.counted).map(|s| s.elemental_zinc_mg).sum();
     assert!(e.total_zinc_mg.is_finite() && e.total_zinc_mg >= 0.0, "{text:?}");

@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use serde::Deserialize;
-use zincbot::ask::{ask, AskStatus};
-use zincbot::content::Library;
-use zincbot::intake::{estimate, Estimate};
+use zincbot::advisor::Advisor;
+use zincbot::ask::AskStatus;
+use zincbot::intake::Estimate;
 
 #[derive(Deserialize)]
 struct Set {
@@ -49,21 +49,21 @@ fn judge(case: &Case, e: &Estimate) -> Option<String> {
     None
 }
 
-fn load() -> (Library, Set) {
+fn load() -> (Advisor, Set) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let library = Library::load(&root.join("content")).expect("content loads");
+    let advisor = Advisor::load(&root.join("content")).expect("content loads");
     let text = std::fs::read_to_string(root.join("tests/data/intake_quality.toml")).unwrap();
-    (library, toml::from_str(&text).unwrap())
+    (advisor, toml::from_str(&text).unwrap())
 }
 
 #[test]
 fn food_lists_are_not_taken_for_emergencies() {
-    let (library, set) = load();
+    let (advisor, set) = load();
     let urgent: Vec<&str> = set
         .case
         .iter()
         .map(|c| c.input.as_str())
-        .filter(|text| ask(&library, text).status == AskStatus::Urgent)
+        .filter(|text| advisor.ask(text).status == AskStatus::Urgent)
         .collect();
     println!("food lists given urgent guidance: {} of {}: {urgent:?}", urgent.len(), set.case.len());
     // Measured: 1 of 191 ("1 lb ground beef and 2 cups pasta", by the classifier).
@@ -72,12 +72,12 @@ fn food_lists_are_not_taken_for_emergencies() {
 
 #[test]
 fn at_least_95_percent_of_the_quality_set_passes() {
-    let (library, set) = load();
+    let (advisor, set) = load();
     assert!(set.case.len() >= 120, "the set has {} cases", set.case.len());
-    let profile = library.reference.default();
+    let profile = advisor.estimator().reference.default();
     let mut failures = Vec::new();
     for case in &set.case {
-        let e = estimate(&library, &case.input, profile);
+        let e = advisor.intake(&case.input, profile);
         if let Some(why) = judge(case, &e) {
             let items: Vec<String> =
                 e.items.iter().map(|i| format!("{} -> {} {}g {}mg", i.input, i.food_id, i.grams, i.zinc_mg)).collect();

@@ -13,8 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
-use zincbot::ask::{ask, AskStatus};
-use zincbot::content::Library;
+use zincbot::ask::{AskStatus, Asker};
 
 #[derive(Deserialize)]
 struct Set {
@@ -78,7 +77,7 @@ struct Figures {
 /// Runs every set in `folder` (relative to the crate root) through `ask`.
 fn evaluate(folder: &str) -> Figures {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let library = Library::load(&root.join("content")).expect("content loads");
+    let asker = Asker::load(&root.join("content")).expect("content loads");
     let mut files: Vec<_> = std::fs::read_dir(root.join(folder))
         .expect("set folder")
         .map(|e| e.unwrap().path())
@@ -90,7 +89,7 @@ fn evaluate(folder: &str) -> Figures {
     for file in files {
         let set: Set = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         for case in set.case {
-            let answer = ask(&library, &case.text);
+            let answer = asker.ask(&case.text);
             let urgent = answer.status == AskStatus::Urgent;
             let rule = answer.rule.as_deref().unwrap_or("-");
             let ok = match case.expect.as_str() {

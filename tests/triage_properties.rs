@@ -6,16 +6,15 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use zincbot::ask::triage::{triage, Triage};
-use zincbot::content::Library;
+use zincbot::ask::Asker;
 
-fn library() -> &'static Library {
-    static LIBRARY: OnceLock<Library> = OnceLock::new();
-    LIBRARY
-        .get_or_init(|| Library::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
+fn asker() -> &'static Asker {
+    static ASKER: OnceLock<Asker> = OnceLock::new();
+    ASKER.get_or_init(|| Asker::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
 }
 
 fn urgent_rule(text: &str) -> Option<String> {
-    match triage(&library().safety, text) {
+    match triage(&asker().safety, text) {
         Some(Triage::Urgent { rule, .. }) => Some(rule.id.clone()),
         _ => None,
     }
@@ -40,7 +39,7 @@ proptest! {
 
     #[test]
     fn any_text_gets_a_decision(text in "\\PC{0,400}") {
-        let _ = triage(&library().safety, &text);
+        let _ = triage(&asker().safety, &text);
     }
 
     #[test]

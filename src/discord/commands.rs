@@ -32,7 +32,7 @@ pub async fn ask(
 ) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
     let answer = advisor.ask(&question);
-    for message in draw::answer_messages(advisor.library(), &answer) {
+    for message in draw::answer_messages(&advisor, &answer) {
         ctx.send(reply(&message, false)).await?;
     }
     if answer.status == AskStatus::Urgent {
@@ -45,7 +45,7 @@ pub async fn ask(
 /// else with it.
 async fn urgent_first(ctx: Context<'_>, advisor: &Advisor, text: &str, ephemeral: bool) -> Result<(), Error> {
     if let Some(answer) = advisor.urgent(text) {
-        for message in draw::answer_messages(advisor.library(), &answer) {
+        for message in draw::answer_messages(advisor, &answer) {
             ctx.send(reply(&message, ephemeral)).await?;
         }
         alert_from(ctx, &answer).await;
@@ -105,7 +105,7 @@ pub async fn food(
 ) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
     let embed = match advisor.food(&name) {
-        Some(food) => draw::food(advisor.library(), food),
+        Some(food) => draw::food(&advisor, food),
         None => return say(ctx, &format!("I could not find a food called \"{}\".", text::fold(&name)), true).await,
     };
     ctx.send(reply(&draw::Message { embeds: vec![embed] }, false)).await?;
@@ -168,7 +168,7 @@ pub async fn profile_show(ctx: Context<'_>) -> Result<(), Error> {
         Some(stage) => format!("Your life stage: **{stage}**. The bot stores only this and your user id."),
         None => format!(
             "No life stage saved; estimates use **{}**. Set one with `/profile set`.",
-            advisor.library().reference.default().label
+            advisor.estimator().reference.default().label
         ),
     };
     say(ctx, &message, true).await
@@ -190,7 +190,7 @@ pub async fn profile_forget(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    ctx.send(reply(&draw::Message { embeds: vec![draw::topics(advisor.library())] }, true)).await?;
+    ctx.send(reply(&draw::Message { embeds: vec![draw::topics(&advisor)] }, true)).await?;
     Ok(())
 }
 
@@ -198,7 +198,7 @@ pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    ctx.send(reply(&draw::Message { embeds: vec![draw::about(advisor.library())] }, false)).await?;
+    ctx.send(reply(&draw::Message { embeds: vec![draw::about(&advisor)] }, false)).await?;
     Ok(())
 }
 
@@ -269,7 +269,6 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     let dir = content_dir.clone();
     let loaded: Result<_, Vec<crate::content::ContentError>> = tokio::task::spawn_blocking(move || {
         let advisor = crate::advisor::Advisor::load(&dir)?;
-        advisor.library().warm_up();
         Ok(advisor)
     })
     .await?;
@@ -277,8 +276,8 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
         Ok(advisor) => {
             let summary = format!(
                 "Reloaded: {} topics, {} foods with chat names.",
-                advisor.library().topics.len(),
-                advisor.library().foods.curated_count()
+                advisor.asker().topics.len(),
+                advisor.estimator().foods.table.curated_count()
             );
             ctx.data().replace_advisor(advisor);
             summary
@@ -353,7 +352,7 @@ async fn send_estimate(
     ephemeral: bool,
 ) -> Result<(), Error> {
     chosen.annotate(&mut estimate);
-    let message = draw::Message { embeds: vec![draw::estimate(advisor.library(), &estimate)] };
+    let message = draw::Message { embeds: vec![draw::estimate(advisor, &estimate)] };
     ctx.send(reply(&message, ephemeral)).await?;
     Ok(())
 }
@@ -396,7 +395,7 @@ async fn autocomplete_profile(ctx: Context<'_>, partial: &str) -> serenity::Crea
     let advisor = ctx.data().advisor();
     let partial = text::fold(partial);
     let choices = advisor
-        .library()
+        .estimator()
         .reference
         .profiles
         .iter()
@@ -414,7 +413,7 @@ async fn autocomplete_form(ctx: Context<'_>, partial: &str) -> serenity::CreateA
     let advisor = ctx.data().advisor();
     let partial = text::fold(partial);
     let choices = advisor
-        .library()
+        .estimator()
         .supplements
         .forms
         .iter()

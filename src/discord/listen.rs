@@ -62,7 +62,7 @@ async fn on_message(
         return Ok(());
     }
     let ctx = framework.serenity_context;
-    for rendered in draw::response(advisor.library(), &response) {
+    for rendered in draw::response(&advisor, &response) {
         let embeds = rendered.embeds.iter().map(create_embed).collect();
         // If the message is deleted meanwhile, the reply is still posted, just without the link.
         let reference = serenity::MessageReference::from(message).fail_if_not_exists(false);

@@ -96,7 +96,7 @@ impl Data {
 /// sees, so what they saved privately never shows in public), else the default. A saved stage
 /// that cannot be used comes with a note saying so, instead of silently becoming the default.
 fn choose(advisor: &Advisor, user: serenity::UserId, saved: Option<rusqlite::Result<Option<String>>>) -> Chosen<'_> {
-    let default = advisor.library().reference.default();
+    let default = advisor.estimator().reference.default();
     let note = match saved {
         None | Some(Ok(None)) => None,
         Some(Ok(Some(stage))) => match advisor.profile(Some(&stage)) {

@@ -1,12 +1,11 @@
-//! The food table generated from USDA SR28 (`foods.csv`, `food-weights.csv`) and the indexes
-//! that let chat names, typos and plain USDA descriptions find a food quickly.
+//! The food table generated from USDA SR28 (`foods.csv`, `food-weights.csv`), validated; the
+//! intake engine builds its look-up indexes from it.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::OnceLock;
 
 use super::ContentError;
-use crate::text::{self, Vocabulary};
+use crate::text;
 
 /// Column names of `foods.csv`, written by the importer and checked by the loader.
 pub const FOODS_HEADER: [&str; 8] =
@@ -40,18 +39,14 @@ pub struct Weight {
     pub amount: f64,
     pub measure: String,
     pub grams: f64,
-    /// The measure's words, folded and stemmed, for unit and size look-ups; made on first use.
-    words: OnceLock<Vec<String>>,
+    /// The measure's words, folded and stemmed (`cup, chopped` gives `cup`, `chopped`), for unit
+    /// and size look-ups.
+    pub words: Vec<String>,
 }
 
 impl Weight {
     pub fn new(amount: f64, measure: String, grams: f64) -> Weight {
-        Weight { amount, measure, grams, words: OnceLock::new() }
-    }
-
-    /// The measure's words, folded and stemmed: `cup, chopped` gives `cup`, `chopped`.
-    pub fn words(&self) -> &[String] {
-        self.words.get_or_init(|| text::tokens(&self.measure))
+        Weight { amount, words: text::tokens(&measure), measure, grams }
     }
 
     /// Grams in one unit of this measure (`0.5 breast` = 86 g gives 172 g a breast).
@@ -65,58 +60,11 @@ impl Weight {
     }
 }
 
-/// A chat name, tokenised.
-#[derive(Debug, Clone)]
-pub struct NameEntry {
-    pub food: usize,
-    pub tokens: Vec<String>,
-}
-
-/// The food table with its look-up indexes; immutable once loaded.
+/// The food table, validated; immutable once loaded.
 #[derive(Debug)]
 pub struct FoodTable {
     pub foods: Vec<Food>,
     by_ndb: HashMap<String, usize>,
-    /// Every chat name.
-    pub names: Vec<NameEntry>,
-    /// Token -> the chat names containing it.
-    pub names_by_token: HashMap<String, Vec<u32>>,
-    /// Distinct chat-name tokens, weighted by how many names use them, for typo correction.
-    pub vocabulary: Vocabulary,
-    /// The index of USDA descriptions, made on first use: only a food no chat name knows needs it.
-    descriptions: OnceLock<DescriptionIndex>,
-    /// Word pairs joined by "and", "with" or "n" inside chat names, such as (`macaroni`,
-    /// `cheese`), so a food list is not split inside "macaroni and cheese".
-    pub joins: HashSet<(String, String)>,
-}
-
-/// Every word of every USDA description, for foods reached without a chat name.
-#[derive(Debug, Default)]
-pub struct DescriptionIndex {
-    /// Token -> foods whose description contains it, in table order.
-    pub by_token: HashMap<String, Vec<u32>>,
-    /// How many words each description has, by food index: fewer is plainer.
-    pub lengths: Vec<u16>,
-}
-
-impl DescriptionIndex {
-    fn build(foods: &[Food]) -> DescriptionIndex {
-        let mut index = DescriptionIndex { by_token: HashMap::new(), lengths: Vec::with_capacity(foods.len()) };
-        for (i, food) in foods.iter().enumerate() {
-            let tokens = text::tokens(&food.description);
-            for token in &tokens {
-                match index.by_token.get_mut(token.as_str()) {
-                    Some(list) if list.last() == Some(&(i as u32)) => {}
-                    Some(list) => list.push(i as u32),
-                    None => {
-                        index.by_token.insert(token.clone(), vec![i as u32]);
-                    }
-                }
-            }
-            index.lengths.push(tokens.len() as u16);
-        }
-        index
-    }
 }
 
 /// The identity of a chat name for uniqueness: its stemmed words in order, so "eggs" is "egg"
@@ -189,43 +137,7 @@ impl FoodTable {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(FoodTable::index(foods, by_ndb))
-    }
-
-    fn index(foods: Vec<Food>, by_ndb: HashMap<String, usize>) -> FoodTable {
-        let mut names = Vec::new();
-        let mut names_by_token: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut joins = HashSet::new();
-        for (i, food) in foods.iter().enumerate() {
-            for name in &food.names {
-                let folded = text::fold(name);
-                for w in text::words(&folded).windows(3) {
-                    if matches!(w[1], "and" | "with" | "n") {
-                        joins.insert((text::stem(w[0]), text::stem(w[2])));
-                    }
-                }
-                // Articles carry nothing: "slice of bread" is matched by its words slice, bread.
-                let tokens: Vec<String> = text::tokens(name)
-                    .into_iter()
-                    .filter(|t| !matches!(t.as_str(), "of" | "a" | "an" | "the"))
-                    .collect();
-                let id = names.len() as u32;
-                let mut unique = tokens.clone();
-                unique.sort();
-                unique.dedup();
-                for token in unique {
-                    names_by_token.entry(token).or_default().push(id);
-                }
-                names.push(NameEntry { food: i, tokens });
-            }
-        }
-        let vocabulary = Vocabulary::new(names_by_token.iter().map(|(word, names)| (word.as_str(), names.len())));
-        FoodTable { foods, by_ndb, names, names_by_token, vocabulary, descriptions: OnceLock::new(), joins }
-    }
-
-    /// The index of USDA descriptions, built the first time it is needed.
-    pub fn descriptions(&self) -> &DescriptionIndex {
-        self.descriptions.get_or_init(|| DescriptionIndex::build(&self.foods))
+        Ok(FoodTable { foods, by_ndb })
     }
 
     /// The food with this NDB number.

@@ -3,15 +3,17 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::ask::{self, Answer, AskStatus};
+use crate::ask::{Answer, AskStatus, Asker, Reason};
 use crate::content::foods::Food;
 use crate::content::{ContentError, Library, Profile};
-use crate::intake::{self, Estimate};
+use crate::intake::{Estimate, Estimator};
+use crate::text;
 
-/// Holds the loaded library and answers on it.
+/// Both engines, built from one library: a reload replaces the whole advisor at once.
 #[derive(Debug)]
 pub struct Advisor {
-    library: Library,
+    asker: Asker,
+    estimator: Estimator,
     content_dir: PathBuf,
 }
 
@@ -39,13 +41,29 @@ impl Response {
 }
 
 impl Advisor {
-    /// Loads the content folder.
+    /// Loads the content folder and builds the engines.
     pub fn load(content_dir: &Path) -> Result<Advisor, Vec<ContentError>> {
-        Ok(Advisor { library: Library::load(content_dir)?, content_dir: content_dir.to_path_buf() })
+        Ok(Advisor::new(Library::load(content_dir)?, content_dir))
     }
 
-    pub fn library(&self) -> &Library {
-        &self.library
+    /// Builds the engines from a library loaded from `content_dir`.
+    pub fn new(library: Library, content_dir: &Path) -> Advisor {
+        let Library { topics, safety, foods, supplements, reference } = library;
+        Advisor {
+            asker: Asker::new(topics, safety),
+            estimator: Estimator::new(foods, supplements, reference),
+            content_dir: content_dir.to_path_buf(),
+        }
+    }
+
+    /// The question engine, with the topics and safety rules.
+    pub fn asker(&self) -> &Asker {
+        &self.asker
+    }
+
+    /// The intake engine, with the foods, supplement forms and reference values.
+    pub fn estimator(&self) -> &Estimator {
+        &self.estimator
     }
 
     pub fn content_dir(&self) -> &Path {
@@ -54,7 +72,7 @@ impl Advisor {
 
     /// The profile named `name` (id or alias), or the default when `None`.
     pub fn profile(&self, name: Option<&str>) -> Result<&Profile, String> {
-        let reference = &self.library.reference;
+        let reference = &self.estimator.reference;
         match name {
             None => Ok(reference.default()),
             Some(name) => reference.profile(name).ok_or_else(|| {
@@ -66,70 +84,40 @@ impl Advisor {
 
     /// Answers a question.
     pub fn ask(&self, question: &str) -> Answer {
-        ask::ask(&self.library, question)
+        self.asker.ask(question)
     }
 
     /// Whether `text` needs urgent guidance: safety triage alone, without retrieval.
     pub fn is_urgent(&self, text: &str) -> bool {
-        matches!(ask::triage::triage(&self.library.safety, text), Some(ask::triage::Triage::Urgent { .. }))
+        self.asker.is_urgent(text)
     }
 
     /// The urgent guidance for `text`, when it needs any: every shell checks this before
     /// anything else it does with free text.
     pub fn urgent(&self, text: &str) -> Option<Answer> {
-        self.is_urgent(text).then(|| self.ask(text))
+        self.asker.urgent(text)
     }
 
     /// Estimates zinc and copper in a food list.
     pub fn intake(&self, text: &str, profile: &Profile) -> Estimate {
-        intake::estimate(&self.library, text, profile)
+        self.estimator.estimate(text, profile)
     }
 
     /// One supplement dose from a form and an amount in mg, or why the amount is refused.
     pub fn supplement(&self, form: &str, amount_mg: f64, profile: &Profile) -> Result<Estimate, String> {
-        intake::supplement_dose(&self.library, form, amount_mg, profile)
+        self.estimator.supplement_dose(form, amount_mg, profile)
     }
 
     /// The food a name means: an NDB number, a chat name (typos tolerated) or a USDA
     /// description.
     pub fn food(&self, name: &str) -> Option<&Food> {
-        let table = &self.library.foods;
-        let name = name.trim();
-        if let Some(food) = table.by_ndb(name) {
-            return Some(food);
-        }
-        let words: Vec<String> = crate::text::words(&crate::text::fold(name)).into_iter().map(String::from).collect();
-        match crate::intake::food::lookup(table, &words) {
-            crate::intake::food::Lookup::Found { food, .. } => Some(food),
-            _ => None,
-        }
+        self.estimator.food(name)
     }
 
     /// Chat names starting with (then containing) `partial`, as (label, NDB number) pairs, for
     /// autocomplete.
     pub fn food_names(&self, partial: &str, limit: usize) -> Vec<(String, String)> {
-        let partial = crate::text::fold(partial.trim());
-        let table = &self.library.foods;
-        let named = table.foods.iter().flat_map(|f| f.names.iter().map(move |n| (n, f)));
-        let mut starts: Vec<(String, String)> = Vec::new();
-        let mut contains: Vec<(String, String)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for (name, food) in named {
-            let folded = crate::text::fold(name);
-            let bucket = if folded.starts_with(&partial) {
-                &mut starts
-            } else if folded.contains(&partial) {
-                &mut contains
-            } else {
-                continue;
-            };
-            if seen.insert(&food.ndb) {
-                bucket.push((format!("{name} ({})", food.ndb), food.ndb.clone()));
-            }
-        }
-        starts.sort_by_key(|(label, _)| label.len());
-        contains.sort_by_key(|(label, _)| label.len());
-        starts.into_iter().chain(contains).take(limit).collect()
+        self.estimator.food_names(partial, limit)
     }
 
     /// Decides what a chat message is and answers it: urgent situations alone and first, then a
@@ -156,7 +144,7 @@ impl Advisor {
         // A plain food list is not a question about food sources; "hi" is not a question at all.
         let question = match answer.status {
             AskStatus::Answered => asked || (direct && !food_list),
-            AskStatus::Declined if answer.rule.as_deref() == Some(ask::NOT_ABOUT_ZINC) => direct && asked && !food_list,
+            AskStatus::Declined if answer.reason == Reason::NotAboutZinc => direct && asked && !food_list,
             AskStatus::Declined | AskStatus::NoMatch => direct && !food_list,
             AskStatus::Urgent => true,
         };
@@ -177,8 +165,8 @@ fn looks_like_question(text: &str) -> bool {
         "is", "are", "can", "could", "should", "would", "does", "do", "did", "how", "what", "whats", "what's", "why",
         "when", "which", "who", "will", "any", "anyone", "has", "have", "am",
     ];
-    let folded = crate::text::fold(text);
-    let first = crate::text::words(&folded).first().copied().unwrap_or("");
+    let folded = text::fold(text);
+    let first = text::words(&folded).first().copied().unwrap_or("");
     folded.contains('?') || OPENERS.contains(&first) || folded.contains("anyone know") || folded.contains("wondering")
 }
 

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::topics::Source;
 use super::{line_of_key, parse_toml, read, ContentError};
-use crate::ask::classifier::{self, Classifier, Example, ORDINARY};
+use crate::classifier::{self, Classifier, Example, ORDINARY};
 
 /// Concept names the detector itself relies on.
 const NEGATION: &str = "negation";
@@ -484,7 +484,7 @@ fn load_model(dir: &Path, file: ModelFile, urgent: &[Rule], decline: &[Rule]) ->
     let text = read(&path)?;
     let classifier =
         Classifier::parse(&text).map_err(|(line, message)| vec![ContentError::new(&path, line, message)])?;
-    let classes_line = super::line_of(&text, text.find("\nclasses\t").map_or(0, |i| i + 1));
+    let classes_line = crate::text::line_of(&text, text.find("\nclasses\t").map_or(0, |i| i + 1));
     let mut errors = Vec::new();
     let mut rules = Vec::new();
     for class in &classifier.classes {
@@ -540,7 +540,7 @@ pub fn training_set(content: &Path) -> Result<TrainingSet, Vec<ContentError>> {
         let set: ExamplesFile = match toml::from_str(text) {
             Ok(set) => set,
             Err(e) => {
-                let line = e.span().map_or(0, |span| super::line_of(text, span.start));
+                let line = e.span().map_or(0, |span| crate::text::line_of(text, span.start));
                 errors.push(ContentError::new(path, line, e.message().to_string()));
                 continue;
             }

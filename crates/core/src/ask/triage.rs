@@ -7,7 +7,7 @@
 //! decides. Urgent rules come first; when a decision is close the rules are written to
 //! over-triage, since an unneeded urgent block costs seconds and a missed one can cost a life.
 //!
-//! When no urgent rule fires, the classifier (see [`super::classifier`]) may still escalate the
+//! When no urgent rule fires, the classifier (see [`crate::classifier`]) may still escalate the
 //! message under the urgent category it finds most likely; likewise for declines.
 
 use std::cell::OnceCell;

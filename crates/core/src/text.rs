@@ -6,6 +6,11 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// The 1-based line holding byte `offset` of `text`, for error messages.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
 /// Folds text for matching: lower case, accents removed (`café` -> `cafe`), vulgar fractions
 /// spelled out (`1½` -> `1 1/2`), typographic quotes and dashes made plain.
 pub fn fold(text: &str) -> String {

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{line_of, ContentError};
+use super::ContentError;
+use crate::text::line_of;
 
 /// Longest short answer, in characters: the first reply must stay short.
 pub const SHORT_ANSWER_MAX: usize = 600;

@@ -13,7 +13,7 @@ pub mod topics;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::ask::index::TopicIndex;
+use crate::text::line_of;
 pub use foods::FoodTable;
 pub use reference::{Profile, ReferenceValues};
 pub use safety::Safety;
@@ -41,12 +41,12 @@ impl fmt::Display for ContentError {
     }
 }
 
-/// Everything the engines know, loaded once and never mutated; a reload builds a new one.
+/// Everything the engines know, validated, loaded once and never mutated; a reload builds a new
+/// one. The engines build their own indexes from it.
 #[derive(Debug)]
 pub struct Library {
     /// Curated topics, sorted by id.
     pub topics: Vec<Topic>,
-    pub topic_index: TopicIndex,
     pub safety: Safety,
     pub foods: FoodTable,
     pub supplements: SupplementTable,
@@ -57,32 +57,35 @@ impl Library {
     /// Loads `dir` (the `content/` folder), or returns every problem found in it.
     pub fn load(dir: &Path) -> Result<Library, Vec<ContentError>> {
         let mut errors = Vec::new();
-        let topics = topics::load(&dir.join("topics")).map_err(|e| errors.extend(e));
-        let ids = topics::ids_in(&dir.join("topics"));
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let safety = Safety::load(dir, &ids).map_err(|e| errors.extend(e));
+        let questions = load_questions(dir).map_err(|e| errors.extend(e));
         let foods =
             FoodTable::load(&dir.join("foods.csv"), &dir.join("food-weights.csv")).map_err(|e| errors.extend(e));
         let supplements = SupplementTable::load(&dir.join("supplements.toml")).map_err(|e| errors.extend(e));
         let reference = ReferenceValues::load(&dir.join("reference.toml")).map_err(|e| errors.extend(e));
-        match (topics, safety, foods, supplements, reference) {
-            (Ok(topics), Ok(safety), Ok(foods), Ok(supplements), Ok(reference)) => {
-                let topic_index = TopicIndex::build(&topics);
-                Ok(Library { topics, topic_index, safety, foods, supplements, reference })
+        match (questions, foods, supplements, reference) {
+            (Ok((topics, safety)), Ok(foods), Ok(supplements), Ok(reference)) => {
+                Ok(Library { topics, safety, foods, supplements, reference })
             }
             _ => Err(errors),
         }
     }
 
-    /// Builds the indexes that are otherwise made on first use (the USDA description index),
-    /// so a long-running shell does not pay for them in the middle of answering someone.
-    pub fn warm_up(&self) {
-        self.foods.descriptions();
-    }
-
     /// The topic with this id.
     pub fn topic(&self, id: &str) -> Option<&Topic> {
         self.topics.iter().find(|t| t.id == id)
+    }
+}
+
+/// Loads what answering questions needs: the topics, and the safety rules that name them.
+pub fn load_questions(dir: &Path) -> Result<(Vec<Topic>, Safety), Vec<ContentError>> {
+    let mut errors = Vec::new();
+    let topics = topics::load(&dir.join("topics")).map_err(|e| errors.extend(e));
+    let ids = topics::ids_in(&dir.join("topics"));
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let safety = Safety::load(dir, &ids).map_err(|e| errors.extend(e));
+    match (topics, safety) {
+        (Ok(topics), Ok(safety)) => Ok((topics, safety)),
+        _ => Err(errors),
     }
 }
 
@@ -102,11 +105,6 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<
             Err(vec![ContentError::new(path, line, e.message().to_string())])
         }
     }
-}
-
-/// The 1-based line holding byte `offset` of `text`.
-pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// The 1-based line on which `needle` first appears in `text` after a line containing `after`,

@@ -3,10 +3,9 @@
 //! Pure: this builds plain structs; the Discord shell turns them into API payloads. It is the
 //! only place that knows the limits, and everything is trimmed or split to fit, never rejected.
 
-use crate::advisor::Response;
+use crate::advisor::{Advisor, Response};
 use crate::ask::{Answer, AskStatus};
 use crate::content::foods::Food;
-use crate::content::Library;
 use crate::intake::amount::fmt;
 use crate::intake::{Estimate, Status};
 
@@ -98,12 +97,12 @@ pub struct Message {
 
 /// The messages answering one chat message: an answer, an estimate, or both (in one message
 /// when they fit together, else two).
-pub fn response(library: &Library, response: &Response) -> Vec<Message> {
+pub fn response(advisor: &Advisor, response: &Response) -> Vec<Message> {
     let embeds: Vec<Embed> = response
         .answer
         .iter()
-        .flat_map(|a| answer_embeds(library, a))
-        .chain(response.estimate.iter().map(|e| estimate(library, e)))
+        .flat_map(|a| answer_embeds(advisor, a))
+        .chain(response.estimate.iter().map(|e| estimate(advisor, e)))
         .collect();
     messages(embeds)
 }
@@ -119,17 +118,17 @@ fn messages(embeds: Vec<Embed>) -> Vec<Message> {
 
 /// An answer as messages: the urgent block first when there is one, then the answer that
 /// follows it (together when they fit in one message).
-pub fn answer_messages(library: &Library, a: &Answer) -> Vec<Message> {
-    messages(answer_embeds(library, a))
+pub fn answer_messages(advisor: &Advisor, a: &Answer) -> Vec<Message> {
+    messages(answer_embeds(advisor, a))
 }
 
-fn answer_embeds(library: &Library, a: &Answer) -> Vec<Embed> {
-    std::iter::once(answer(library, a)).chain(a.also.iter().map(|also| answer(library, also))).collect()
+fn answer_embeds(advisor: &Advisor, a: &Answer) -> Vec<Embed> {
+    std::iter::once(answer(advisor, a)).chain(a.also.iter().map(|also| answer(advisor, also))).collect()
 }
 
 /// An answer as an embed: the reply, its evidence label, sources as links, related topics and
 /// the disclaimer.
-pub fn answer(library: &Library, a: &Answer) -> Embed {
+pub fn answer(advisor: &Advisor, a: &Answer) -> Embed {
     let color = match a.status {
         AskStatus::Urgent => URGENT,
         AskStatus::Answered => ANSWERED,
@@ -145,8 +144,12 @@ pub fn answer(library: &Library, a: &Answer) -> Embed {
     for (i, chunk) in pack(&links, "\n", limits::FIELD_VALUE).into_iter().take(3).enumerate() {
         embed.field(if i == 0 { "Sources" } else { "More sources" }, &chunk, false);
     }
-    let related: Vec<String> =
-        a.related.iter().filter_map(|slug| library.topic(slug)).map(|t| format!("{} (`{}`)", t.title, t.id)).collect();
+    let related: Vec<String> = a
+        .related
+        .iter()
+        .filter_map(|slug| advisor.asker().topic(slug))
+        .map(|t| format!("{} (`{}`)", t.title, t.id))
+        .collect();
     let label = if a.status == AskStatus::NoMatch { "Closest topics" } else { "Related" };
     embed.field(label, &related.join("\n"), false);
     embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2)
@@ -154,11 +157,11 @@ pub fn answer(library: &Library, a: &Answer) -> Embed {
 
 /// An estimate as an embed: the items as an aligned table in a code block, totals against the
 /// RDA and UL, warnings, supplements and what was not recognised.
-pub fn estimate(library: &Library, e: &Estimate) -> Embed {
+pub fn estimate(advisor: &Advisor, e: &Estimate) -> Embed {
     let mut embed = Embed {
         title: format!("Zinc estimate: {}", e.reference.label),
         color: if e.warnings.is_empty() { ESTIMATE } else { WARNING },
-        footer: format!("{} Food values: USDA SR28 (NDB numbers shown).", library.safety.disclaimer),
+        footer: format!("{} Food values: USDA SR28 (NDB numbers shown).", advisor.asker().safety.disclaimer),
         ..Embed::default()
     };
     if e.status == Status::Empty {
@@ -215,7 +218,7 @@ pub fn estimate(library: &Library, e: &Estimate) -> Embed {
 }
 
 /// One food: its USDA description and zinc per 100 g and per household portion.
-pub fn food(library: &Library, food: &Food) -> Embed {
+pub fn food(advisor: &Advisor, food: &Food) -> Embed {
     let per = |grams: f64| food.zinc_mg_per_100g * grams / 100.0;
     let mut portions: Vec<String> = Vec::new();
     let default = food.portion.map(|i| &food.weights[i]);
@@ -236,17 +239,17 @@ Zinc: **{} mg** per 100 g · copper: {copper} per 100 g",
         ),
         color: ESTIMATE,
         fields: Vec::new(),
-        footer: format!("{} Food values: USDA SR28.", library.safety.disclaimer),
+        footer: format!("{} Food values: USDA SR28.", advisor.asker().safety.disclaimer),
     };
     embed.field("Zinc per portion", &portions.join("\n"), false);
     embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2)
 }
 
 /// The topics the bot answers from.
-pub fn topics(library: &Library) -> Embed {
-    let lines: Vec<String> = library.topics.iter().map(|t| format!("• {} (`{}`)", t.title, t.id)).collect();
+pub fn topics(advisor: &Advisor) -> Embed {
+    let lines: Vec<String> = advisor.asker().topics.iter().map(|t| format!("• {} (`{}`)", t.title, t.id)).collect();
     Embed {
-        title: format!("{} topics", library.topics.len()),
+        title: format!("{} topics", advisor.asker().topics.len()),
         description: lines.join("\n"),
         color: ANSWERED,
         fields: Vec::new(),
@@ -256,25 +259,26 @@ pub fn topics(library: &Library) -> Embed {
 }
 
 /// What the bot is, where its answers come from, and the disclaimer.
-pub fn about(library: &Library) -> Embed {
-    let mut sources: Vec<&str> = library.topics.iter().flat_map(|t| t.sources.iter().map(|s| s.url.as_str())).collect();
+pub fn about(advisor: &Advisor) -> Embed {
+    let mut sources: Vec<&str> =
+        advisor.asker().topics.iter().flat_map(|t| t.sources.iter().map(|s| s.url.as_str())).collect();
     sources.sort();
     sources.dedup();
     let mut embed = Embed {
         title: "About zincbot".into(),
-        description: library.safety.about.trim().to_string(),
+        description: advisor.asker().safety.about.trim().to_string(),
         color: ANSWERED,
         fields: Vec::new(),
-        footer: library.safety.disclaimer.clone(),
+        footer: advisor.asker().safety.disclaimer.clone(),
     };
     embed.field(
         "Content",
         &format!(
             "{} topics citing {} sources; {} foods from USDA SR28 ({} with chat names); reference values from the Institute of Medicine (2001).",
-            library.topics.len(),
+            advisor.asker().topics.len(),
             sources.len(),
-            library.foods.foods.len(),
-            library.foods.curated_count()
+            advisor.estimator().foods.table.foods.len(),
+            advisor.estimator().foods.table.curated_count()
         ),
         false,
     );

@@ -6,10 +6,11 @@
 //! typo. Failing that, the plain USDA descriptions of all of SR28 are searched, and the match is
 //! reported with its description so the person can check it.
 
-use crate::content::foods::{Food, FoodTable, Weight};
+use crate::content::foods::{Food, Weight};
 use crate::text;
 
 use super::amount::{fmt, Amount, Unit, CUP_ML, OUNCE_G};
+use super::index::FoodIndex;
 
 /// Words that carry no food: preambles, pronouns, meal names, chat filler.
 const FILLER: &[&str] = &[
@@ -241,7 +242,7 @@ pub enum Lookup<'a> {
 }
 
 /// Finds the food named by `rest` (a mention's words without its amount).
-pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
+pub fn lookup<'a>(index: &'a FoodIndex, rest: &[String]) -> Lookup<'a> {
     let mut notes = Vec::new();
     let mut stems: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
     if stems.iter().all(|s| is_filler(s)) {
@@ -249,18 +250,18 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
     }
     for (i, stem) in stems.iter_mut().enumerate() {
         if is_filler(stem)
-            || table.names_by_token.contains_key(stem.as_str())
-            || table.descriptions().by_token.contains_key(stem.as_str())
+            || index.names_by_token.contains_key(stem.as_str())
+            || index.descriptions.by_token.contains_key(stem.as_str())
         {
             continue;
         }
-        if let Some(fixed) = table.vocabulary.correct(stem) {
+        if let Some(fixed) = index.vocabulary.correct(stem) {
             notes.push(format!("read \"{}\" as \"{fixed}\"", rest[i]));
             *stem = fixed.to_string();
         }
     }
-    if let Some((name, used)) = best_name(table, &stems) {
-        let mut food = &table.foods[table.names[name].food];
+    if let Some((name, used)) = best_name(index, &stems) {
+        let mut food = &index.table.foods[index.names[name].food];
         // Words beside the name that are food words too make a compound the list may not know
         // ("oat milk", "fish cake", "apple pie"): a USDA food named by its last word and
         // holding every word is better; else the name's food is only an approximation, and said
@@ -269,7 +270,7 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
         let extra: Vec<usize> = content
             .iter()
             .copied()
-            .filter(|&i| !used[i] && table.descriptions().by_token.contains_key(stems[i].as_str()))
+            .filter(|&i| !used[i] && index.descriptions.by_token.contains_key(stems[i].as_str()))
             .collect();
         let compound = !extra.is_empty()
             && extra.iter().any(|&i| content.contains(&(i + 1)) || content.contains(&(i.wrapping_sub(1))));
@@ -277,7 +278,7 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
             let words: Vec<&str> = content.iter().map(|&i| rest[i].as_str()).collect();
             let phrase = words.join(" ");
             let head = content.last().map(|&i| stems[i].as_str()).unwrap_or("");
-            match by_description(table, &stems).filter(|f| names_head(f, head) && !is_mix(f)) {
+            match by_description(index, &stems).filter(|f| names_head(f, head) && !is_mix(f)) {
                 Some(whole) => {
                     food = whole;
                     notes.push(format!(
@@ -290,13 +291,13 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
                     food.description
                 )),
             }
-        } else if let Some(other) = second_food(table, &stems, &used) {
+        } else if let Some(other) = second_food(index, &stems, &used) {
             notes.push(format!("also saw \"{other}\": list it separately to count it"));
         }
         let unknown: Vec<&str> = stems
             .iter()
             .enumerate()
-            .filter(|(i, s)| !used[*i] && !compound && !is_filler(s) && !table.names_by_token.contains_key(s.as_str()))
+            .filter(|(i, s)| !used[*i] && !compound && !is_filler(s) && !index.names_by_token.contains_key(s.as_str()))
             .map(|(i, _)| rest[i].as_str())
             .collect();
         if !unknown.is_empty() {
@@ -305,24 +306,24 @@ pub fn lookup<'a>(table: &'a FoodTable, rest: &[String]) -> Lookup<'a> {
         note_state(food, &stems, &mut notes);
         return Lookup::Found { food, notes };
     }
-    if let Some(food) = by_description(table, &stems) {
+    if let Some(food) = by_description(index, &stems) {
         notes.push(format!(
             "not in the chat food list: matched the USDA food \"{}\"; check it is what you meant",
             food.description
         ));
         return Lookup::Found { food, notes };
     }
-    Lookup::Unknown { did_you_mean: suggest(table, &stems) }
+    Lookup::Unknown { did_you_mean: suggest(index, &stems) }
 }
 
 /// The chat name with the most words all present in `stems`. Ties go to a name typed as a
 /// phrase ("chocolate milk" over "milk chocolate"), then to the name ending furthest right (the
 /// head noun in English), then to the earlier name. Returns the name and which stems it used.
-fn best_name(table: &FoodTable, stems: &[String]) -> Option<(usize, Vec<bool>)> {
+fn best_name(index: &FoodIndex, stems: &[String]) -> Option<(usize, Vec<bool>)> {
     let mut best: Option<((usize, bool, usize, usize), usize)> = None;
     for stem in stems {
-        for &name in table.names_by_token.get(stem.as_str()).into_iter().flatten() {
-            let tokens = &table.names[name as usize].tokens;
+        for &name in index.names_by_token.get(stem.as_str()).into_iter().flatten() {
+            let tokens = &index.names[name as usize].tokens;
             let positions: Option<Vec<usize>> = tokens.iter().map(|t| stems.iter().position(|s| s == t)).collect();
             let Some(positions) = positions else { continue };
             let end = positions.iter().copied().max().unwrap_or(0);
@@ -334,17 +335,17 @@ fn best_name(table: &FoodTable, stems: &[String]) -> Option<(usize, Vec<bool>)> 
         }
     }
     let (_, name) = best?;
-    let tokens = &table.names[name].tokens;
+    let tokens = &index.names[name].tokens;
     let used = stems.iter().map(|s| tokens.contains(s)).collect();
     Some((name, used))
 }
 
 /// Another food named by the stems a match left over ("oyster" beside "mushrooms").
-fn second_food(table: &FoodTable, stems: &[String], used: &[bool]) -> Option<String> {
+fn second_food(index: &FoodIndex, stems: &[String], used: &[bool]) -> Option<String> {
     let left: Vec<String> =
         stems.iter().zip(used).filter(|(s, u)| !**u && !is_filler(s)).map(|(s, _)| s.clone()).collect();
-    let (name, _) = best_name(table, &left)?;
-    Some(table.names[name].tokens.join(" "))
+    let (name, _) = best_name(index, &left)?;
+    Some(index.names[name].tokens.join(" "))
 }
 
 /// Says when the food's state was assumed, or when a preparation word was not matched.
@@ -372,7 +373,7 @@ fn is_mix(food: &Food) -> bool {
 
 /// Searches USDA descriptions for a food containing every meaningful word; the shortest
 /// description (the plainest food) wins.
-fn by_description<'a>(table: &'a FoodTable, stems: &[String]) -> Option<&'a Food> {
+fn by_description<'a>(index: &'a FoodIndex, stems: &[String]) -> Option<&'a Food> {
     let words: Vec<&String> = stems
         .iter()
         .filter(|s| !FILLER.contains(&s.as_str()) && !s.starts_with(|c: char| c.is_ascii_digit()))
@@ -383,26 +384,26 @@ fn by_description<'a>(table: &'a FoodTable, stems: &[String]) -> Option<&'a Food
     }
     let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(words.len());
     for word in &words {
-        lists.push(table.descriptions().by_token.get(word.as_str())?);
+        lists.push(index.descriptions.by_token.get(word.as_str())?);
     }
     lists.sort_by_key(|l| l.len());
     let (first, others) = lists.split_first()?;
     first
         .iter()
         .filter(|food| others.iter().all(|l| l.binary_search(food).is_ok()))
-        .min_by_key(|&&food| (table.descriptions().lengths[food as usize], food))
-        .map(|&food| &table.foods[food as usize])
+        .min_by_key(|&&food| (index.descriptions.lengths[food as usize], food))
+        .map(|&food| &index.table.foods[food as usize])
 }
 
 /// Up to three chat names close to the unknown words, for "did you mean".
-fn suggest(table: &FoodTable, stems: &[String]) -> Vec<String> {
+fn suggest(index: &FoodIndex, stems: &[String]) -> Vec<String> {
     let mut scored: Vec<(usize, usize, &str, usize)> = Vec::new(); // (distance, name length, name, food)
     for stem in stems.iter().filter(|s| !is_filler(s) && s.len() > 2) {
         let budget = (stem.chars().count() / 3).clamp(1, 3);
-        for (candidate, d, _) in table.vocabulary.near(stem, budget) {
-            for &name in &table.names_by_token[candidate] {
-                let entry = &table.names[name as usize];
-                let display = table.foods[entry.food].names.iter().find(|n| text::tokens(n) == entry.tokens);
+        for (candidate, d, _) in index.vocabulary.near(stem, budget) {
+            for &name in &index.names_by_token[candidate] {
+                let entry = &index.names[name as usize];
+                let display = index.table.foods[entry.food].names.iter().find(|n| text::tokens(n) == entry.tokens);
                 scored.push((d, entry.tokens.len(), display.map_or("", String::as_str), entry.food));
             }
         }
@@ -450,12 +451,12 @@ pub fn grams(food: &Food, amount: &Amount, notes: &mut Vec<String>) -> f64 {
 /// Grams per millilitre from the food's USDA cup, tablespoon, teaspoon or fluid-ounce weight.
 fn grams_per_ml(food: &Food, notes: &mut Vec<String>) -> f64 {
     let volume = |w: &Weight| -> Option<f64> {
-        let first = w.words().first()?.as_str();
+        let first = w.words.first()?.as_str();
         let ml = match first {
             "cup" => CUP_ML,
             "tbsp" | "tablespoon" => CUP_ML / 16.0,
             "tsp" | "teaspoon" => CUP_ML / 48.0,
-            "fl" if w.words().get(1).is_some_and(|s| s == "oz") => CUP_ML / 8.0,
+            "fl" if w.words.get(1).is_some_and(|s| s == "oz") => CUP_ML / 8.0,
             _ => return None,
         };
         Some(w.grams_each() / ml)
@@ -469,7 +470,7 @@ fn grams_per_ml(food: &Food, notes: &mut Vec<String>) -> f64 {
 
 /// Grams in one `word` (slice, can, breast ...) of the food.
 fn household(food: &Food, word: &str, notes: &mut Vec<String>) -> f64 {
-    let starts = |w: &Weight| w.words().first().is_some_and(|first| first == word);
+    let starts = |w: &Weight| w.words.first().is_some_and(|first| first == word);
     let curated = food.portion.map(|i| &food.weights[i]).filter(|w| starts(w));
     if let Some(weight) = curated.or_else(|| food.weights.iter().find(|w| starts(w))) {
         notes.push(format!("1 {word} = {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));
@@ -506,7 +507,7 @@ const BULK: &[&str] = &[
 /// Grams in one of a counted food ("3 almonds", "2 bananas"): the curated portion when it is a
 /// single item, else USDA's weight for one item (one almond, a medium banana), else the portion.
 fn one_item(food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
-    let bulk = |w: &Weight| w.words().first().is_some_and(|first| BULK.contains(&first.as_str()));
+    let bulk = |w: &Weight| w.words.first().is_some_and(|first| BULK.contains(&first.as_str()));
     if let Some(portion) = food.portion.map(|i| &food.weights[i]).filter(|w| !bulk(w)) {
         notes.push(format!("each counted as {} g (USDA: {})", fmt(piece_grams(portion)), portion.label()));
         return piece_grams(portion);
@@ -516,9 +517,9 @@ fn one_item(food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
         if bulk(w) {
             return None;
         }
-        let named = w.words().iter().any(|word| names.contains(word));
-        let medium = w.words().iter().any(|word| word == "medium");
-        let single = w.words().first().is_some_and(|first| {
+        let named = w.words.iter().any(|word| names.contains(word));
+        let medium = w.words.iter().any(|word| word == "medium");
+        let single = w.words.first().is_some_and(|first| {
             matches!(
                 first.as_str(),
                 "piece" | "unit" | "item" | "each" | "whole" | "fruit" | "kernel" | "nut" | "large"
@@ -551,7 +552,7 @@ fn one_item(food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
 /// sold and eaten as one breast or one fillet, so such a row is one piece.
 fn piece_grams(weight: &Weight) -> f64 {
     let halved =
-        weight.amount == 0.5 && weight.words().first().is_some_and(|w| matches!(w.as_str(), "breast" | "fillet"));
+        weight.amount == 0.5 && weight.words.first().is_some_and(|w| matches!(w.as_str(), "breast" | "fillet"));
     if halved {
         weight.grams
     } else {
@@ -562,12 +563,12 @@ fn piece_grams(weight: &Weight) -> f64 {
 /// Grams in one small, medium, large ... of the food.
 fn sized(food: &Food, size: &str, notes: &mut Vec<String>) -> f64 {
     let size_words: Vec<String> = size.split(' ').map(String::from).collect();
-    let contains = |w: &Weight| w.words().windows(size_words.len()).any(|win| win == size_words.as_slice());
-    let extra = |w: &Weight| size_words.len() == 1 && w.words().iter().any(|word| word == "extra");
+    let contains = |w: &Weight| w.words.windows(size_words.len()).any(|win| win == size_words.as_slice());
+    let extra = |w: &Weight| size_words.len() == 1 && w.words.iter().any(|word| word == "extra");
     let found = food
         .weights
         .iter()
-        .find(|w| w.words().starts_with(&size_words))
+        .find(|w| w.words.starts_with(&size_words))
         .or_else(|| food.weights.iter().find(|w| contains(w) && !extra(w)));
     if let Some(weight) = found {
         notes.push(format!("1 {size} = {} g (USDA: {})", fmt(weight.grams_each()), weight.label()));

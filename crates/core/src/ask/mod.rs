@@ -1,0 +1,292 @@
+//! Question -> [`Answer`]: safety routing first, then ranked retrieval over the curated topics,
+//! with an honest threshold below which the bot says it has no sourced answer.
+//!
+//! Pure: a function of the question and the [`Asker`] (the topics and safety rules, with the
+//! index it builds over the topics). Every word of an answer comes from `content/`; this module
+//! only decides which content fits.
+
+pub mod index;
+pub mod triage;
+
+use serde::Serialize;
+
+use crate::content::safety::{Language, Rule, Safety, UrgentKind};
+use crate::content::topics::{Route, Source, Topic};
+use crate::content::ContentError;
+use crate::text;
+use index::{is_stopword, TopicIndex};
+use triage::Triage;
+
+/// How a question was handled, as the JSON contract names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AskStatus {
+    Answered,
+    NoMatch,
+    Declined,
+    Urgent,
+}
+
+/// The reply to a question, serialised as the `ask --json` contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    pub status: AskStatus,
+    /// The topic answered from (its slug), when one was.
+    pub topic: Option<String>,
+    pub title: String,
+    pub text: String,
+    /// The topic's evidence label.
+    pub evidence: Option<String>,
+    pub sources: Vec<Source>,
+    /// Related topics (for `no_match`, the closest ones).
+    pub related: Vec<String>,
+    pub disclaimer: String,
+    /// The safety rule that routed the question (`not-about-zinc` when nothing in it concerns
+    /// zinc), if one did.
+    pub rule: Option<String>,
+    /// After an urgent block, the ordinary answer to the rest of the message, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also: Option<Box<Answer>>,
+    /// What decided the reply, for the shells; not part of the JSON contract.
+    #[serde(skip)]
+    pub reason: Reason,
+}
+
+/// What decided a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reason {
+    /// A safety rule (urgent guidance or a decline), fired by its concepts or by the classifier.
+    SafetyRule,
+    /// A topic ranked high enough.
+    Topic,
+    /// Nothing in the message concerns zinc.
+    NotAboutZinc,
+    /// About zinc, but no topic fits well enough.
+    #[default]
+    NoMatch,
+}
+
+/// The rule name of questions declined for not being about zinc at all.
+pub const NOT_ABOUT_ZINC: &str = "not-about-zinc";
+
+/// A topic must reach this BM25F score to be answered ...
+const MIN_SCORE: f64 = 1.0;
+/// ... and cover this share of the question's meaningful words (weighted by rarity) ...
+const MIN_COVERAGE: f64 = 0.3;
+/// ... or two thirds of it with a score this strong.
+const STRONG_SCORE: f64 = 5.0;
+
+/// The question engine: the curated topics and the safety rules, with the index it builds over
+/// the topics.
+#[derive(Debug)]
+pub struct Asker {
+    /// Curated topics, sorted by id.
+    pub topics: Vec<Topic>,
+    pub safety: Safety,
+    index: TopicIndex,
+}
+
+impl Asker {
+    /// Indexes the topics.
+    pub fn new(topics: Vec<Topic>, safety: Safety) -> Asker {
+        let index = TopicIndex::build(&topics);
+        Asker { topics, safety, index }
+    }
+
+    /// Loads only what answering needs from `dir` (the `content/` folder): the topics and the
+    /// safety rules, not the food tables.
+    pub fn load(dir: &std::path::Path) -> Result<Asker, Vec<ContentError>> {
+        let (topics, safety) = crate::content::load_questions(dir)?;
+        Ok(Asker::new(topics, safety))
+    }
+
+    /// The topic with this id.
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+
+    /// Answers `question` from the library: urgent guidance first (followed by the ordinary answer
+    /// when one fits), then declines, then the best topic or an honest no-match.
+    pub fn ask(&self, question: &str) -> Answer {
+        self.answer(question, triage::triage(&self.safety, question))
+    }
+
+    /// Urgent guidance for `question` when it needs any, without retrieval otherwise: every shell
+    /// checks this before anything else it does with free text.
+    pub fn urgent(&self, question: &str) -> Option<Answer> {
+        match triage::triage(&self.safety, question) {
+            urgent @ Some(Triage::Urgent { .. }) => Some(self.answer(question, urgent)),
+            _ => None,
+        }
+    }
+
+    /// Whether `question` needs urgent guidance: triage alone, without retrieval.
+    pub fn is_urgent(&self, question: &str) -> bool {
+        matches!(triage::triage(&self.safety, question), Some(Triage::Urgent { .. }))
+    }
+
+    /// The answer to `question` once triage has decided.
+    fn answer(&self, question: &str, decided: Option<Triage>) -> Answer {
+        let safety = &self.safety;
+        match decided {
+            Some(Triage::Urgent { rule, language }) => self.urgent_block(question, rule, language),
+            Some(Triage::Decline { rule }) => Answer {
+                related: rule.related.clone(),
+                sources: rule.sources.clone(),
+                ..standing(safety, AskStatus::Declined, Some(&rule.id), &rule.title, &rule.reply)
+            },
+            None => self.retrieve(question),
+        }
+    }
+
+    /// The urgent block for `rule`, in the message's language when the content has one, with the
+    /// ordinary answer nested under `also` when one fits (never after a crisis reply, which should
+    /// stand alone).
+    fn urgent_block(&self, question: &str, rule: &Rule, language: Option<&Language>) -> Answer {
+        let safety = &self.safety;
+        let kind = rule.kind.unwrap_or(UrgentKind::Emergency);
+        let (title, text, sources) = match language {
+            Some(language) => {
+                let (title, text) = language.reply(kind);
+                (title, text, language.sources.clone())
+            }
+            None => (rule.title.as_str(), rule.reply.as_str(), rule.sources.clone()),
+        };
+        // Only a message that is about zinc gets a zinc topic after the urgent block.
+        let also = (kind != UrgentKind::Crisis && mentions_zinc(question))
+            .then(|| self.retrieve(question))
+            .filter(|a| a.status == AskStatus::Answered)
+            .map(|mut answer| {
+                if let Some(language) = language {
+                    answer.text = format!("{}\n\n{}", language.english_note.trim(), answer.text);
+                }
+                Box::new(answer)
+            });
+        Answer {
+            sources,
+            related: rule.related.clone(),
+            also,
+            ..standing(safety, AskStatus::Urgent, Some(&rule.id), title, text)
+        }
+    }
+
+    /// The best topic for `question`, or a decline when it is not about zinc, or no match.
+    fn retrieve(&self, question: &str) -> Answer {
+        let safety = &self.safety;
+        let index = &self.index;
+        let query = index.query(question);
+        let ranked = index.search(&query, 4);
+        let about_zinc = mentions_zinc(question);
+        // A question that does not say "zinc" must at least name something specific to the topic
+        // (a condition, a medicine, a product) before it is answered.
+        let confident = ranked.first().is_some_and(|&(top, score)| {
+            let coverage = self.coverage(&query, top);
+            // Long messages carry many words no topic needs; a strong score makes up for that.
+            let covered = coverage >= MIN_COVERAGE || (score >= STRONG_SCORE && coverage >= MIN_COVERAGE / 1.5);
+            score >= MIN_SCORE && covered && (about_zinc || query.terms.iter().any(|t| index.is_specific(t, top)))
+        });
+        if confident {
+            let topic = &self.topics[ranked[0].0];
+            let status = match topic.route {
+                Route::Answer => AskStatus::Answered,
+                Route::Decline => AskStatus::Declined,
+            };
+            return Answer {
+                status,
+                topic: Some(topic.id.clone()),
+                title: topic.title.clone(),
+                text: topic.short_answer.clone(),
+                evidence: Some(topic.evidence.label().to_string()),
+                sources: topic.sources.clone(),
+                related: topic.related.clone(),
+                disclaimer: safety.disclaimer.clone(),
+                rule: None,
+                also: None,
+                reason: Reason::Topic,
+            };
+        }
+        if !about_zinc {
+            let text = &safety.not_about_zinc;
+            let declined = standing(safety, AskStatus::Declined, Some(NOT_ABOUT_ZINC), "Not about zinc", text);
+            return Answer { reason: Reason::NotAboutZinc, ..declined };
+        }
+        let mut closest: Vec<&str> = ranked.iter().take(3).map(|&(t, _)| self.topics[t].id.as_str()).collect();
+        if closest.is_empty() {
+            closest = safety.no_match_topics.iter().map(String::as_str).collect();
+        }
+        let titles: Vec<&str> = closest.iter().filter_map(|id| self.topic(id)).map(|t| t.title.as_str()).collect();
+        let listed = titles.join("; ");
+        Answer {
+            related: closest.into_iter().map(String::from).collect(),
+            ..standing(
+                safety,
+                AskStatus::NoMatch,
+                None,
+                "No close match",
+                &safety.no_match.replace("{topics}", &listed),
+            )
+        }
+    }
+
+    /// How retrieval ranked the topics for `question`: (topic id, score, coverage), best first.
+    /// Lets moderators see why a question landed where it did.
+    pub fn explain(&self, question: &str) -> Vec<(String, f64, f64)> {
+        let index = &self.index;
+        let query = index.query(question);
+        index
+            .search(&query, 5)
+            .into_iter()
+            .map(|(t, score)| (self.topics[t].id.clone(), score, self.coverage(&query, t)))
+            .collect()
+    }
+
+    /// The share of the query's meaningful words that the topic contains, each weighted by its
+    /// rarity across topics, so "lupus" counts for more than "take". Words no topic knows count
+    /// against the match.
+    fn coverage(&self, query: &index::Query, topic: usize) -> f64 {
+        let index = &self.index;
+        let words: Vec<&String> = query.terms.iter().filter(|t| !t.contains(' ') && !is_stopword(t)).collect();
+        // A word no topic knows is often chat filler ("dad", "tube", "week"): it counts a quarter
+        // as much as the rarest word.
+        let unknown_weight = index.idf("\u{0}unseen") / 4.0;
+        let mut total = unknown_weight * query.unknown.len() as f64;
+        let mut matched = 0.0;
+        for word in words {
+            let found = index.contains(word, topic);
+            // A typo correction the topic does not contain is as uncertain as an unknown word.
+            let guessed = query.corrected.iter().any(|(_, fixed)| fixed == word);
+            let weight = if guessed && !found { unknown_weight } else { index.idf(word) };
+            total += weight;
+            if found {
+                matched += weight;
+            }
+        }
+        if total == 0.0 {
+            0.0
+        } else {
+            matched / total
+        }
+    }
+}
+
+/// A reply that is not a topic: a rule's, or one of the standing messages.
+fn standing(safety: &Safety, status: AskStatus, rule: Option<&str>, title: &str, text: &str) -> Answer {
+    Answer {
+        status,
+        topic: None,
+        title: title.to_string(),
+        text: text.to_string(),
+        evidence: None,
+        sources: Vec::new(),
+        related: Vec::new(),
+        disclaimer: safety.disclaimer.clone(),
+        rule: rule.map(String::from),
+        also: None,
+        reason: if rule.is_some() { Reason::SafetyRule } else { Reason::NoMatch },
+    }
+}
+
+/// Whether the question names zinc at all.
+fn mentions_zinc(question: &str) -> bool {
+    text::tokens(question).iter().any(|t| text::is_zinc_word(t))
+}

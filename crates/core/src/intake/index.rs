@@ -1,0 +1,95 @@
+//! The food table with the indexes that let chat names, typos and plain USDA descriptions find
+//! a food quickly; built by the intake engine from the validated table.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::content::foods::{Food, FoodTable};
+use crate::text::{self, Vocabulary};
+
+/// A chat name, tokenised.
+#[derive(Debug, Clone)]
+pub struct NameEntry {
+    pub food: usize,
+    pub tokens: Vec<String>,
+}
+
+/// The food table and its look-ups; immutable once built.
+#[derive(Debug)]
+pub struct FoodIndex {
+    pub table: FoodTable,
+    /// Every chat name.
+    pub names: Vec<NameEntry>,
+    /// Token -> the chat names containing it.
+    pub names_by_token: HashMap<String, Vec<u32>>,
+    /// Distinct chat-name tokens, weighted by how many names use them, for typo correction.
+    pub vocabulary: Vocabulary,
+    /// Every USDA description, for foods no chat name knows.
+    pub descriptions: DescriptionIndex,
+    /// Word pairs joined by "and", "with" or "n" inside chat names, such as (`macaroni`,
+    /// `cheese`), so a food list is not split inside "macaroni and cheese".
+    pub joins: HashSet<(String, String)>,
+}
+
+/// Every word of every USDA description, for foods reached without a chat name.
+#[derive(Debug, Default)]
+pub struct DescriptionIndex {
+    /// Token -> foods whose description contains it, in table order.
+    pub by_token: HashMap<String, Vec<u32>>,
+    /// How many words each description has, by food index: fewer is plainer.
+    pub lengths: Vec<u16>,
+}
+
+impl DescriptionIndex {
+    fn build(foods: &[Food]) -> DescriptionIndex {
+        let mut index = DescriptionIndex { by_token: HashMap::new(), lengths: Vec::with_capacity(foods.len()) };
+        for (i, food) in foods.iter().enumerate() {
+            let tokens = text::tokens(&food.description);
+            for token in &tokens {
+                match index.by_token.get_mut(token.as_str()) {
+                    Some(list) if list.last() == Some(&(i as u32)) => {}
+                    Some(list) => list.push(i as u32),
+                    None => {
+                        index.by_token.insert(token.clone(), vec![i as u32]);
+                    }
+                }
+            }
+            index.lengths.push(tokens.len() as u16);
+        }
+        index
+    }
+}
+
+impl FoodIndex {
+    /// Indexes the chat names and USDA descriptions of `table`.
+    pub fn build(table: FoodTable) -> FoodIndex {
+        let mut names = Vec::new();
+        let mut names_by_token: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut joins = HashSet::new();
+        for (i, food) in table.foods.iter().enumerate() {
+            for name in &food.names {
+                let folded = text::fold(name);
+                for w in text::words(&folded).windows(3) {
+                    if matches!(w[1], "and" | "with" | "n") {
+                        joins.insert((text::stem(w[0]), text::stem(w[2])));
+                    }
+                }
+                // Articles carry nothing: "slice of bread" is matched by its words slice, bread.
+                let tokens: Vec<String> = text::tokens(name)
+                    .into_iter()
+                    .filter(|t| !matches!(t.as_str(), "of" | "a" | "an" | "the"))
+                    .collect();
+                let id = names.len() as u32;
+                let mut unique = tokens.clone();
+                unique.sort();
+                unique.dedup();
+                for token in unique {
+                    names_by_token.entry(token).or_default().push(id);
+                }
+                names.push(NameEntry { food: i, tokens });
+            }
+        }
+        let vocabulary = Vocabulary::new(names_by_token.iter().map(|(word, names)| (word.as_str(), names.len())));
+        let descriptions = DescriptionIndex::build(&table.foods);
+        FoodIndex { table, names, names_by_token, vocabulary, descriptions, joins }
+    }
+}

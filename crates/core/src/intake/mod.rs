@@ -1,0 +1,372 @@
+//! Food list -> [`Estimate`]: zinc and copper, item by item, against a life stage's RDA and UL.
+//!
+//! Pure: a function of the text, the [`Estimator`] (the food table, supplement forms and
+//! reference values, with the food index built from them) and the profile. Every assumption made on the
+//! person's behalf is listed with its item, and nothing unrecognised is guessed: it is listed,
+//! with suggestions.
+
+pub mod amount;
+pub mod food;
+pub mod index;
+pub mod split;
+pub mod supplement;
+
+use serde::Serialize;
+
+use crate::content::foods::{Food, FoodTable};
+use crate::content::{Profile, ReferenceValues, SupplementTable};
+use crate::text;
+use amount::{fmt, Amount};
+use food::Lookup;
+use index::FoodIndex;
+use supplement::Reading;
+
+/// How the estimate went, as the JSON contract names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Empty,
+    NothingRecognized,
+    Implausible,
+}
+
+/// One food, weighed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FoodItem {
+    pub input: String,
+    /// USDA's description of the matched food.
+    pub food: String,
+    /// Its SR28 NDB number.
+    pub food_id: String,
+    pub grams: f64,
+    pub zinc_mg: f64,
+    /// `None` where SR28 has no copper value for the food.
+    pub copper_mg: Option<f64>,
+    pub assumptions: Vec<String>,
+    /// False when the amount was implausible and the item left out of the totals.
+    pub counted: bool,
+}
+
+/// One supplement dose.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SupplementItem {
+    pub input: String,
+    pub form: String,
+    pub stated_mg: f64,
+    pub elemental_zinc_mg: f64,
+    pub assumptions: Vec<String>,
+    pub counted: bool,
+}
+
+/// What could not be read, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub input: String,
+    pub did_you_mean: Vec<String>,
+    pub hint: Option<String>,
+}
+
+/// One RDA the total is compared with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RdaShare {
+    pub label: String,
+    pub rda_mg: f64,
+    pub percent: f64,
+}
+
+/// The reference values used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reference {
+    pub profile: String,
+    pub label: String,
+    /// The profile's first RDA (for a plain adult, the men's value; `rdas` has both).
+    pub rda_mg: f64,
+    pub ul_mg: f64,
+    pub rdas: Vec<RdaShare>,
+}
+
+/// The whole estimate, serialised as the `intake --json` contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimate {
+    pub status: Status,
+    pub items: Vec<FoodItem>,
+    pub supplements: Vec<SupplementItem>,
+    pub unrecognized: Vec<String>,
+    pub suggestions: Vec<Suggestion>,
+    pub food_zinc_mg: f64,
+    pub supplement_zinc_mg: f64,
+    pub total_zinc_mg: f64,
+    pub total_copper_mg: f64,
+    pub reference: Reference,
+    pub warnings: Vec<String>,
+}
+
+/// The intake engine: the validated food table, supplement forms and reference values, with the
+/// index it builds over the foods.
+#[derive(Debug)]
+pub struct Estimator {
+    pub foods: FoodIndex,
+    pub supplements: SupplementTable,
+    pub reference: ReferenceValues,
+}
+
+/// The largest amount a label can state for one dose, in mg: ten grams of any salt is no
+/// supplement.
+pub const MAX_LABEL_MG: f64 = 10_000.0;
+
+impl Estimator {
+    /// Indexes the foods.
+    pub fn new(foods: FoodTable, supplements: SupplementTable, reference: ReferenceValues) -> Estimator {
+        Estimator { foods: FoodIndex::build(foods), supplements, reference }
+    }
+
+    /// Estimates the zinc and copper in `text` for `profile`.
+    pub fn estimate(&self, text: &str, profile: &Profile) -> Estimate {
+        let mut estimate = empty(profile);
+        if !text.chars().any(char::is_alphanumeric) {
+            estimate.status = Status::Empty;
+            return estimate;
+        }
+        let (mentions, truncated) = split::mentions(text, &self.foods.joins);
+        for mention in &mentions {
+            let amount = Amount::read(&mention.words);
+            let stems = supplement::stems(&mention.words);
+            if supplement::is_supplement(&self.supplements, &stems) {
+                let reading = supplement::read(&self.supplements, &stems, &amount);
+                self.add_supplement(&mut estimate, &mention.text, reading, &amount.notes);
+            } else {
+                self.add_food(&mut estimate, &mention.text, &amount);
+            }
+        }
+        self.finish(estimate, profile, truncated)
+    }
+
+    /// Estimates one supplement dose given as a form and an amount in mg (the `/supplement`
+    /// command), reading the number as given rather than as text. Refuses an amount that is
+    /// not a number of mg above 0 and at most [`MAX_LABEL_MG`].
+    pub fn supplement_dose(&self, form: &str, amount_mg: f64, profile: &Profile) -> Result<Estimate, String> {
+        if !(amount_mg.is_finite() && amount_mg > 0.0 && amount_mg <= MAX_LABEL_MG) {
+            return Err(format!("The amount must be a number of mg above 0 and at most {}.", fmt(MAX_LABEL_MG)));
+        }
+        let folded = text::fold(form);
+        let mut words: Vec<String> = text::words(&folded).into_iter().map(String::from).collect();
+        if !words.iter().any(|w| w == "zinc") {
+            words.insert(0, "zinc".to_string());
+        }
+        let stems = supplement::stems(&words);
+        let amount = Amount::milligrams(amount_mg);
+        let text = format!("{} {} mg", words.join(" "), fmt(amount_mg));
+        let mut estimate = empty(profile);
+        let reading = supplement::read(&self.supplements, &stems, &amount);
+        self.add_supplement(&mut estimate, &text, reading, &[]);
+        Ok(self.finish(estimate, profile, false))
+    }
+
+    /// The food a name means: an NDB number, a chat name (typos tolerated) or a USDA
+    /// description.
+    pub fn food(&self, name: &str) -> Option<&Food> {
+        let name = name.trim();
+        if let Some(food) = self.foods.table.by_ndb(name) {
+            return Some(food);
+        }
+        let words: Vec<String> = text::words(&text::fold(name)).into_iter().map(String::from).collect();
+        match food::lookup(&self.foods, &words) {
+            Lookup::Found { food, .. } => Some(food),
+            _ => None,
+        }
+    }
+
+    /// Chat names starting with (then containing) `partial`, as (label, NDB number) pairs, for
+    /// autocomplete.
+    pub fn food_names(&self, partial: &str, limit: usize) -> Vec<(String, String)> {
+        let partial = text::fold(partial.trim());
+        let named = self.foods.table.foods.iter().flat_map(|f| f.names.iter().map(move |n| (n, f)));
+        let mut starts: Vec<(String, String)> = Vec::new();
+        let mut contains: Vec<(String, String)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (name, food) in named {
+            let folded = text::fold(name);
+            let bucket = if folded.starts_with(&partial) {
+                &mut starts
+            } else if folded.contains(&partial) {
+                &mut contains
+            } else {
+                continue;
+            };
+            if seen.insert(&food.ndb) {
+                bucket.push((format!("{name} ({})", food.ndb), food.ndb.clone()));
+            }
+        }
+        starts.sort_by_key(|(label, _)| label.len());
+        contains.sort_by_key(|(label, _)| label.len());
+        starts.into_iter().chain(contains).take(limit).collect()
+    }
+    /// Adds a supplement mention, counted unless its zinc is implausible for one entry.
+    fn add_supplement(&self, estimate: &mut Estimate, input: &str, reading: Reading, amount_notes: &[String]) {
+        let limits = &self.reference.limits;
+        match reading {
+            Reading::Dose { form, stated_mg, elemental_mg, mut notes } => {
+                let counted = elemental_mg <= limits.max_supplement_mg;
+                if !counted {
+                    notes.push(format!(
+                        "implausible: over {} mg of zinc in one entry, not counted",
+                        fmt(limits.max_supplement_mg)
+                    ));
+                }
+                notes.splice(0..0, amount_notes.iter().cloned());
+                estimate.supplements.push(SupplementItem {
+                    input: input.to_string(),
+                    form,
+                    stated_mg: round(stated_mg, 2),
+                    elemental_zinc_mg: round(elemental_mg, 2),
+                    assumptions: notes,
+                    counted,
+                });
+                if counted {
+                    estimate.supplement_zinc_mg += elemental_mg;
+                }
+            }
+            Reading::NoAmount { hint } => {
+                estimate.unrecognized.push(input.to_string());
+                estimate.suggestions.push(Suggestion {
+                    input: input.to_string(),
+                    did_you_mean: Vec::new(),
+                    hint: Some(hint),
+                });
+            }
+        }
+    }
+
+    /// Adds a food mention, counted unless its weight is implausible for one food.
+    fn add_food(&self, estimate: &mut Estimate, input: &str, amount: &Amount) {
+        let limits = &self.reference.limits;
+        match food::lookup(&self.foods, &amount.rest) {
+            Lookup::Found { food, notes: found } => {
+                let mut notes = amount.notes.clone();
+                let grams = food::grams(food, amount, &mut notes);
+                notes.extend(found);
+                let counted = grams <= limits.max_food_grams;
+                if !counted {
+                    notes.push(format!("implausible: over {} g of one food, not counted", fmt(limits.max_food_grams)));
+                }
+                let zinc = grams * food.zinc_mg_per_100g / 100.0;
+                let copper = food.copper_mg_per_100g.map(|c| grams * c / 100.0);
+                if copper.is_none() {
+                    notes.push("SR28 has no copper value for this food".into());
+                }
+                if counted {
+                    estimate.food_zinc_mg += zinc;
+                    estimate.total_copper_mg += copper.unwrap_or(0.0);
+                }
+                estimate.items.push(FoodItem {
+                    input: input.to_string(),
+                    food: food.description.clone(),
+                    food_id: food.ndb.clone(),
+                    grams: round(grams, 1),
+                    zinc_mg: round(zinc, 2),
+                    copper_mg: copper.map(|c| round(c, 3)),
+                    assumptions: notes,
+                    counted,
+                });
+            }
+            Lookup::Unknown { did_you_mean } => {
+                estimate.unrecognized.push(input.to_string());
+                estimate.suggestions.push(Suggestion { input: input.to_string(), did_you_mean, hint: None });
+            }
+            Lookup::Nothing => {}
+        }
+    }
+
+    /// Totals, the reference values, the warnings and the status, once every mention is in.
+    fn finish(&self, mut estimate: Estimate, profile: &Profile, truncated: bool) -> Estimate {
+        let total = estimate.food_zinc_mg + estimate.supplement_zinc_mg;
+        estimate.reference = reference(profile, total);
+        estimate.warnings = self.warnings(profile, &estimate, total, truncated);
+        estimate.status =
+            if estimate.items.iter().any(|i| !i.counted) || estimate.supplements.iter().any(|s| !s.counted) {
+                Status::Implausible
+            } else if estimate.items.is_empty() && estimate.supplements.is_empty() {
+                Status::NothingRecognized
+            } else {
+                Status::Ok
+            };
+        estimate.food_zinc_mg = round(estimate.food_zinc_mg, 2);
+        estimate.supplement_zinc_mg = round(estimate.supplement_zinc_mg, 2);
+        estimate.total_zinc_mg = round(total, 2);
+        estimate.total_copper_mg = round(estimate.total_copper_mg, 3);
+        estimate
+    }
+
+    fn warnings(&self, profile: &Profile, estimate: &Estimate, total: f64, truncated: bool) -> Vec<String> {
+        let reference = &self.reference;
+        let messages = &reference.messages;
+        let fill = |template: &str| {
+            template
+                .replace("{total}", &fmt(total))
+                .replace("{supplements}", &fmt(estimate.supplement_zinc_mg))
+                .replace("{ul}", &fmt(profile.ul_mg))
+                .replace("{profile}", &profile.label)
+        };
+        let mut out = Vec::new();
+        if estimate.items.iter().any(|i| !i.counted) || estimate.supplements.iter().any(|s| !s.counted) {
+            out.push(fill(&messages.implausible));
+        }
+        let supplements = estimate.supplement_zinc_mg;
+        if supplements >= profile.ul_mg {
+            out.push(fill(&messages.supplements_over_ul));
+        } else if supplements >= profile.ul_mg * reference.tiers.supplements_approach_share {
+            out.push(fill(&messages.supplements_near_ul));
+        }
+        if total > profile.ul_mg {
+            out.push(fill(&messages.total_over_ul));
+        }
+        if supplements >= reference.tiers.copper_note_supplement_mg || total > profile.ul_mg {
+            out.push(fill(&messages.copper));
+        }
+        if truncated {
+            out.push(format!(
+                "Only the first {} items were read; send the rest in another message.",
+                split::MAX_MENTIONS
+            ));
+        }
+        out
+    }
+}
+
+/// An estimate with nothing in it yet.
+fn empty(profile: &Profile) -> Estimate {
+    Estimate {
+        status: Status::Ok,
+        items: Vec::new(),
+        supplements: Vec::new(),
+        unrecognized: Vec::new(),
+        suggestions: Vec::new(),
+        food_zinc_mg: 0.0,
+        supplement_zinc_mg: 0.0,
+        total_zinc_mg: 0.0,
+        total_copper_mg: 0.0,
+        reference: reference(profile, 0.0),
+        warnings: Vec::new(),
+    }
+}
+
+fn reference(profile: &Profile, total: f64) -> Reference {
+    Reference {
+        profile: profile.id.clone(),
+        label: profile.label.clone(),
+        rda_mg: profile.rda[0].mg,
+        ul_mg: profile.ul_mg,
+        rdas: profile
+            .rda
+            .iter()
+            .map(|r| RdaShare { label: r.label.clone(), rda_mg: r.mg, percent: round(100.0 * total / r.mg, 0) })
+            .collect(),
+    }
+}
+
+/// Rounds to `places` decimals for display and JSON.
+fn round(value: f64, places: i32) -> f64 {
+    let factor = 10f64.powi(places);
+    (value * factor).round() / factor
+}
