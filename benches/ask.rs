@@ -97,7 +97,7 @@ fn benches(c: &mut Criterion) {
     });
 
     let topics = synthetic_topics();
-    let index = TopicIndex::build(&topics);
+    let index = TopicIndex::build(&topics, asker.lexicon().clone());
     let probe: Vec<String> =
         (0..50).map(|t| format!("{} {}", topics[t * 20].title, topics[t * 20].keywords[0])).collect();
     let mut j = 0;

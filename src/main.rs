@@ -298,7 +298,7 @@ fn train_safety(content: &Path) -> ExitCode {
     let examples = set.examples;
     let header = format!(
         "The safety classifier, written by `zincbot train-safety` from the {} messages in {}/.\n\
-         Do not edit: add or relabel examples there and train again. Format: see src/ask/classifier.rs.",
+         Do not edit: add or relabel examples there and train again. Format: see crates/core/src/classifier.rs.",
         examples.len(),
         safety::EXAMPLES_DIR
     );

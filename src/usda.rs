@@ -6,7 +6,6 @@
 //! to SR28. Nutrient values are copied as the text SR28 prints, never re-rounded.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::content::foods::{name_key, FOODS_HEADER, WEIGHTS_HEADER};
@@ -16,17 +15,12 @@ const ZINC: &str = "309";
 const COPPER: &str = "312";
 
 /// A problem in the importer's input, located by file and line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}:{line}: {message}", file.display())]
 pub struct ImportError {
     pub file: PathBuf,
     pub line: usize,
     pub message: String,
-}
-
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
-    }
 }
 
 /// Where the importer reads from.
@@ -217,11 +211,10 @@ mod tests {
 
     fn import_names(names: &str) -> Result<Generated, Vec<ImportError>> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let file = std::env::temp_dir().join(format!("zincbot-names-{}-{}.csv", std::process::id(), names.len()));
+        let folder = tempfile::tempdir().unwrap();
+        let file = folder.path().join("food-names.csv");
         std::fs::write(&file, names).unwrap();
-        let result = import(&Sources { sr28_dir: root.join("data/usda-sr28"), names_file: file.clone() });
-        std::fs::remove_file(file).unwrap();
-        result
+        import(&Sources { sr28_dir: root.join("data/usda-sr28"), names_file: file })
     }
 
     #[test]

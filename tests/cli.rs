@@ -110,7 +110,6 @@ fn check_names_file_and_line_of_each_error() {
     let ul_line = broken.lines().position(|l| l == "ul_mg = 2").unwrap() + 1;
     assert!(text.contains(&format!("reference.toml:{ul_line}:")), "{text}");
     assert!(text.contains("foods.csv:6:"), "{text}");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -121,7 +120,6 @@ fn intake_with_broken_content_fails_clearly() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("supplements.toml:"), "{err}");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -181,7 +179,6 @@ fn train_safety_learns_new_wordings_from_the_examples() {
     let refused = zincbot(&["--content", content, "train-safety"]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(stdout(&refused).contains("class \"alergy\" is not a rule"), "{}", stdout(&refused));
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -271,10 +268,10 @@ fn run_without_a_token_or_with_a_bad_config_says_so_in_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("DISCORD_TOKEN"), "{err}");
 
-    let bad = std::env::temp_dir().join(format!("zincbot-bad-{}.toml", std::process::id()));
+    let folder = tempfile::tempdir().unwrap();
+    let bad = folder.path().join("bad.toml");
     std::fs::write(&bad, "[discord]\nguild_ids = \"everywhere\"\n").unwrap();
     let out = zincbot(&["--config", bad.to_str().unwrap(), "run"]);
-    std::fs::remove_file(&bad).unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");

@@ -5,6 +5,7 @@ mod common;
 
 use std::path::Path;
 
+use zincbot::advisor::{Addressed, Advisor};
 use zincbot::content::{ContentError, Library};
 
 /// Applies `edit` to `file` in a copy of the content, loads it, and returns the errors.
@@ -16,7 +17,6 @@ fn errors_after(name: &str, file: &str, edit: impl Fn(&str) -> String) -> (Vec<C
     assert_ne!(before, after, "{name}: the edit changed nothing");
     std::fs::write(&path, &after).unwrap();
     let errors = Library::load(&dir).expect_err(name);
-    std::fs::remove_dir_all(&dir).unwrap();
     (errors, after)
 }
 
@@ -84,7 +84,6 @@ fn two_files_with_one_id() {
     let text = std::fs::read_to_string(dir.join(TOPIC)).unwrap();
     std::fs::write(dir.join("topics/lupus-copy.md"), text).unwrap();
     let errors = Library::load(&dir).unwrap_err();
-    std::fs::remove_dir_all(&dir).unwrap();
     assert!(errors.iter().any(|e| e.file.ends_with("lupus-copy.md") && e.message.contains("must match the file name")));
 }
 
@@ -233,6 +232,37 @@ fn several_errors_are_all_reported() {
     let safety = std::fs::read_to_string(dir.join("safety.toml")).unwrap();
     std::fs::write(dir.join("safety.toml"), safety.replacen("'suicid\\w*',", "'suicid(\\w*',", 1)).unwrap();
     let errors = Library::load(&dir).unwrap_err();
-    std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(errors.len(), 2, "{errors:?}");
+}
+
+#[test]
+fn a_broken_lexicon_is_refused_with_its_line() {
+    let (errors, text) =
+        errors_after("lexicon-key", "lexicon.toml", |t| t.replacen("\ngeneric = [", "\ngenerics = [", 1));
+    assert_one(&errors, "lexicon.toml", line_containing(&text, "generics = ["), "unknown field `generics`");
+    let (errors, text) = errors_after("lexicon-type", "lexicon.toml", |t| {
+        t.replacen("\nconnectors = [", "\nconnectors = \"and\"\nx = [", 1)
+    });
+    assert_one(&errors, "lexicon.toml", line_containing(&text, "connectors = \"and\""), "invalid type");
+}
+
+#[test]
+fn a_word_added_to_the_lexicon_changes_what_the_bot_does() {
+    let dir = common::content_copy("lexicon-opener");
+    let overheard = "tell me about zinc and lupus";
+    let reply = |dir: &Path| {
+        let advisor = Advisor::load(dir).expect("content loads");
+        let profile = advisor.profile(None).unwrap().clone();
+        advisor.respond(overheard, &profile, Addressed::Passively).answer
+    };
+    assert_eq!(reply(&dir), None, "overheard, a statement gets no reply");
+    let path = dir.join("lexicon.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("\nquestion_openers = [", "\nquestion_openers = [\"tell\", ", 1)).unwrap();
+    let answer = reply(&dir);
+    assert_eq!(
+        answer.and_then(|a| a.topic).as_deref(),
+        Some("lupus-sle"),
+        "a message opened by \"tell\" is a question"
+    );
 }

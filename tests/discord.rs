@@ -4,7 +4,7 @@
 mod common;
 mod fake_discord;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -27,16 +27,14 @@ fn next_id() -> u64 {
 /// A running bot and the fake it talks to; the bot stops when this is dropped.
 struct Bot {
     fake: Fake,
-    content: PathBuf,
+    /// The bot's own copy of the content, removed with it.
+    content: common::ContentCopy,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Bot {
     fn drop(&mut self) {
         self.task.abort();
-        if self.content.starts_with(std::env::temp_dir()) {
-            let _ = std::fs::remove_dir_all(&self.content);
-        }
     }
 }
 
@@ -346,9 +344,8 @@ async fn a_saved_life_stage_stays_private_and_one_that_is_gone_is_reported() {
 
 #[tokio::test]
 async fn a_locked_store_defers_the_reply_and_holds_up_nobody_else() {
-    let path = std::env::temp_dir().join(format!("zincbot-locked-{}.sqlite3", std::process::id()));
-    let files = ["", "-wal", "-shm"].map(|suffix| format!("{}{suffix}", path.display()));
-    files.iter().for_each(|f| drop(std::fs::remove_file(f)));
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("profiles.sqlite3");
     let fake = Fake::start().await;
     let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
     let bot = start_with_store(fake, http, settings(0.0), Store::open(&path).unwrap()).await;
@@ -379,7 +376,6 @@ async fn a_locked_store_defers_the_reply_and_holds_up_nobody_else() {
     let done = bot.fake.wait_for_request(|r| r.method == "POST" && r.route().contains("/webhooks/"), WAIT).await;
     assert!(text_of(&done.expect("the deferred reply is completed").body).contains("child (4-8)"));
     drop(bot);
-    files.iter().for_each(|f| drop(std::fs::remove_file(f)));
 }
 
 /// Every log line this test process writes from now on, at the bot's default level. The
@@ -468,7 +464,6 @@ async fn a_bot_that_cannot_register_its_commands_does_not_start() {
     let error = started.err().expect("no client").to_string();
     assert!(error.contains(&format!("guild {}", Fake::GUILD_ID)) && error.contains("Unknown Guild"), "{error}");
     assert_eq!(fake.identify_count(), 0, "never went online");
-    let _ = std::fs::remove_dir_all(&content);
 }
 
 #[tokio::test]
@@ -774,8 +769,8 @@ async fn a_429_is_honoured_by_the_ratelimiter() {
 #[tokio::test]
 async fn the_binary_runs_against_any_discord_compatible_server() {
     let fake = Fake::start().await;
-    let dir = std::env::temp_dir().join(format!("zincbot-run-{}", next_id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let config = format!(
         "[discord]\nguild_ids = [{}]\nlisten_channels = [{}]\napi_proxy_url = \"{}\"\n\n[content]\ndir = {:?}\n\n[store]\npath = {:?}\n",
@@ -846,7 +841,6 @@ async fn the_binary_runs_against_any_discord_compatible_server() {
     tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut log).await.unwrap();
     assert!(!log.contains(Fake::TOKEN), "the token never reaches the log");
     assert!(dir.join("profiles.sqlite3").exists(), "the store was created on first run");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// The Message Content intent is asked for only when configured; without it, mentions still

@@ -85,9 +85,9 @@ mod tests {
 
     #[test]
     fn forgetting_erases_the_row_from_the_files() {
-        let path = std::env::temp_dir().join(format!("zincbot-forget-{}.sqlite3", std::process::id()));
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("profiles.sqlite3");
         let files = ["", "-wal", "-shm"].map(|suffix| format!("{}{suffix}", path.display()));
-        files.iter().for_each(|f| drop(std::fs::remove_file(f)));
         let store = Store::open(&path).unwrap();
         store.set_life_stage(1, "adult-female").unwrap();
         store.set_life_stage(2, "lactating-14-18").unwrap();
@@ -95,7 +95,6 @@ mod tests {
         assert!(store.forget(2).unwrap());
         let on_disk: Vec<u8> = files.iter().filter_map(|f| std::fs::read(f).ok()).flatten().collect();
         drop(store);
-        files.iter().for_each(|f| drop(std::fs::remove_file(f)));
         let contains = |needle: &[u8]| on_disk.windows(needle.len()).any(|w| w == needle);
         assert!(contains(b"child-4-8"), "the files are read");
         assert!(!contains(b"lactating"), "the forgotten row is gone from the database and its log");
@@ -103,12 +102,9 @@ mod tests {
 
     #[test]
     fn the_file_persists_across_opens() {
-        let path = std::env::temp_dir().join(format!("zincbot-store-{}.sqlite3", std::process::id()));
-        let _ = std::fs::remove_file(&path);
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("profiles.sqlite3");
         Store::open(&path).unwrap().set_life_stage(7, "child-4-8").unwrap();
         assert_eq!(Store::open(&path).unwrap().life_stage(7).unwrap().as_deref(), Some("child-4-8"));
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
     }
 }

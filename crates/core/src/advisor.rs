@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::ask::{Answer, AskStatus, Asker, Reason};
 use crate::content::foods::Food;
+use crate::content::lexicon::{Lexicon, QuestionWords};
 use crate::content::{ContentError, Library, Profile};
 use crate::intake::{Estimate, Estimator};
 use crate::text;
@@ -48,10 +49,11 @@ impl Advisor {
 
     /// Builds the engines from a library loaded from `content_dir`.
     pub fn new(library: Library, content_dir: &Path) -> Advisor {
-        let Library { topics, safety, foods, supplements, reference } = library;
+        let Library { topics, safety, foods, supplements, reference, lexicon } = library;
+        let Lexicon { questions, foods: food_words } = lexicon;
         Advisor {
-            asker: Asker::new(topics, safety),
-            estimator: Estimator::new(foods, supplements, reference),
+            asker: Asker::new(topics, safety, questions),
+            estimator: Estimator::new(foods, supplements, reference, food_words),
             content_dir: content_dir.to_path_buf(),
         }
     }
@@ -139,7 +141,7 @@ impl Advisor {
         } else {
             answer
         };
-        let asked = looks_like_question(text);
+        let asked = looks_like_question(self.asker.lexicon(), text);
         let direct = addressed == Addressed::Directly;
         // A plain food list is not a question about food sources; "hi" is not a question at all.
         let question = match answer.status {
@@ -160,14 +162,12 @@ fn is_food_list(estimate: &Estimate) -> bool {
 }
 
 /// Whether a message is phrased as a question.
-fn looks_like_question(text: &str) -> bool {
-    const OPENERS: &[&str] = &[
-        "is", "are", "can", "could", "should", "would", "does", "do", "did", "how", "what", "whats", "what's", "why",
-        "when", "which", "who", "will", "any", "anyone", "has", "have", "am",
-    ];
+fn looks_like_question(lexicon: &QuestionWords, text: &str) -> bool {
     let folded = text::fold(text);
     let first = text::words(&folded).first().copied().unwrap_or("");
-    folded.contains('?') || OPENERS.contains(&first) || folded.contains("anyone know") || folded.contains("wondering")
+    folded.contains('?')
+        || lexicon.openers.contains(first)
+        || lexicon.phrases.iter().any(|phrase| folded.contains(phrase.as_str()))
 }
 
 #[cfg(test)]
@@ -176,6 +176,8 @@ mod tests {
 
     #[test]
     fn questions_are_recognised_by_shape() {
+        let lexicon = crate::content::lexicon::shipped().questions;
+        let looks_like_question = |text| looks_like_question(&lexicon, text);
         assert!(looks_like_question("is zinc bad for lupus"));
         assert!(looks_like_question("zinc and cipro?"));
         assert!(looks_like_question("Anyone know if zinc helps psoriasis"));

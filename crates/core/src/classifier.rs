@@ -42,7 +42,12 @@ pub struct Classifier {
     /// Class names: [`ORDINARY`] or the id of an urgent or decline rule.
     pub classes: Vec<String>,
     bias: Vec<f32>,
-    weights: HashMap<String, Vec<(usize, f32)>>,
+    /// One line per feature, `feature\tclass:weight\t...`, sorted by feature: a message's few
+    /// features are looked up by binary search, so loading a model is one pass over its text
+    /// rather than a map of tens of thousands of entries.
+    rows: String,
+    /// Where each line of `rows` starts.
+    starts: Vec<u32>,
     /// A digest of the examples it was trained on, to tell when it needs training again.
     pub trained_on: u64,
 }
@@ -95,10 +100,14 @@ pub fn features(message: &str) -> Vec<String> {
     all
 }
 
+/// The spellings of zinc the model reads as one word. Part of the model rather than of
+/// `lexicon.toml`: its trained weights assume exactly these, so they change only with training.
+const ZINC_SPELLINGS: &[&str] = &["zinc", "zn", "zink", "zinco", "cinc", "zync", "zinc's"];
+
 /// Every spelling of zinc reads as "zinc", and a number as its count of digits in zeros ("25"
 /// reads "00"): the examples cannot teach each spelling or each number, only their shape.
 fn canonical(word: String) -> String {
-    if text::is_zinc_word(&word) {
+    if ZINC_SPELLINGS.contains(&word.as_str()) {
         "zinc".to_string()
     } else if word.chars().all(|c| c.is_ascii_digit()) {
         "0".repeat(word.len())
@@ -132,7 +141,7 @@ impl Classifier {
         let value = feature_value(features.len());
         let mut z = self.bias.clone();
         for feature in &features {
-            for &(class, weight) in self.weights.get(feature.as_str()).map_or(&[][..], Vec::as_slice) {
+            for (class, weight) in self.weights(feature) {
                 z[class] += weight * value;
             }
         }
@@ -142,7 +151,26 @@ impl Classifier {
 
     /// How many features carry weights.
     pub fn feature_count(&self) -> usize {
-        self.weights.len()
+        self.starts.len()
+    }
+
+    /// The line of `rows` at `i`, without its newline.
+    fn row(&self, i: usize) -> &str {
+        let end = self.starts.get(i + 1).map_or(self.rows.len(), |&next| next as usize) - 1;
+        &self.rows[self.starts[i] as usize..end]
+    }
+
+    /// The weights `feature` adds, by class (none for a feature the model does not know).
+    fn weights(&self, feature: &str) -> impl Iterator<Item = (usize, f32)> + '_ {
+        let found = self.starts.binary_search_by(|&start| {
+            let row = &self.rows[start as usize..];
+            row[..row.find(['\t', '\n']).unwrap_or(row.len())].cmp(feature)
+        });
+        let cells = found.map_or("", |i| self.row(i)).split('\t').skip(1);
+        cells.filter_map(|cell| {
+            let (class, weight) = cell.split_once(':')?;
+            Some((class.parse().ok()?, weight.parse().ok()?))
+        })
     }
 
     /// The features of `message` that pushed hardest towards `class`, strongest first: what a
@@ -151,7 +179,7 @@ impl Classifier {
         let mut out: Vec<(String, f32)> = features(message)
             .into_iter()
             .filter_map(|f| {
-                let weight = self.weights.get(&f)?.iter().find(|&&(c, _)| c == class)?.1;
+                let weight = self.weights(&f).find(|&(c, _)| c == class)?.1;
                 Some((f, weight))
             })
             .filter(|&(_, w)| w > 0.0)
@@ -172,14 +200,7 @@ impl Classifier {
         let _ = writeln!(out, "classes\t{}", self.classes.join("\t"));
         let bias: Vec<String> = self.bias.iter().map(|b| format!("{b:.3}")).collect();
         let _ = writeln!(out, "bias\t{}", bias.join("\t"));
-        let sorted: BTreeMap<&String, &Vec<(usize, f32)>> = self.weights.iter().collect();
-        for (feature, weights) in sorted {
-            let _ = write!(out, "{feature}");
-            for (class, weight) in weights {
-                let _ = write!(out, "\t{class}:{weight:.3}");
-            }
-            out.push('\n');
-        }
+        out.push_str(&self.rows);
         out
     }
 
@@ -212,20 +233,33 @@ impl Classifier {
         if bias.len() != classes.len() {
             return Err((line, format!("{} biases for {} classes", bias.len(), classes.len())));
         }
-        let mut weights = HashMap::new();
+        let mut model = Classifier { classes, bias, rows: String::new(), starts: Vec::new(), trained_on };
+        let mut previous = "";
         for (i, line) in lines {
-            let bad = || (i + 1, format!("bad weight line {line:?}: expected feature, then class:weight"));
+            let bad = |why: &str| (i + 1, format!("bad weight line {line:?}: {why}"));
             let mut cells = line.split('\t');
-            let feature = cells.next().filter(|f| !f.is_empty()).ok_or_else(bad)?;
-            let mut list = Vec::new();
-            for cell in cells {
-                let (class, weight) = cell.split_once(':').ok_or_else(bad)?;
-                let class: usize = class.parse().ok().filter(|&c| c < classes.len()).ok_or_else(bad)?;
-                list.push((class, weight.parse().map_err(|_| bad())?));
+            let feature = cells.next().filter(|f| !f.is_empty()).ok_or_else(|| bad("no feature"))?;
+            if feature <= previous {
+                return Err(bad("the lines must be sorted by feature, each once"));
             }
-            weights.insert(feature.to_string(), list);
+            previous = feature;
+            for cell in cells {
+                let read = cell.split_once(':').and_then(|(class, weight)| {
+                    let class: usize = class.parse().ok().filter(|&c| c < model.classes.len())?;
+                    weight.parse::<f32>().ok().map(|_| class)
+                });
+                read.ok_or_else(|| bad("expected feature, then class:weight"))?;
+            }
+            model.push_row(line);
         }
-        Ok(Classifier { classes, bias, weights, trained_on })
+        Ok(model)
+    }
+
+    /// Appends a weight line; lines come sorted by feature.
+    fn push_row(&mut self, line: &str) {
+        self.starts.push(self.rows.len() as u32);
+        self.rows.push_str(line);
+        self.rows.push('\n');
     }
 }
 
@@ -300,15 +334,20 @@ pub fn train(classes: Vec<String>, groups: &[usize], examples: &[Example], train
         }
     }
     let round = |w: f32| (w * 1000.0).round() / 1000.0;
-    let mut weights = HashMap::new();
+    let bias = theta[..k].iter().map(|&b| round(b)).collect();
+    let mut model = Classifier { classes, bias, rows: String::new(), starts: Vec::new(), trained_on };
+    // The vocabulary is sorted, so the lines are too.
     for (f, feature) in vocabulary.iter().enumerate() {
-        let kept: Vec<(usize, f32)> =
-            (0..k).map(|c| (c, round(theta[k + f * k + c]))).filter(|&(_, w)| w.abs() >= PRUNE_BELOW).collect();
+        let kept: Vec<String> = (0..k)
+            .map(|c| (c, round(theta[k + f * k + c])))
+            .filter(|&(_, w)| w.abs() >= PRUNE_BELOW)
+            .map(|(c, w)| format!("\t{c}:{w:.3}"))
+            .collect();
         if !kept.is_empty() {
-            weights.insert(feature.to_string(), kept);
+            model.push_row(&format!("{feature}{}", kept.concat()));
         }
     }
-    Classifier { classes, bias: theta[..k].iter().map(|&b| round(b)).collect(), weights, trained_on }
+    model
 }
 
 /// A digest of the example files (their names and text, line endings ignored), recorded in the
@@ -382,6 +421,11 @@ mod tests {
         assert!(Classifier::parse(good).is_ok());
         assert_eq!(Classifier::parse(&format!("{good}die\t1:0.5\ttwo\n")).unwrap_err().0, 5);
         assert_eq!(Classifier::parse(&format!("{good}die\t9:0.5\n")).unwrap_err().0, 5);
+        // Looked up by binary search: out of order or repeated, a feature would be missed.
+        assert_eq!(Classifier::parse(&format!("{good}die\t1:0.5\nalive\t0:0.5\n")).unwrap_err().0, 6);
+        assert_eq!(Classifier::parse(&format!("{good}die\t1:0.5\ndie\t0:0.5\n")).unwrap_err().0, 6);
+        let bare = Classifier::parse(&format!("{good}a\nb\t1:2.0\n")).unwrap();
+        assert!(bare.probabilities("a")[0] > bare.probabilities("b")[0]);
         assert_eq!(Classifier::parse("trained_on\tzz\n").unwrap_err().0, 1);
         assert_eq!(Classifier::parse("trained_on\t1\nclasses\ta\tb\nbias\t1\n").unwrap_err().0, 3);
         assert!(Classifier::parse("").is_err());

@@ -173,12 +173,6 @@ pub fn tokens(text: &str) -> Vec<String> {
     words(&fold(text)).into_iter().map(stem).collect()
 }
 
-/// Whether a folded word is "zinc" as people spell it: "zn", German "zink", Portuguese "zinco",
-/// Catalan-style "cinc", the typo "zync", and the possessive.
-pub fn is_zinc_word(word: &str) -> bool {
-    matches!(word, "zinc" | "zn" | "zink" | "zinco" | "cinc" | "zync" | "zinc's")
-}
-
 /// Levenshtein distance between `a` and `b` with an adjacent swap counted as one edit, or `None`
 /// when it exceeds `max`. Bounded so a long garbage word costs little.
 pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {

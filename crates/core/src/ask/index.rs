@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::content::lexicon::QuestionWords;
 use crate::content::topics::{Route, Topic};
 use crate::text::{self, Vocabulary};
 
@@ -45,283 +46,12 @@ const K1: f64 = 1.2;
 /// How much naming a topic's keyword adds, per unit of the keyword's rarity.
 const KEYWORD_BONUS: f64 = 1.0;
 
-/// Words that say nothing about which topic is meant.
-const STOPWORDS: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "i",
-    "im",
-    "i'm",
-    "me",
-    "my",
-    "mine",
-    "we",
-    "our",
-    "you",
-    "your",
-    "u",
-    "ur",
-    "is",
-    "are",
-    "wa",
-    "were",
-    "be",
-    "been",
-    "being",
-    "am",
-    "do",
-    "doe",
-    "did",
-    "doing",
-    "done",
-    "have",
-    "ha",
-    "had",
-    "having",
-    "can",
-    "could",
-    "should",
-    "would",
-    "will",
-    "shall",
-    "may",
-    "might",
-    "must",
-    "it",
-    "it's",
-    "its",
-    "this",
-    "that",
-    "these",
-    "those",
-    "there",
-    "here",
-    "what",
-    "whats",
-    "what's",
-    "which",
-    "who",
-    "whom",
-    "whose",
-    "when",
-    "where",
-    "why",
-    "how",
-    "of",
-    "to",
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "from",
-    "with",
-    "about",
-    "as",
-    "into",
-    "or",
-    "and",
-    "but",
-    "if",
-    "so",
-    "than",
-    "then",
-    "very",
-    "just",
-    "also",
-    "any",
-    "some",
-    "all",
-    "no",
-    "not",
-    "yes",
-    "ok",
-    "okay",
-    "pls",
-    "please",
-    "thanks",
-    "thank",
-    "hi",
-    "hey",
-    "hello",
-    "anyone",
-    "someone",
-    "know",
-    "lol",
-    "idk",
-    "tbh",
-    "like",
-    "really",
-    "get",
-    "got",
-    "go",
-    "going",
-    "thing",
-    "stuff",
-    "one",
-    "ever",
-    "still",
-    "even",
-    "bit",
-    "lot",
-    "wondering",
-    "question",
-    "guy",
-    "everyone",
-    "say",
-    "said",
-    "tell",
-    "mean",
-    "actually",
-    "ask",
-    "asking",
-    "been",
-    "keep",
-    "want",
-    "wanna",
-    "gonna",
-    "dont",
-    "don't",
-    "doesnt",
-    "doesn't",
-    "cant",
-    "can't",
-    "isnt",
-    "youre",
-    "you're",
-    "ive",
-    "i've",
-    "id",
-    "i'd",
-    "ill",
-    "i'll",
-    "theyre",
-    "they're",
-    "thats",
-    "that's",
-    "lot",
-    "kinda",
-    "sorta",
-    "like",
-    "rn",
-    "tho",
-    "though",
-    "anyway",
-    "guys",
-    "heard",
-    "hear",
-    "saw",
-    "seen",
-    "told",
-    "think",
-    "thought",
-    "wonder",
-    "wondering",
-    "curious",
-    "true",
-    "isn't",
-    "since",
-    "after",
-    "before",
-    "now",
-    "while",
-    "they",
-    "them",
-    "their",
-    "he",
-    "she",
-    "his",
-    "her",
-    "zinc",
-    "zn",
-];
-
-/// Chat abbreviations and common spellings, expanded on the query side.
-const ABBREVIATIONS: &[(&str, &str)] = &[
-    ("ra", "rheumatoid arthritis"),
-    ("t1d", "type 1 diabetes"),
-    ("t1dm", "type 1 diabetes"),
-    ("dm1", "type 1 diabetes"),
-    ("type1", "type 1 diabetes"),
-    ("diabetic", "diabetes"),
-    ("hashi", "hashimoto thyroiditis"),
-    ("hashis", "hashimoto thyroiditis"),
-    ("hashimotos", "hashimoto thyroiditis"),
-    ("uc", "ulcerative colitis"),
-    ("sle", "lupus"),
-    ("ms", "multiple sclerosis"),
-    ("ibd", "inflammatory bowel disease"),
-    ("aa", "alopecia areata"),
-    ("psa", "psoriatic arthritis"),
-    ("cu", "copper"),
-    ("mtx", "methotrexate"),
-    ("pred", "prednisone"),
-    ("cipro", "ciprofloxacin"),
-    ("doxy", "doxycycline"),
-    ("hcq", "hydroxychloroquine"),
-    ("ul", "upper limit"),
-    ("rda", "recommended daily"),
-    ("rdi", "recommended daily"),
-    ("ppi", "proton pump inhibitor"),
-    ("rheumy", "rheumatologist"),
-    ("endo", "endocrinologist"),
-    ("gi", "gastroenterologist"),
-    ("bp", "blood pressure"),
-    ("abx", "antibiotic"),
-    ("vit", "vitamin"),
-    ("supp", "supplement"),
-    ("supps", "supplement"),
-    ("meds", "medication"),
-    ("coeliac", "celiac"),
-    ("sulphate", "sulfate"),
-    ("oesophagus", "esophagus"),
-    ("anaemia", "anemia"),
-    ("diarrhoea", "diarrhea"),
-    ("haemoglobin", "hemoglobin"),
-    ("colour", "color"),
-    ("poisonous", "poison"),
-];
-
-/// Words that judge rather than name: they never make a question specific to a topic.
-const GENERIC: &[&str] = &[
-    "best", "good", "bad", "better", "worse", "worst", "safe", "ok", "okay", "normal", "real", "true", "right",
-    "wrong", "show", "buy", "use", "work", "help", "make", "take", "start", "stop", "high", "low", "long", "much",
-];
-
-/// Words with the same meaning for retrieval, mapped to one form on both sides.
-const SYNONYMS: &[(&str, &str)] = &[
-    ("daily", "day"),
-    ("everyday", "day"),
-    ("max", "maximum"),
-    ("safely", "safe"),
-    ("deficient", "deficiency"),
-    ("dose", "dosage"),
-    ("supplementing", "supplement"),
-    ("supplementation", "supplement"),
-    ("tablet", "pill"),
-    ("capsule", "pill"),
-    ("kid", "child"),
-    ("toddler", "child"),
-    ("woman", "women"),
-    ("man", "men"),
-    ("milligram", "mg"),
-    ("ebf", "breastfeeding"),
-    ("bf", "breastfeeding"),
-    ("nursing", "breastfeeding"),
-];
-
 /// The canonical form of a stemmed word.
-fn canonical(token: String) -> String {
-    match SYNONYMS.iter().find(|(from, _)| *from == token) {
-        Some((_, to)) => to.to_string(),
+fn canonical(lexicon: &QuestionWords, token: String) -> String {
+    match lexicon.synonyms.get(&token) {
+        Some(to) => to.clone(),
         None => token,
     }
-}
-
-/// Whether a query token carries no topic signal.
-pub fn is_stopword(token: &str) -> bool {
-    STOPWORDS.contains(&token)
 }
 
 /// The search index over all topics.
@@ -337,6 +67,8 @@ pub struct TopicIndex {
     keywords: Vec<(Vec<String>, u32)>,
     /// Word -> the keywords containing it.
     keywords_by_word: HashMap<String, Vec<u32>>,
+    /// The words topics and queries are read with.
+    lexicon: QuestionWords,
 }
 
 /// A query, tokenised.
@@ -350,14 +82,14 @@ pub struct Query {
     pub corrected: Vec<(String, String)>,
 }
 
-/// Words of a text: canonical stems without stopwords.
-fn words(text: &str) -> Vec<String> {
-    text::tokens(text).into_iter().filter(|t| !is_stopword(t)).map(canonical).collect()
+/// Words of a text: canonical stems without stop words.
+fn words(lexicon: &QuestionWords, text: &str) -> Vec<String> {
+    text::tokens(text).into_iter().filter(|t| !lexicon.stop_words.contains(t)).map(|t| canonical(lexicon, t)).collect()
 }
 
 /// Terms of a field's text: its words plus adjacent pairs.
-fn terms(text: &str) -> Vec<String> {
-    with_pairs(words(text))
+fn terms(lexicon: &QuestionWords, text: &str) -> Vec<String> {
+    with_pairs(words(lexicon, text))
 }
 
 fn with_pairs(words: Vec<String>) -> Vec<String> {
@@ -368,8 +100,9 @@ fn with_pairs(words: Vec<String>) -> Vec<String> {
 }
 
 impl TopicIndex {
-    /// Indexes `topics` (any slice of documents with these fields; the position is the id).
-    pub fn build(topics: &[Topic]) -> TopicIndex {
+    /// Indexes `topics` (any slice of documents with these fields; the position is the id),
+    /// reading them and every query with `lexicon`.
+    pub fn build(topics: &[Topic], lexicon: QuestionWords) -> TopicIndex {
         let mut postings: HashMap<String, Vec<(u32, [u16; 6])>> = HashMap::new();
         let mut lengths = Vec::with_capacity(topics.len());
         for (id, topic) in topics.iter().enumerate() {
@@ -383,7 +116,7 @@ impl TopicIndex {
                     continue;
                 }
                 for segment in segments(topic, *field) {
-                    for term in terms(segment) {
+                    for term in terms(&lexicon, segment) {
                         counts.entry(term).or_default()[f] += 1;
                         length[f] += 1;
                     }
@@ -405,7 +138,7 @@ impl TopicIndex {
         let mut keywords_by_word: HashMap<String, Vec<u32>> = HashMap::new();
         for (id, topic) in topics.iter().enumerate() {
             for keyword in &topic.keywords {
-                let words = words(keyword);
+                let words = words(&lexicon, keyword);
                 if words.is_empty() {
                     continue;
                 }
@@ -415,7 +148,17 @@ impl TopicIndex {
                 keywords.push((words, id as u32));
             }
         }
-        TopicIndex { postings, lengths, average, vocabulary, keywords, keywords_by_word }
+        TopicIndex { postings, lengths, average, vocabulary, keywords, keywords_by_word, lexicon }
+    }
+
+    /// The words the index reads questions with.
+    pub fn lexicon(&self) -> &QuestionWords {
+        &self.lexicon
+    }
+
+    /// Whether a query token carries no topic signal.
+    pub fn is_stopword(&self, token: &str) -> bool {
+        self.lexicon.stop_words.contains(token)
     }
 
     /// Turns a question into terms: stems, typo corrections, abbreviation expansions, pairs.
@@ -426,12 +169,12 @@ impl TopicIndex {
         let folded = folded.replace("to much", "too much").replace("to many", "too many");
         for word in text::words(&folded).into_iter().take(64) {
             let token = text::stem(word);
-            if is_stopword(&token) {
+            if self.is_stopword(&token) {
                 continue;
             }
-            let token = canonical(token);
-            if let Some((_, expansion)) = ABBREVIATIONS.iter().find(|(a, _)| *a == token) {
-                words.extend(text::tokens(expansion));
+            let token = canonical(&self.lexicon, token);
+            if let Some(expansion) = self.lexicon.abbreviations.get(&token) {
+                words.extend(expansion.iter().cloned());
                 continue;
             }
             if self.postings.contains_key(&token) {
@@ -501,7 +244,7 @@ impl TopicIndex {
     pub fn is_specific(&self, term: &str, topic: usize) -> bool {
         const TITLE: usize = Field::Title as usize;
         const KEYWORDS: usize = Field::Keywords as usize;
-        if GENERIC.contains(&term) {
+        if self.lexicon.generic.contains(term) {
             return false;
         }
         let Some(list) = self.postings.get(term) else { return false };

@@ -10,11 +10,12 @@ pub mod triage;
 
 use serde::Serialize;
 
+use crate::content::lexicon::QuestionWords;
 use crate::content::safety::{Language, Rule, Safety, UrgentKind};
 use crate::content::topics::{Route, Source, Topic};
 use crate::content::ContentError;
 use crate::text;
-use index::{is_stopword, TopicIndex};
+use index::TopicIndex;
 use triage::Triage;
 
 /// How a question was handled, as the JSON contract names it.
@@ -77,7 +78,7 @@ const MIN_COVERAGE: f64 = 0.3;
 const STRONG_SCORE: f64 = 5.0;
 
 /// The question engine: the curated topics and the safety rules, with the index it builds over
-/// the topics.
+/// the topics and the words it reads questions with.
 #[derive(Debug)]
 pub struct Asker {
     /// Curated topics, sorted by id.
@@ -87,17 +88,22 @@ pub struct Asker {
 }
 
 impl Asker {
-    /// Indexes the topics.
-    pub fn new(topics: Vec<Topic>, safety: Safety) -> Asker {
-        let index = TopicIndex::build(&topics);
+    /// Indexes the topics, reading them and every question with `lexicon`.
+    pub fn new(topics: Vec<Topic>, safety: Safety, lexicon: QuestionWords) -> Asker {
+        let index = TopicIndex::build(&topics, lexicon);
         Asker { topics, safety, index }
     }
 
-    /// Loads only what answering needs from `dir` (the `content/` folder): the topics and the
-    /// safety rules, not the food tables.
+    /// Loads only what answering needs from `dir` (the `content/` folder): the topics, the
+    /// safety rules and the lexicon, not the food tables.
     pub fn load(dir: &std::path::Path) -> Result<Asker, Vec<ContentError>> {
-        let (topics, safety) = crate::content::load_questions(dir)?;
-        Ok(Asker::new(topics, safety))
+        let (topics, safety, lexicon) = crate::content::load_questions(dir)?;
+        Ok(Asker::new(topics, safety, lexicon.questions))
+    }
+
+    /// The words questions are read with.
+    pub fn lexicon(&self) -> &QuestionWords {
+        self.index.lexicon()
     }
 
     /// The topic with this id.
@@ -153,7 +159,7 @@ impl Asker {
             None => (rule.title.as_str(), rule.reply.as_str(), rule.sources.clone()),
         };
         // Only a message that is about zinc gets a zinc topic after the urgent block.
-        let also = (kind != UrgentKind::Crisis && mentions_zinc(question))
+        let also = (kind != UrgentKind::Crisis && self.mentions_zinc(question))
             .then(|| self.retrieve(question))
             .filter(|a| a.status == AskStatus::Answered)
             .map(|mut answer| {
@@ -176,7 +182,7 @@ impl Asker {
         let index = &self.index;
         let query = index.query(question);
         let ranked = index.search(&query, 4);
-        let about_zinc = mentions_zinc(question);
+        let about_zinc = self.mentions_zinc(question);
         // A question that does not say "zinc" must at least name something specific to the topic
         // (a condition, a medicine, a product) before it is answered.
         let confident = ranked.first().is_some_and(|&(top, score)| {
@@ -245,7 +251,7 @@ impl Asker {
     /// against the match.
     fn coverage(&self, query: &index::Query, topic: usize) -> f64 {
         let index = &self.index;
-        let words: Vec<&String> = query.terms.iter().filter(|t| !t.contains(' ') && !is_stopword(t)).collect();
+        let words: Vec<&String> = query.terms.iter().filter(|t| !t.contains(' ') && !index.is_stopword(t)).collect();
         // A word no topic knows is often chat filler ("dad", "tube", "week"): it counts a quarter
         // as much as the rarest word.
         let unknown_weight = index.idf("\u{0}unseen") / 4.0;
@@ -267,6 +273,11 @@ impl Asker {
             matched / total
         }
     }
+
+    /// Whether the question names zinc at all.
+    fn mentions_zinc(&self, question: &str) -> bool {
+        text::tokens(question).iter().any(|t| self.lexicon().zinc.contains(t))
+    }
 }
 
 /// A reply that is not a topic: a rule's, or one of the standing messages.
@@ -284,9 +295,4 @@ fn standing(safety: &Safety, status: AskStatus, rule: Option<&str>, title: &str,
         also: None,
         reason: if rule.is_some() { Reason::SafetyRule } else { Reason::NoMatch },
     }
-}
-
-/// Whether the question names zinc at all.
-fn mentions_zinc(question: &str) -> bool {
-    text::tokens(question).iter().any(|t| text::is_zinc_word(t))
 }

@@ -5,23 +5,25 @@
 //! line, so a moderator's bad edit is refused whole and the running library stays live.
 
 pub mod foods;
+pub mod lexicon;
 pub mod reference;
 pub mod safety;
 pub mod supplements;
 pub mod topics;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::text::line_of;
 pub use foods::FoodTable;
+pub use lexicon::Lexicon;
 pub use reference::{Profile, ReferenceValues};
 pub use safety::Safety;
 pub use supplements::SupplementTable;
 pub use topics::Topic;
 
-/// A problem in a content file.
-#[derive(Debug, Clone, PartialEq)]
+/// A problem in a content file, named by file and line.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}:{line}: {message}", file.display())]
 pub struct ContentError {
     pub file: PathBuf,
     /// 1-based; 0 when the problem concerns the whole file.
@@ -35,12 +37,6 @@ impl ContentError {
     }
 }
 
-impl fmt::Display for ContentError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
-    }
-}
-
 /// Everything the engines know, validated, loaded once and never mutated; a reload builds a new
 /// one. The engines build their own indexes from it.
 #[derive(Debug)]
@@ -51,6 +47,7 @@ pub struct Library {
     pub foods: FoodTable,
     pub supplements: SupplementTable,
     pub reference: ReferenceValues,
+    pub lexicon: Lexicon,
 }
 
 impl Library {
@@ -63,8 +60,8 @@ impl Library {
         let supplements = SupplementTable::load(&dir.join("supplements.toml")).map_err(|e| errors.extend(e));
         let reference = ReferenceValues::load(&dir.join("reference.toml")).map_err(|e| errors.extend(e));
         match (questions, foods, supplements, reference) {
-            (Ok((topics, safety)), Ok(foods), Ok(supplements), Ok(reference)) => {
-                Ok(Library { topics, safety, foods, supplements, reference })
+            (Ok((topics, safety, lexicon)), Ok(foods), Ok(supplements), Ok(reference)) => {
+                Ok(Library { topics, safety, foods, supplements, reference, lexicon })
             }
             _ => Err(errors),
         }
@@ -76,15 +73,17 @@ impl Library {
     }
 }
 
-/// Loads what answering questions needs: the topics, and the safety rules that name them.
-pub fn load_questions(dir: &Path) -> Result<(Vec<Topic>, Safety), Vec<ContentError>> {
+/// Loads what answering questions needs: the topics, the safety rules that name them, and the
+/// lexicon.
+pub fn load_questions(dir: &Path) -> Result<(Vec<Topic>, Safety, Lexicon), Vec<ContentError>> {
     let mut errors = Vec::new();
     let topics = topics::load(&dir.join("topics")).map_err(|e| errors.extend(e));
     let ids = topics::ids_in(&dir.join("topics"));
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let safety = Safety::load(dir, &ids).map_err(|e| errors.extend(e));
-    match (topics, safety) {
-        (Ok(topics), Ok(safety)) => Ok((topics, safety)),
+    let lexicon = Lexicon::load(&dir.join("lexicon.toml")).map_err(|e| errors.extend(e));
+    match (topics, safety, lexicon) {
+        (Ok(topics), Ok(safety), Ok(lexicon)) => Ok((topics, safety, lexicon)),
         _ => Err(errors),
     }
 }
@@ -105,11 +104,4 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<
             Err(vec![ContentError::new(path, line, e.message().to_string())])
         }
     }
-}
-
-/// The 1-based line on which `needle` first appears in `text` after a line containing `after`,
-/// used to point TOML validation errors (found after parsing) at the right line.
-pub(crate) fn line_of_key(text: &str, after: &str, needle: &str) -> usize {
-    let start = text.find(after).unwrap_or(0);
-    text[start..].find(needle).map_or_else(|| line_of(text, start), |i| line_of(text, start + i))
 }

@@ -9,16 +9,18 @@
 //! Behind the rules stands a classifier (`safety-model.tsv`) trained on the labelled messages in
 //! `safety-examples/`; `[model]` in `safety.toml` says how sure it must be to act.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 use std::path::Path;
 
 use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::syntax;
 use serde::Deserialize;
+use toml::Spanned;
 
 use super::topics::Source;
-use super::{line_of_key, parse_toml, read, ContentError};
+use super::{parse_toml, read, ContentError};
 use crate::classifier::{self, Classifier, Example, ORDINARY};
 
 /// Concept names the detector itself relies on.
@@ -31,26 +33,26 @@ const ENGLISH: &str = "english";
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
-    id: String,
+    id: Spanned<String>,
     title: String,
     #[serde(default)]
     kind: Option<UrgentKind>,
-    when: Vec<String>,
+    when: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     window: Option<usize>,
-    reply: String,
+    reply: Spanned<String>,
     #[serde(default)]
     sources: Vec<Source>,
     #[serde(default)]
-    related: Vec<String>,
+    related: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LanguageFile {
-    code: String,
+    code: Spanned<String>,
     name: String,
-    markers: Vec<String>,
+    markers: Spanned<Vec<String>>,
     crisis_title: String,
     crisis: String,
     poisoning_title: String,
@@ -67,12 +69,12 @@ struct LanguageFile {
 struct SafetyFile {
     disclaimer: String,
     about: String,
-    no_match: String,
-    no_match_topics: Vec<String>,
+    no_match: Spanned<String>,
+    no_match_topics: Vec<Spanned<String>>,
     not_about_zinc: String,
-    concepts: toml::Table,
+    concepts: Spanned<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>,
     #[serde(default)]
-    never_negated: Vec<String>,
+    never_negated: Vec<Spanned<String>>,
     #[serde(default)]
     urgent: Vec<RuleFile>,
     #[serde(default)]
@@ -85,8 +87,8 @@ struct SafetyFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ModelFile {
-    urgent_at: f32,
-    decline_at: f32,
+    urgent_at: Spanned<f32>,
+    decline_at: Spanned<f32>,
 }
 
 /// One labelled message in `safety-examples/*.toml`.
@@ -95,7 +97,7 @@ struct ModelFile {
 struct ExampleFile {
     text: String,
     expect: String,
-    category: String,
+    category: Spanned<String>,
     lang: String,
 }
 
@@ -262,33 +264,29 @@ struct Loader<'a> {
 }
 
 impl Loader<'_> {
-    fn error(&mut self, after: &str, needle: &str, message: String) {
-        let line = line_of_key(&self.text, after, needle);
+    /// Records a problem at the place `span` of the file.
+    fn error(&mut self, span: Range<usize>, message: String) {
+        let line = crate::text::line_of(&self.text, span.start);
         self.errors.push(ContentError::new(self.path, line, message));
     }
 
     /// Compiles every concept; a bad entry is named by its line.
-    fn concepts(&mut self, table: toml::Table) -> Vec<Concept> {
+    fn concepts(&mut self, table: BTreeMap<String, Spanned<Vec<Spanned<String>>>>) -> Vec<Concept> {
         let mut out = Vec::new();
-        for (name, value) in table {
-            let entries: Vec<String> = match value.try_into() {
-                Ok(entries) => entries,
-                Err(_) => {
-                    self.error("[concepts]", &format!("{name} ="), format!("concept {name} must be a list of strings"));
-                    continue;
-                }
-            };
-            if entries.is_empty() {
-                self.error("[concepts]", &format!("{name} ="), format!("concept {name} is empty"));
+        for (name, list) in table {
+            if list.get_ref().is_empty() {
+                self.error(list.span(), format!("concept {name} is empty"));
                 continue;
             }
+            let spans: Vec<Range<usize>> = list.get_ref().iter().map(Spanned::span).collect();
+            let entries: Vec<String> = list.into_inner().into_iter().map(Spanned::into_inner).collect();
             // Only when the whole concept fails are its entries compiled one by one, to name
             // the line of each bad one.
             let regex = compile(&entries).unwrap_or_else(|_| {
-                for entry in &entries {
+                for (entry, span) in entries.iter().zip(&spans) {
                     if let Err(e) = compile(std::slice::from_ref(entry)) {
                         let message = format!("concept {name}: {entry:?} does not compile: {e}");
-                        self.error(&format!("{name} ="), entry, message);
+                        self.error(span.clone(), message);
                     }
                 }
                 // The concept keeps its name, so the rules that use it report nothing more.
@@ -300,11 +298,11 @@ impl Loader<'_> {
     }
 
     /// The detector's own concepts, each of which the file must define.
-    fn grammar(&mut self, names: &HashMap<&str, usize>) -> Option<Grammar> {
+    fn grammar(&mut self, names: &HashMap<&str, usize>, table: Range<usize>) -> Option<Grammar> {
         let mut find = |name: &str| {
             let index = names.get(name).copied();
             if index.is_none() {
-                self.error("[concepts]", "[concepts]", format!("concept {name} is required"));
+                self.error(table.clone(), format!("concept {name} is required"));
             }
             index
         };
@@ -313,7 +311,8 @@ impl Loader<'_> {
     }
 
     /// Parses "a + b - c" into a [`Combination`].
-    fn combination(&mut self, anchor: &str, spec: &str, names: &HashMap<&str, usize>) -> Option<Combination> {
+    fn combination(&mut self, spec: &Spanned<String>, names: &HashMap<&str, usize>) -> Option<Combination> {
+        let (span, spec) = (spec.span(), spec.get_ref());
         let mut combination = Combination { require: Vec::new(), exclude: Vec::new() };
         let mut sign = '+';
         let mut ok = true;
@@ -324,14 +323,14 @@ impl Loader<'_> {
                     Some(&i) if sign == '+' => combination.require.push(i),
                     Some(&i) => combination.exclude.push(i),
                     None => {
-                        self.error(anchor, spec, format!("unknown concept {name:?} in {spec:?}"));
+                        self.error(span.clone(), format!("unknown concept {name:?} in {spec:?}"));
                         ok = false;
                     }
                 },
             }
         }
         if combination.require.is_empty() && ok {
-            self.error(anchor, spec, format!("{spec:?} requires no concept"));
+            self.error(span, format!("{spec:?} requires no concept"));
             ok = false;
         }
         ok.then_some(combination)
@@ -347,58 +346,88 @@ impl Loader<'_> {
     ) -> Vec<Rule> {
         let mut out = Vec::new();
         for rule in files {
-            let anchor = format!("id = \"{}\"", rule.id);
-            if !seen.insert(rule.id.clone()) {
-                self.error(&anchor, "id", format!("rule id {:?} is used twice", rule.id));
+            let id = rule.id.get_ref();
+            if !seen.insert(id.clone()) {
+                self.error(rule.id.span(), format!("rule id {id:?} is used twice"));
             }
-            if rule.when.is_empty() {
-                self.error(&anchor, "when", format!("{kind} rule {} has no `when`", rule.id));
+            if rule.when.get_ref().is_empty() {
+                self.error(rule.when.span(), format!("{kind} rule {id} has no `when`"));
             }
-            if rule.reply.trim().is_empty() {
-                self.error(&anchor, "reply", format!("{kind} rule {} has no reply", rule.id));
+            if rule.reply.get_ref().trim().is_empty() {
+                self.error(rule.reply.span(), format!("{kind} rule {id} has no reply"));
             }
             if (kind == "urgent") != rule.kind.is_some() {
                 let message = if kind == "urgent" {
-                    format!("urgent rule {} needs a kind (crisis, poisoning or emergency)", rule.id)
+                    format!("urgent rule {id} needs a kind (crisis, poisoning or emergency)")
                 } else {
-                    format!("decline rule {} takes no kind", rule.id)
+                    format!("decline rule {id} takes no kind")
                 };
-                self.error(&anchor, "id", message);
+                self.error(rule.id.span(), message);
             }
-            for related in rule.related.iter().filter(|r| !topic_ids.contains(&r.as_str())) {
-                self.error(&anchor, "related", format!("related topic {related:?} does not exist"));
+            for related in rule.related.iter().filter(|r| !topic_ids.contains(&r.get_ref().as_str())) {
+                self.error(related.span(), format!("related topic {:?} does not exist", related.get_ref()));
             }
-            let when = rule.when.iter().filter_map(|spec| self.combination(&anchor, spec, names)).collect();
+            let when = rule.when.get_ref().iter().filter_map(|spec| self.combination(spec, names)).collect();
             out.push(Rule {
-                id: rule.id,
+                id: rule.id.into_inner(),
                 title: rule.title,
                 kind: rule.kind,
                 when,
                 window: rule.window,
-                reply: rule.reply,
+                reply: rule.reply.into_inner(),
                 sources: rule.sources,
-                related: rule.related,
+                related: rule.related.into_iter().map(Spanned::into_inner).collect(),
             });
         }
         out
     }
 
+    /// The concepts a negation does not cancel, by index.
+    fn never_negated(&mut self, listed: &[Spanned<String>], names: &HashMap<&str, usize>) -> Vec<usize> {
+        let mut out = Vec::new();
+        for name in listed {
+            match names.get(name.get_ref().as_str()) {
+                Some(&i) => out.push(i),
+                None => self.error(name.span(), format!("unknown concept {:?} in never_negated", name.get_ref())),
+            }
+        }
+        out
+    }
+
+    /// The classifier's thresholds are probabilities.
+    fn thresholds(&mut self, model: &ModelFile) {
+        for (name, at) in [("urgent_at", &model.urgent_at), ("decline_at", &model.decline_at)] {
+            if !(0.0..=1.0).contains(at.get_ref()) {
+                self.error(at.span(), format!("[model] {name} must be between 0 and 1"));
+            }
+        }
+    }
+
+    /// The no-match reply lists topics that exist.
+    fn no_match(&mut self, reply: &Spanned<String>, topics: &[Spanned<String>], topic_ids: &[&str]) {
+        for topic in topics.iter().filter(|t| !topic_ids.contains(&t.get_ref().as_str())) {
+            self.error(topic.span(), format!("topic {:?} does not exist", topic.get_ref()));
+        }
+        if !reply.get_ref().contains("{topics}") {
+            self.error(reply.span(), "no_match must include {topics}".to_string());
+        }
+    }
+
     fn languages(&mut self, files: Vec<LanguageFile>) -> Vec<Language> {
         let mut out = Vec::new();
         for file in files {
-            let anchor = format!("code = \"{}\"", file.code);
-            let markers = match compile(&file.markers) {
+            let markers = match compile(file.markers.get_ref()) {
                 Ok(markers) => markers,
                 Err(e) => {
-                    self.error(&anchor, "markers", format!("markers do not compile: {e}"));
+                    self.error(file.markers.span(), format!("markers do not compile: {e}"));
                     continue;
                 }
             };
             if file.sources.is_empty() {
-                self.error(&anchor, "code", format!("language {} has no sources", file.code));
+                self.error(file.code.span(), format!("language {} has no sources", file.code.get_ref()));
             }
             out.push(Language {
-                code: file.code,
+                code: file.code.into_inner(),
                 name: file.name,
                 markers,
                 crisis_title: file.crisis_title,
@@ -422,35 +451,21 @@ impl Safety {
         let path = &dir.join("safety.toml");
         let (file, text): (SafetyFile, String) = parse_toml(path)?;
         let mut loader = Loader { path, text, errors: Vec::new() };
-        let concepts = loader.concepts(file.concepts);
+        let concepts_at = file.concepts.span();
+        let concepts = loader.concepts(file.concepts.into_inner());
         let names: HashMap<&str, usize> = concepts.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
-        let grammar = loader.grammar(&names);
-        let mut never_negated = Vec::new();
-        for name in &file.never_negated {
-            match names.get(name.as_str()) {
-                Some(&i) => never_negated.push(i),
-                None => loader.error("", "never_negated = [", format!("unknown concept {name:?} in never_negated")),
-            }
-        }
+        let grammar = loader.grammar(&names, concepts_at);
+        let never_negated = loader.never_negated(&file.never_negated, &names);
         let mut seen = HashSet::new();
         let urgent = loader.rules("urgent", file.urgent, &names, topic_ids, &mut seen);
         let decline = loader.rules("decline", file.decline, &names, topic_ids, &mut seen);
         let languages = loader.languages(file.language);
-        for (name, at) in [("urgent_at", file.model.urgent_at), ("decline_at", file.model.decline_at)] {
-            if !(0.0..=1.0).contains(&at) {
-                loader.error("\n[model]", name, format!("[model] {name} must be between 0 and 1"));
-            }
-        }
-        let model = load_model(dir, file.model, &urgent, &decline).map_err(|e| loader.errors.extend(e)).ok();
+        loader.thresholds(&file.model);
+        let model = load_model(dir, &file.model, &urgent, &decline).map_err(|e| loader.errors.extend(e)).ok();
         if urgent.is_empty() {
             loader.errors.push(ContentError::new(path, 0, "there must be at least one [[urgent]] rule"));
         }
-        for topic in file.no_match_topics.iter().filter(|t| !topic_ids.contains(&t.as_str())) {
-            loader.error("", "no_match_topics", format!("topic {topic:?} does not exist"));
-        }
-        if !file.no_match.contains("{topics}") {
-            loader.error("", "no_match", "no_match must include {topics}".to_string());
-        }
+        loader.no_match(&file.no_match, &file.no_match_topics, topic_ids);
         let (Some(grammar), Some(model)) = (grammar, model) else { return Err(loader.errors) };
         if !loader.errors.is_empty() {
             return Err(loader.errors);
@@ -458,8 +473,8 @@ impl Safety {
         Ok(Safety {
             disclaimer: file.disclaimer,
             about: file.about,
-            no_match: file.no_match,
-            no_match_topics: file.no_match_topics,
+            no_match: file.no_match.into_inner(),
+            no_match_topics: file.no_match_topics.into_iter().map(Spanned::into_inner).collect(),
             not_about_zinc: file.not_about_zinc,
             concepts,
             grammar,
@@ -479,7 +494,7 @@ pub const EXAMPLES_DIR: &str = "safety-examples";
 
 /// Loads the classifier, checking that each class names a rule and that it was trained on the
 /// examples as they are now.
-fn load_model(dir: &Path, file: ModelFile, urgent: &[Rule], decline: &[Rule]) -> Result<Model, Vec<ContentError>> {
+fn load_model(dir: &Path, file: &ModelFile, urgent: &[Rule], decline: &[Rule]) -> Result<Model, Vec<ContentError>> {
     let path = dir.join(MODEL_FILE);
     let text = read(&path)?;
     let classifier =
@@ -510,7 +525,7 @@ fn load_model(dir: &Path, file: ModelFile, urgent: &[Rule], decline: &[Rule]) ->
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(Model { classifier, rules, urgent_at: file.urgent_at, decline_at: file.decline_at })
+    Ok(Model { classifier, rules, urgent_at: *file.urgent_at.get_ref(), decline_at: *file.decline_at.get_ref() })
 }
 
 /// The example files in `dir` (`*.toml`), sorted by name: each path with its text.
@@ -546,17 +561,18 @@ pub fn training_set(content: &Path) -> Result<TrainingSet, Vec<ContentError>> {
             }
         };
         for case in set.case {
-            let group = match (case.expect.as_str(), case.category == ORDINARY) {
+            let group = match (case.expect.as_str(), case.category.get_ref() == ORDINARY) {
                 ("ordinary", true) => Some(0),
                 ("urgent", false) => Some(1),
                 ("declined", false) => Some(2),
                 _ => None,
             };
             match group {
-                Some(group) if !case.lang.is_empty() => labelled.push((case.text, case.category, group)),
+                Some(group) if !case.lang.is_empty() => labelled.push((case.text, case.category.into_inner(), group)),
                 _ => {
-                    let line = line_of_key(text, &case.text, "category");
-                    let message = format!("expect {:?} does not fit category {:?}", case.expect, case.category);
+                    let line = crate::text::line_of(text, case.category.span().start);
+                    let message =
+                        format!("expect {:?} does not fit category {:?}", case.expect, case.category.get_ref());
                     errors.push(ContentError::new(path, line, message));
                 }
             }

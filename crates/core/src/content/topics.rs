@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 use super::ContentError;
 use crate::text::line_of;
@@ -68,23 +69,41 @@ pub struct Section {
     pub body: String,
 }
 
+/// The front matter as written, with the place of each field that is checked after parsing.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FrontMatter {
-    id: String,
-    title: String,
+    id: Spanned<String>,
+    title: Spanned<String>,
     evidence: Evidence,
-    keywords: Vec<String>,
-    questions: Vec<String>,
+    keywords: Spanned<Vec<String>>,
+    questions: Spanned<Vec<String>>,
     #[serde(default)]
-    related: Vec<String>,
+    related: Option<Spanned<Vec<String>>>,
     /// Fact IDs of the project's fact base the topic relies on, for audits.
     #[serde(default)]
     facts: Vec<String>,
     reviewed: String,
     #[serde(default)]
     route: Route,
-    sources: Vec<Source>,
+    sources: Spanned<Vec<SourceEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceEntry {
+    title: Spanned<String>,
+    url: Spanned<String>,
+}
+
+/// A topic file cut at its `+++` lines.
+struct Parts<'a> {
+    front: &'a str,
+    /// The line of the file on which the front matter starts.
+    front_line: usize,
+    body: &'a str,
+    /// The line of the file on which the body's first text stands.
+    body_line: usize,
 }
 
 /// One topic, parsed.
@@ -166,99 +185,117 @@ pub fn load(dir: &Path) -> Result<Vec<Topic>, Vec<ContentError>> {
 
 /// Parses one topic file, checking what can be checked without the others.
 fn parse(path: &Path, text: &str) -> Result<(Topic, Lines), Vec<ContentError>> {
-    let err = |line: usize, message: String| vec![ContentError::new(path, line, message)];
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(after_open) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")) else {
-        return Err(err(1, "a topic must start with a `+++` line opening its front matter".into()));
-    };
-    let Some(close) = after_open.find("\n+++") else {
-        return Err(err(1, "the front matter is not closed by a `+++` line".into()));
-    };
-    let front = &after_open[..close + 1];
-    let body_start = 4 + close + 4;
-    let body = text.get(body_start..).unwrap_or("").trim_start_matches(['\r', '\n']);
-    let front_offset = 4;
-    let meta: FrontMatter = toml::from_str(front).map_err(|e| {
-        let line = e.span().map_or(1, |s| line_of(text, front_offset + s.start));
-        err(line, format!("front matter: {}", e.message().trim()))
+    let at = |line: usize, message: String| ContentError::new(path, line, message);
+    let parts = split_front_matter(text).map_err(|(line, message)| vec![at(line, message.into())])?;
+    let meta: FrontMatter = toml::from_str(parts.front).map_err(|e| {
+        let line = e.span().map_or(parts.front_line, |s| parts.front_line + line_of(parts.front, s.start) - 1);
+        vec![at(line, format!("front matter: {}", e.message().trim()))]
     })?;
-    // The line where `key` starts a line of the front matter (the first line of it is line 2).
-    let key_line =
-        |key: &str| format!("\n{front}").find(&format!("\n{key}")).map_or(1, |i| line_of(text, front_offset + i));
-    let mut errors = Vec::new();
+    // The file line of a place in the front matter.
+    let line = |span: std::ops::Range<usize>| parts.front_line + line_of(parts.front, span.start) - 1;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    if meta.id != stem {
-        errors.push(ContentError::new(
-            path,
-            key_line("id"),
-            format!("id {:?} must match the file name {stem:?}", meta.id),
-        ));
-    }
-    if !meta.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') || meta.id.is_empty() {
-        errors.push(ContentError::new(path, key_line("id"), "an id uses lower-case letters, digits and dashes"));
-    }
-    if meta.title.trim().is_empty() {
-        errors.push(ContentError::new(path, key_line("title"), "the title is empty"));
-    }
-    if meta.keywords.is_empty() {
-        errors.push(ContentError::new(path, key_line("keywords"), "list at least one keyword"));
-    }
-    if meta.questions.is_empty() {
-        errors.push(ContentError::new(path, key_line("questions"), "list at least one example question"));
-    }
-    if meta.sources.is_empty() {
-        errors.push(ContentError::new(
-            path,
-            key_line("[[sources]]").max(key_line("sources")),
-            "cite at least one source",
-        ));
-    }
-    for source in &meta.sources {
-        if !(source.url.starts_with("https://") || source.url.starts_with("http://"))
-            || source.url.contains(char::is_whitespace)
-        {
-            let line = front.find(&source.url).map_or(1, |i| line_of(text, front_offset + i));
-            errors.push(ContentError::new(path, line, format!("source {:?} needs a web address", source.title)));
-        }
-        if source.title.trim().is_empty() {
-            errors.push(ContentError::new(path, key_line("[[sources]]"), "a source has no title"));
-        }
-    }
-    let short_line = line_of(text, text.len() - body.len());
-    let (short_answer, sections) = split_body(body);
-    if short_answer.is_empty() {
-        errors.push(ContentError::new(
-            path,
-            short_line,
-            "the short answer (the paragraph before the first `##`) is missing",
-        ));
-    } else if short_answer.chars().count() > SHORT_ANSWER_MAX {
-        let n = short_answer.chars().count();
-        errors.push(ContentError::new(
-            path,
-            short_line,
-            format!("the short answer has {n} characters; keep it to {SHORT_ANSWER_MAX}"),
-        ));
-    }
+    let (short_answer, sections) = split_body(parts.body);
+    let mut errors: Vec<ContentError> =
+        check_front_matter(&meta, stem).into_iter().map(|(span, message)| at(line(span), message)).collect();
+    errors.extend(check_short_answer(&short_answer).map(|message| at(parts.body_line, message)));
     if !errors.is_empty() {
         return Err(errors);
     }
-    let lines = Lines { related: key_line("related") };
+    let lines = Lines { related: meta.related.as_ref().map_or(parts.front_line, |r| line(r.span())) };
     let topic = Topic {
-        id: meta.id,
-        title: meta.title,
+        id: meta.id.into_inner(),
+        title: meta.title.into_inner(),
         evidence: meta.evidence,
-        keywords: meta.keywords,
-        questions: meta.questions,
-        related: meta.related,
+        keywords: meta.keywords.into_inner(),
+        questions: meta.questions.into_inner(),
+        related: meta.related.map(Spanned::into_inner).unwrap_or_default(),
         facts: meta.facts,
         reviewed: meta.reviewed,
         route: meta.route,
-        sources: meta.sources,
+        sources: meta
+            .sources
+            .into_inner()
+            .into_iter()
+            .map(|s| Source { title: s.title.into_inner(), url: s.url.into_inner() })
+            .collect(),
         short_answer,
         sections,
     };
     Ok((topic, lines))
+}
+
+/// Cuts a topic file at the `+++` line that opens it and the one that closes its front matter.
+fn split_front_matter(text: &str) -> Result<Parts<'_>, (usize, &'static str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n').enumerate();
+    let mut offset = 0;
+    let opened = lines.next().is_some_and(|(_, first)| {
+        offset = first.len();
+        first.trim_end() == "+++"
+    });
+    if !opened {
+        return Err((1, "a topic must start with a `+++` line opening its front matter"));
+    }
+    let front_start = offset;
+    for (i, line) in lines {
+        if line.trim_end() == "+++" {
+            let body = &text[offset + line.len()..];
+            let blank = body.len() - body.trim_start_matches(['\r', '\n']).len();
+            let body_line = i + 2 + body[..blank].matches('\n').count();
+            return Ok(Parts { front: &text[front_start..offset], front_line: 2, body: &body[blank..], body_line });
+        }
+        offset += line.len();
+    }
+    Err((1, "the front matter is not closed by a `+++` line"))
+}
+
+/// Problems in the front matter's values that have a place in it: (span, message).
+fn check_front_matter(meta: &FrontMatter, stem: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut errors = Vec::new();
+    let id = meta.id.get_ref();
+    if id != stem {
+        errors.push((meta.id.span(), format!("id {id:?} must match the file name {stem:?}")));
+    }
+    if !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') || id.is_empty() {
+        errors.push((meta.id.span(), "an id uses lower-case letters, digits and dashes".into()));
+    }
+    if meta.title.get_ref().trim().is_empty() {
+        errors.push((meta.title.span(), "the title is empty".into()));
+    }
+    if meta.keywords.get_ref().is_empty() {
+        errors.push((meta.keywords.span(), "list at least one keyword".into()));
+    }
+    if meta.questions.get_ref().is_empty() {
+        errors.push((meta.questions.span(), "list at least one example question".into()));
+    }
+    if meta.sources.get_ref().is_empty() {
+        errors.push((meta.sources.span(), "cite at least one source".into()));
+    }
+    for source in meta.sources.get_ref() {
+        if !is_web_address(source.url.get_ref()) {
+            errors.push((source.url.span(), format!("source {:?} needs a web address", source.title.get_ref())));
+        }
+        if source.title.get_ref().trim().is_empty() {
+            errors.push((source.title.span(), "a source has no title".into()));
+        }
+    }
+    errors
+}
+/// What is wrong with the short answer, if anything.
+fn check_short_answer(short_answer: &str) -> Option<String> {
+    let n = short_answer.chars().count();
+    if n == 0 {
+        Some("the short answer (the paragraph before the first `##`) is missing".into())
+    } else if n > SHORT_ANSWER_MAX {
+        Some(format!("the short answer has {n} characters; keep it to {SHORT_ANSWER_MAX}"))
+    } else {
+        None
+    }
+}
+
+/// Whether `url` is an http(s) address people can open.
+fn is_web_address(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
 }
 
 /// Splits the Markdown body into the short answer and its `##` sections.

@@ -6,224 +6,18 @@
 //! typo. Failing that, the plain USDA descriptions of all of SR28 are searched, and the match is
 //! reported with its description so the person can check it.
 
+use std::cmp::Reverse;
+
 use crate::content::foods::{Food, Weight};
+use crate::content::lexicon::FoodWords;
 use crate::text;
 
 use super::amount::{fmt, Amount, Unit, CUP_ML, OUNCE_G};
 use super::index::FoodIndex;
 
-/// Words that carry no food: preambles, pronouns, meal names, chat filler.
-const FILLER: &[&str] = &[
-    "i",
-    "im",
-    "i'm",
-    "ive",
-    "i've",
-    "had",
-    "have",
-    "ate",
-    "eat",
-    "eaten",
-    "eating",
-    "for",
-    "breakfast",
-    "lunch",
-    "dinner",
-    "supper",
-    "snack",
-    "brunch",
-    "dessert",
-    "today",
-    "yesterday",
-    "tonight",
-    "morning",
-    "evening",
-    "night",
-    "afternoon",
-    "then",
-    "also",
-    "some",
-    "of",
-    "the",
-    "my",
-    "was",
-    "were",
-    "is",
-    "it",
-    "about",
-    "around",
-    "approx",
-    "approximately",
-    "roughly",
-    "maybe",
-    "like",
-    "just",
-    "lol",
-    "lmao",
-    "haha",
-    "ok",
-    "so",
-    "too",
-    "on",
-    "in",
-    "at",
-    "drank",
-    "drink",
-    "got",
-    "having",
-    "me",
-    "we",
-    "our",
-    "u",
-    "bit",
-    "lot",
-    "little",
-    "and",
-    "with",
-    "to",
-    "or",
-    "plus",
-    "a",
-    "an",
-    "any",
-    "thi",
-    "that",
-    "these",
-    "those",
-    "only",
-    "each",
-    "per",
-    "day",
-    "daily",
-    "everyday",
-    "every",
-    "meal",
-    "side",
-    "usual",
-    "again",
-    "more",
-    "extra",
-    "ish",
-    "x",
-    "oh",
-    "yeah",
-    "well",
-    "pls",
-    "please",
-    "thanks",
-    "thank",
-    "you",
-    "what",
-    "how",
-    "much",
-    "zinc",
-    "there",
-    "here",
-    "everyone",
-    "all",
-    "hey",
-    "hi",
-    "hello",
-    "bot",
-    "estimate",
-    "count",
-    "calculate",
-    "total",
-    "food",
-    "list",
-    "today's",
-    "todays",
-    "which",
-    "did",
-    "do",
-    "does",
-    "be",
-    "been",
-    "am",
-    "are",
-    "can",
-    "could",
-    "would",
-    "should",
-    "not",
-    "no",
-    "but",
-    "if",
-    "from",
-    "out",
-    "up",
-    "into",
-    "over",
-    "after",
-    "before",
-    "during",
-    "when",
-    "while",
-    "by",
-    "as",
-    "than",
-    "very",
-    "really",
-    "quite",
-    "fairly",
-    "pretty",
-    "nice",
-    "good",
-    "yummy",
-    "delicious",
-    "tasty",
-    "homemade",
-    "store",
-    "bought",
-    "fresh",
-    "organic",
-    "plain",
-    "whole",
-    "leftover",
-    "leftovers",
-];
-
-/// Words about preparation, kept for matching but never reported as unknown.
-const COOKING: &[&str] = &[
-    "cooked",
-    "boiled",
-    "grilled",
-    "fried",
-    "roasted",
-    "roast",
-    "baked",
-    "steamed",
-    "broiled",
-    "scrambled",
-    "poached",
-    "raw",
-    "frozen",
-    "sauteed",
-    "stir",
-    "toasted",
-    "hard",
-    "soft",
-    "mashed",
-    "microwaved",
-    "pan",
-    "deep",
-    "air",
-    "bbq",
-    "barbecued",
-    "smoked",
-    "chopped",
-    "sliced",
-    "diced",
-    "shredded",
-    "canned",
-    "dried",
-    "dry",
-    "uncooked",
-];
-
-/// Whether a stemmed word carries no food meaning.
-pub fn is_filler(word: &str) -> bool {
-    FILLER.contains(&word) || COOKING.contains(&word) || word.starts_with(|c: char| c.is_ascii_digit())
+/// Whether a stemmed word carries no food meaning: filler, preparation or a number.
+pub fn is_filler(lexicon: &FoodWords, word: &str) -> bool {
+    lexicon.filler.contains(word) || lexicon.cooking.contains(word) || word.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// The result of looking a mention up.
@@ -243,16 +37,36 @@ pub enum Lookup<'a> {
 
 /// Finds the food named by `rest` (a mention's words without its amount).
 pub fn lookup<'a>(index: &'a FoodIndex, rest: &[String]) -> Lookup<'a> {
-    let mut notes = Vec::new();
-    let mut stems: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
-    if stems.iter().all(|s| is_filler(s)) {
+    let stems: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
+    if stems.iter().all(|s| is_filler(&index.lexicon, s)) {
         return Lookup::Nothing;
     }
+    let mut notes = Vec::new();
+    let stems = correct_typos(index, rest, stems, &mut notes);
+    if let Some(named) = best_name(index, &stems) {
+        let food = by_name(index, rest, &stems, &named, &mut notes);
+        return Lookup::Found { food, notes };
+    }
+    match by_description(index, &stems) {
+        Some(food) => {
+            notes.push(format!(
+                "not in the chat food list: matched the USDA food \"{}\"; check it is what you meant",
+                food.description
+            ));
+            Lookup::Found { food, notes }
+        }
+        None => Lookup::Unknown { did_you_mean: suggest(index, &stems) },
+    }
+}
+
+/// Reads each word that no name, description or filler knows as the chat-name word it is
+/// likely a typo of, noting each correction.
+fn correct_typos(index: &FoodIndex, rest: &[String], mut stems: Vec<String>, notes: &mut Vec<String>) -> Vec<String> {
     for (i, stem) in stems.iter_mut().enumerate() {
-        if is_filler(stem)
+        let known = is_filler(&index.lexicon, stem)
             || index.names_by_token.contains_key(stem.as_str())
-            || index.descriptions.by_token.contains_key(stem.as_str())
-        {
+            || index.descriptions.by_token.contains_key(stem.as_str());
+        if known {
             continue;
         }
         if let Some(fixed) = index.vocabulary.correct(stem) {
@@ -260,98 +74,145 @@ pub fn lookup<'a>(index: &'a FoodIndex, rest: &[String]) -> Lookup<'a> {
             *stem = fixed.to_string();
         }
     }
-    if let Some((name, used)) = best_name(index, &stems) {
-        let mut food = &index.table.foods[index.names[name].food];
-        // Words beside the name that are food words too make a compound the list may not know
-        // ("oat milk", "fish cake", "apple pie"): a USDA food named by its last word and
-        // holding every word is better; else the name's food is only an approximation, and said
-        // to be one.
-        let content: Vec<usize> = (0..stems.len()).filter(|&i| !is_filler(&stems[i])).collect();
-        let extra: Vec<usize> = content
-            .iter()
-            .copied()
-            .filter(|&i| !used[i] && index.descriptions.by_token.contains_key(stems[i].as_str()))
-            .collect();
-        let compound = !extra.is_empty()
-            && extra.iter().any(|&i| content.contains(&(i + 1)) || content.contains(&(i.wrapping_sub(1))));
-        if compound {
-            let words: Vec<&str> = content.iter().map(|&i| rest[i].as_str()).collect();
-            let phrase = words.join(" ");
-            let head = content.last().map(|&i| stems[i].as_str()).unwrap_or("");
-            match by_description(index, &stems).filter(|f| names_head(f, head) && !is_mix(f)) {
-                Some(whole) => {
-                    food = whole;
-                    notes.push(format!(
-                        "\"{phrase}\" matched the USDA food \"{}\"; check it is what you meant",
-                        whole.description
-                    ));
-                }
-                None => notes.push(format!(
-                    "\"{phrase}\" is not in the food list: counted as \"{}\", an approximation",
-                    food.description
-                )),
-            }
-        } else if let Some(other) = second_food(index, &stems, &used) {
+    stems
+}
+
+/// A chat name found in a mention: the name, and which stems it used.
+struct NameMatch {
+    name: usize,
+    used: Vec<bool>,
+}
+
+/// The food a matched chat name gives once the words beside it are accounted for: a compound
+/// the list may not know, another food to list separately, or words ignored.
+fn by_name<'a>(
+    index: &'a FoodIndex,
+    rest: &[String],
+    stems: &[String],
+    named: &NameMatch,
+    notes: &mut Vec<String>,
+) -> &'a Food {
+    let food = &index.table.foods[index.names[named.name].food];
+    let content: Vec<usize> = (0..stems.len()).filter(|&i| !is_filler(&index.lexicon, &stems[i])).collect();
+    let food = if is_compound(index, stems, &content, &named.used) {
+        compound_food(index, rest, stems, &content, food, notes)
+    } else {
+        if let Some(other) = second_food(index, stems, &named.used) {
             notes.push(format!("also saw \"{other}\": list it separately to count it"));
         }
-        let unknown: Vec<&str> = stems
-            .iter()
-            .enumerate()
-            .filter(|(i, s)| !used[*i] && !compound && !is_filler(s) && !index.names_by_token.contains_key(s.as_str()))
-            .map(|(i, _)| rest[i].as_str())
-            .collect();
-        if !unknown.is_empty() {
-            notes.push(format!("ignored \"{}\"", unknown.join(" ")));
+        note_ignored(index, rest, stems, &named.used, notes);
+        food
+    };
+    note_state(&index.lexicon, food, stems, notes);
+    food
+}
+
+/// Whether words beside the name that are food words too make a compound the list may not
+/// know ("oat milk", "fish cake", "apple pie"): a description word the name left over, next to
+/// another word of the food.
+fn is_compound(index: &FoodIndex, stems: &[String], content: &[usize], used: &[bool]) -> bool {
+    content
+        .iter()
+        .copied()
+        .filter(|&i| !used[i] && index.descriptions.by_token.contains_key(stems[i].as_str()))
+        .any(|i| content.contains(&(i + 1)) || content.contains(&(i.wrapping_sub(1))))
+}
+
+/// The food of a compound: a USDA food named by its last word and holding every word is better;
+/// else the name's food is only an approximation, and said to be one.
+fn compound_food<'a>(
+    index: &'a FoodIndex,
+    rest: &[String],
+    stems: &[String],
+    content: &[usize],
+    named: &'a Food,
+    notes: &mut Vec<String>,
+) -> &'a Food {
+    let words: Vec<&str> = content.iter().map(|&i| rest[i].as_str()).collect();
+    let phrase = words.join(" ");
+    let head = content.last().map(|&i| stems[i].as_str()).unwrap_or("");
+    match by_description(index, stems).filter(|f| names_head(f, head) && !is_mix(f)) {
+        Some(whole) => {
+            notes.push(format!(
+                "\"{phrase}\" matched the USDA food \"{}\"; check it is what you meant",
+                whole.description
+            ));
+            whole
         }
-        note_state(food, &stems, &mut notes);
-        return Lookup::Found { food, notes };
+        None => {
+            notes.push(format!(
+                "\"{phrase}\" is not in the food list: counted as \"{}\", an approximation",
+                named.description
+            ));
+            named
+        }
     }
-    if let Some(food) = by_description(index, &stems) {
-        notes.push(format!(
-            "not in the chat food list: matched the USDA food \"{}\"; check it is what you meant",
-            food.description
-        ));
-        return Lookup::Found { food, notes };
+}
+
+/// Notes the words beside the name that no name uses and that are not filler.
+fn note_ignored(index: &FoodIndex, rest: &[String], stems: &[String], used: &[bool], notes: &mut Vec<String>) {
+    let unknown: Vec<&str> = stems
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| !used[*i] && !is_filler(&index.lexicon, s) && !index.names_by_token.contains_key(s.as_str()))
+        .map(|(i, _)| rest[i].as_str())
+        .collect();
+    if !unknown.is_empty() {
+        notes.push(format!("ignored \"{}\"", unknown.join(" ")));
     }
-    Lookup::Unknown { did_you_mean: suggest(index, &stems) }
+}
+
+/// How well a chat name fits a mention; the greatest wins, compared field by field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct NameRank {
+    /// How many words the name has: the longest name is the most specific.
+    words: usize,
+    /// Whether its words were typed as a phrase: "chocolate milk" over "milk chocolate".
+    phrase: bool,
+    /// Where it ends in the mention: the head noun in English is furthest right.
+    end: usize,
+    /// Its place in the list: the earlier name wins.
+    earlier: Reverse<usize>,
 }
 
 /// The chat name with the most words all present in `stems`. Ties go to a name typed as a
-/// phrase ("chocolate milk" over "milk chocolate"), then to the name ending furthest right (the
-/// head noun in English), then to the earlier name. Returns the name and which stems it used.
-fn best_name(index: &FoodIndex, stems: &[String]) -> Option<(usize, Vec<bool>)> {
-    let mut best: Option<((usize, bool, usize, usize), usize)> = None;
+/// phrase, then to the name ending furthest right, then to the earlier name (see [`NameRank`]).
+fn best_name(index: &FoodIndex, stems: &[String]) -> Option<NameMatch> {
+    let mut best: Option<(NameRank, usize)> = None;
     for stem in stems {
         for &name in index.names_by_token.get(stem.as_str()).into_iter().flatten() {
             let tokens = &index.names[name as usize].tokens;
             let positions: Option<Vec<usize>> = tokens.iter().map(|t| stems.iter().position(|s| s == t)).collect();
             let Some(positions) = positions else { continue };
-            let end = positions.iter().copied().max().unwrap_or(0);
-            let phrase = positions.windows(2).all(|w| w[1] == w[0] + 1);
-            let key = (tokens.len(), phrase, end, usize::MAX - name as usize);
-            if best.as_ref().is_none_or(|(k, _)| key > *k) {
-                best = Some((key, name as usize));
+            let rank = NameRank {
+                words: tokens.len(),
+                phrase: positions.windows(2).all(|w| w[1] == w[0] + 1),
+                end: positions.iter().copied().max().unwrap_or(0),
+                earlier: Reverse(name as usize),
+            };
+            if best.as_ref().is_none_or(|(r, _)| rank > *r) {
+                best = Some((rank, name as usize));
             }
         }
     }
     let (_, name) = best?;
     let tokens = &index.names[name].tokens;
     let used = stems.iter().map(|s| tokens.contains(s)).collect();
-    Some((name, used))
+    Some(NameMatch { name, used })
 }
 
 /// Another food named by the stems a match left over ("oyster" beside "mushrooms").
 fn second_food(index: &FoodIndex, stems: &[String], used: &[bool]) -> Option<String> {
     let left: Vec<String> =
-        stems.iter().zip(used).filter(|(s, u)| !**u && !is_filler(s)).map(|(s, _)| s.clone()).collect();
-    let (name, _) = best_name(index, &left)?;
-    Some(index.names[name].tokens.join(" "))
+        stems.iter().zip(used).filter(|(s, u)| !**u && !is_filler(&index.lexicon, s)).map(|(s, _)| s.clone()).collect();
+    let named = best_name(index, &left)?;
+    Some(index.names[named.name].tokens.join(" "))
 }
 
 /// Says when the food's state was assumed, or when a preparation word was not matched.
-fn note_state(food: &Food, stems: &[String], notes: &mut Vec<String>) {
+fn note_state(lexicon: &FoodWords, food: &Food, stems: &[String], notes: &mut Vec<String>) {
     let described = text::tokens(&food.description);
-    let said: Vec<&String> = stems.iter().filter(|s| COOKING.contains(&s.as_str())).collect();
+    let said: Vec<&String> = stems.iter().filter(|s| lexicon.cooking.contains(s.as_str())).collect();
     let unmatched: Vec<&str> = said.iter().filter(|s| !described.contains(s)).map(|s| s.as_str()).collect();
     if !unmatched.is_empty() {
         notes.push(format!("\"{}\" not distinguished: used {}", unmatched.join(" "), food.description));
@@ -374,11 +235,12 @@ fn is_mix(food: &Food) -> bool {
 /// Searches USDA descriptions for a food containing every meaningful word; the shortest
 /// description (the plainest food) wins.
 fn by_description<'a>(index: &'a FoodIndex, stems: &[String]) -> Option<&'a Food> {
+    let lexicon = &index.lexicon;
     let words: Vec<&String> = stems
         .iter()
-        .filter(|s| !FILLER.contains(&s.as_str()) && !s.starts_with(|c: char| c.is_ascii_digit()))
+        .filter(|s| !lexicon.filler.contains(s.as_str()) && !s.starts_with(|c: char| c.is_ascii_digit()))
         .collect();
-    let meaningful = words.iter().any(|w| !COOKING.contains(&w.as_str()) && w.len() > 2);
+    let meaningful = words.iter().any(|w| !lexicon.cooking.contains(w.as_str()) && w.len() > 2);
     if !meaningful {
         return None;
     }
@@ -398,7 +260,7 @@ fn by_description<'a>(index: &'a FoodIndex, stems: &[String]) -> Option<&'a Food
 /// Up to three chat names close to the unknown words, for "did you mean".
 fn suggest(index: &FoodIndex, stems: &[String]) -> Vec<String> {
     let mut scored: Vec<(usize, usize, &str, usize)> = Vec::new(); // (distance, name length, name, food)
-    for stem in stems.iter().filter(|s| !is_filler(s) && s.len() > 2) {
+    for stem in stems.iter().filter(|s| !is_filler(&index.lexicon, s) && s.len() > 2) {
         let budget = (stem.chars().count() / 3).clamp(1, 3);
         for (candidate, d, _) in index.vocabulary.near(stem, budget) {
             for &name in &index.names_by_token[candidate] {
@@ -421,7 +283,7 @@ fn suggest(index: &FoodIndex, stems: &[String]) -> Vec<String> {
 }
 
 /// Grams of `food` in `amount`, and every assumption made to get there.
-pub fn grams(food: &Food, amount: &Amount, notes: &mut Vec<String>) -> f64 {
+pub fn grams(lexicon: &FoodWords, food: &Food, amount: &Amount, notes: &mut Vec<String>) -> f64 {
     let measure = amount.measures.iter().find(|m| matches!(m.unit, Unit::Mass(_))).or_else(|| amount.measures.first());
     let each = match measure {
         Some(m) => match m.unit {
@@ -441,7 +303,7 @@ pub fn grams(food: &Food, amount: &Amount, notes: &mut Vec<String>) -> f64 {
         None => match (amount.size, amount.household.last()) {
             (Some(size), _) => sized(food, size, notes),
             (None, Some(&word)) => household(food, word, notes),
-            (None, None) if amount.stated => one_item(food, &amount.rest, notes),
+            (None, None) if amount.stated => one_item(lexicon, food, &amount.rest, notes),
             (None, None) => one_portion(food, notes, false),
         },
     };
@@ -484,30 +346,10 @@ fn household(food: &Food, word: &str, notes: &mut Vec<String>) -> f64 {
     one_portion(food, notes, true)
 }
 
-/// Measures that hold many of a countable food: "3 almonds" is never 3 cups.
-const BULK: &[&str] = &[
-    "cup",
-    "tbsp",
-    "tablespoon",
-    "tsp",
-    "teaspoon",
-    "oz",
-    "lb",
-    "g",
-    "serving",
-    "nlea",
-    "fl",
-    "package",
-    "container",
-    "pint",
-    "quart",
-    "portion",
-];
-
 /// Grams in one of a counted food ("3 almonds", "2 bananas"): the curated portion when it is a
 /// single item, else USDA's weight for one item (one almond, a medium banana), else the portion.
-fn one_item(food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
-    let bulk = |w: &Weight| w.words.first().is_some_and(|first| BULK.contains(&first.as_str()));
+fn one_item(lexicon: &FoodWords, food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
+    let bulk = |w: &Weight| w.words.first().is_some_and(|first| lexicon.bulk.contains(first));
     if let Some(portion) = food.portion.map(|i| &food.weights[i]).filter(|w| !bulk(w)) {
         notes.push(format!("each counted as {} g (USDA: {})", fmt(piece_grams(portion)), portion.label()));
         return piece_grams(portion);
@@ -595,9 +437,10 @@ mod tests {
 
     #[test]
     fn filler_covers_preambles() {
+        let lexicon = crate::content::lexicon::shipped().foods;
         for word in ["i", "had", "for", "breakfast", "some", "lol", "the"] {
-            assert!(is_filler(word), "{word}");
+            assert!(is_filler(&lexicon, word), "{word}");
         }
-        assert!(!is_filler("egg"));
+        assert!(!is_filler(&lexicon, "egg"));
     }
 }

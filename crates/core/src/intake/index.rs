@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::content::foods::{Food, FoodTable};
+use crate::content::lexicon::FoodWords;
 use crate::text::{self, Vocabulary};
 
 /// A chat name, tokenised.
@@ -28,6 +29,8 @@ pub struct FoodIndex {
     /// Word pairs joined by "and", "with" or "n" inside chat names, such as (`macaroni`,
     /// `cheese`), so a food list is not split inside "macaroni and cheese".
     pub joins: HashSet<(String, String)>,
+    /// The words food lists are read with.
+    pub lexicon: FoodWords,
 }
 
 /// Every word of every USDA description, for foods reached without a chat name.
@@ -60,8 +63,9 @@ impl DescriptionIndex {
 }
 
 impl FoodIndex {
-    /// Indexes the chat names and USDA descriptions of `table`.
-    pub fn build(table: FoodTable) -> FoodIndex {
+    /// Indexes the chat names and USDA descriptions of `table`; food lists are read with
+    /// `lexicon`.
+    pub fn build(table: FoodTable, lexicon: FoodWords) -> FoodIndex {
         let mut names = Vec::new();
         let mut names_by_token: HashMap<String, Vec<u32>> = HashMap::new();
         let mut joins = HashSet::new();
@@ -90,6 +94,6 @@ impl FoodIndex {
         }
         let vocabulary = Vocabulary::new(names_by_token.iter().map(|(word, names)| (word.as_str(), names.len())));
         let descriptions = DescriptionIndex::build(&table.foods);
-        FoodIndex { table, names, names_by_token, vocabulary, descriptions, joins }
+        FoodIndex { table, names, names_by_token, vocabulary, descriptions, joins, lexicon }
     }
 }

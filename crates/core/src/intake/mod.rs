@@ -14,6 +14,7 @@ pub mod supplement;
 use serde::Serialize;
 
 use crate::content::foods::{Food, FoodTable};
+use crate::content::lexicon::FoodWords;
 use crate::content::{Profile, ReferenceValues, SupplementTable};
 use crate::text;
 use amount::{fmt, Amount};
@@ -116,9 +117,14 @@ pub struct Estimator {
 pub const MAX_LABEL_MG: f64 = 10_000.0;
 
 impl Estimator {
-    /// Indexes the foods.
-    pub fn new(foods: FoodTable, supplements: SupplementTable, reference: ReferenceValues) -> Estimator {
-        Estimator { foods: FoodIndex::build(foods), supplements, reference }
+    /// Indexes the foods; food lists are read with `lexicon`.
+    pub fn new(
+        foods: FoodTable,
+        supplements: SupplementTable,
+        reference: ReferenceValues,
+        lexicon: FoodWords,
+    ) -> Estimator {
+        Estimator { foods: FoodIndex::build(foods, lexicon), supplements, reference }
     }
 
     /// Estimates the zinc and copper in `text` for `profile`.
@@ -128,11 +134,11 @@ impl Estimator {
             estimate.status = Status::Empty;
             return estimate;
         }
-        let (mentions, truncated) = split::mentions(text, &self.foods.joins);
+        let (mentions, truncated) = split::mentions(text, &self.foods.lexicon, &self.foods.joins);
         for mention in &mentions {
             let amount = Amount::read(&mention.words);
             let stems = supplement::stems(&mention.words);
-            if supplement::is_supplement(&self.supplements, &stems) {
+            if supplement::is_supplement(&self.supplements, &self.foods.lexicon, &stems) {
                 let reading = supplement::read(&self.supplements, &stems, &amount);
                 self.add_supplement(&mut estimate, &mention.text, reading, &amount.notes);
             } else {
@@ -244,7 +250,7 @@ impl Estimator {
         match food::lookup(&self.foods, &amount.rest) {
             Lookup::Found { food, notes: found } => {
                 let mut notes = amount.notes.clone();
-                let grams = food::grams(food, amount, &mut notes);
+                let grams = food::grams(&self.foods.lexicon, food, amount, &mut notes);
                 notes.extend(found);
                 let counted = grams <= limits.max_food_grams;
                 if !counted {

@@ -1,11 +1,12 @@
 //! Splits a typed food list into mentions, one food or supplement each.
 //!
 //! Separators are line breaks, commas, semicolons, `+`, bullets, sentence ends and the
-//! connecting words "and", "with", "plus", "then", "also". A connector inside a known food name
+//! lexicon's connecting words ("and", "with", "plus" ...). A connector inside a known food name
 //! ("mac and cheese") or an amount ("one and a half cups") does not split.
 
 use std::collections::HashSet;
 
+use crate::content::lexicon::FoodWords;
 use crate::text;
 
 /// At most this many mentions are read from one message; the rest is reported as skipped.
@@ -25,18 +26,16 @@ pub struct Mention {
 /// Pairs of words joined by "and"/"with" inside a food name, such as (`macaroni`, `cheese`).
 pub type Joins = HashSet<(String, String)>;
 
-/// The words that join two foods.
-const CONNECTORS: &[&str] = &["and", "with", "plus", "then", "also", "n"];
-
-/// Splits `input`; the flag says whether mentions past [`MAX_MENTIONS`] were dropped.
-pub fn mentions(input: &str, joins: &Joins) -> (Vec<Mention>, bool) {
+/// Splits `input`, reading it with `lexicon`; the flag says whether mentions past
+/// [`MAX_MENTIONS`] were dropped.
+pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention>, bool) {
     let mut out = Vec::new();
     let input = text::without_markup(input);
     for line in input.lines() {
         let folded = text::fold(strip_list_marker(line));
         let folded = folded.replace(" w/ ", " with ").replace(" & ", " and ");
-        for chunk in chunks(&folded) {
-            split_connectors(chunk, joins, &mut out);
+        for chunk in chunks(lexicon, &folded) {
+            split_connectors(lexicon, chunk, joins, &mut out);
             if out.len() > MAX_MENTIONS {
                 out.truncate(MAX_MENTIONS);
                 return (out, true);
@@ -64,32 +63,8 @@ fn strip_list_marker(line: &str) -> &str {
     trimmed
 }
 
-/// Abbreviations whose trailing dot is not a sentence end.
-const ABBREVIATIONS: &[&str] = &[
-    "oz",
-    "lb",
-    "lbs",
-    "tbsp",
-    "tsp",
-    "tbs",
-    "g",
-    "gr",
-    "approx",
-    "approximately",
-    "pkg",
-    "pc",
-    "pcs",
-    "med",
-    "lg",
-    "sm",
-    "no",
-    "vs",
-    "etc",
-    "fl",
-];
-
 /// Splits on punctuation that always separates foods.
-fn chunks(line: &str) -> Vec<&str> {
+fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<&'a str> {
     let bytes = line.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
@@ -99,7 +74,7 @@ fn chunks(line: &str) -> Vec<&str> {
         let separates = match c {
             ';' | '+' | '|' | '•' | '!' | '?' => true,
             ',' | '/' => !(digit_before && digit_after),
-            '.' => !(follows_abbreviation(&line[..i]) || digit_before && digit_after),
+            '.' => !(follows_abbreviation(lexicon, &line[..i]) || digit_before && digit_after),
             _ => false,
         };
         if separates {
@@ -112,26 +87,27 @@ fn chunks(line: &str) -> Vec<&str> {
     out
 }
 
-fn follows_abbreviation(before: &str) -> bool {
+/// Whether a dot after `before` follows an abbreviation or a number rather than ending a sentence.
+fn follows_abbreviation(lexicon: &FoodWords, before: &str) -> bool {
     let last = before.rsplit(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("");
-    ABBREVIATIONS.contains(&last) || last.ends_with(|c: char| c.is_ascii_digit())
+    lexicon.abbreviations.contains(last) || last.ends_with(|c: char| c.is_ascii_digit())
 }
 
 /// Splits a chunk at connector words and records each piece.
-fn split_connectors(chunk: &str, joins: &Joins, out: &mut Vec<Mention>) {
+fn split_connectors(lexicon: &FoodWords, chunk: &str, joins: &Joins, out: &mut Vec<Mention>) {
     let words: Vec<&str> = text::words(chunk).into_iter().take(MAX_WORDS * 4).collect();
     let mut piece: Vec<&str> = Vec::new();
     for (i, &word) in words.iter().enumerate() {
         let prev = piece.last().copied();
         let next = words.get(i + 1).copied();
-        if CONNECTORS.contains(&word) && !joined(prev, word, next, words.get(i + 2).copied(), joins) {
-            push(chunk, &piece, out);
+        if lexicon.connectors.contains(word) && !joined(prev, word, next, words.get(i + 2).copied(), joins) {
+            push(lexicon, chunk, &piece, out);
             piece.clear();
         } else {
             piece.push(word);
         }
     }
-    push(chunk, &piece, out);
+    push(lexicon, chunk, &piece, out);
 }
 
 /// Whether the connector `word` between `prev` and `next` belongs to one food or one amount.
@@ -143,38 +119,9 @@ fn joined(prev: Option<&str>, word: &str, next: Option<&str>, after: Option<&str
     amount_half || joins.contains(&(text::stem(prev), text::stem(next)))
 }
 
-/// Words that open a list rather than name a food ("for breakfast I had ..."); they stay in the
-/// mention's words but not in the text shown back.
-const PREAMBLE: &[&str] = &[
-    "for",
-    "breakfast",
-    "lunch",
-    "dinner",
-    "supper",
-    "brunch",
-    "snack",
-    "i",
-    "i've",
-    "ive",
-    "i'd",
-    "had",
-    "ate",
-    "have",
-    "eaten",
-    "today",
-    "yesterday",
-    "tonight",
-    "then",
-    "also",
-    "my",
-    "was",
-    "this",
-    "morning",
-    "evening",
-];
-
-fn push(chunk: &str, piece: &[&str], out: &mut Vec<Mention>) {
-    let shown = piece.iter().position(|w| !PREAMBLE.contains(w)).unwrap_or(0);
+/// Records a piece, showing it back without the words that open a list ("for breakfast I had").
+fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], out: &mut Vec<Mention>) {
+    let shown = piece.iter().position(|w| !lexicon.preamble.contains(*w)).unwrap_or(0);
     let (Some(first), Some(last)) = (piece.get(shown), piece.last()) else { return };
     let start = first.as_ptr() as usize - chunk.as_ptr() as usize;
     let end = last.as_ptr() as usize - chunk.as_ptr() as usize + last.len();
@@ -185,10 +132,11 @@ fn push(chunk: &str, piece: &[&str], out: &mut Vec<Mention>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::lexicon::shipped;
 
     fn texts(input: &str) -> Vec<String> {
         let joins: Joins = [("macaroni".to_string(), "cheese".to_string())].into();
-        mentions(input, &joins).0.into_iter().map(|m| m.text).collect()
+        mentions(input, &shipped().foods, &joins).0.into_iter().map(|m| m.text).collect()
     }
 
     #[test]
@@ -220,7 +168,7 @@ mod tests {
     #[test]
     fn bounds_the_number_of_mentions() {
         let long = "egg, ".repeat(10_000);
-        let (found, truncated) = mentions(&long, &Joins::new());
+        let (found, truncated) = mentions(&long, &shipped().foods, &Joins::new());
         assert_eq!(found.len(), MAX_MENTIONS);
         assert!(truncated);
     }

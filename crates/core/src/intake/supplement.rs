@@ -5,6 +5,7 @@
 //! reading (the weight of the salt) is shown as an assumption. A dose too large to be elemental
 //! zinc in a commercial product, with a salt named, is read as the salt's weight instead.
 
+use crate::content::lexicon::FoodWords;
 use crate::content::supplements::{Form, SupplementTable};
 use crate::text;
 
@@ -25,10 +26,11 @@ pub enum Reading {
     },
 }
 
-/// Whether a mention is about a zinc supplement rather than a food.
-pub fn is_supplement(table: &SupplementTable, stems: &[String]) -> bool {
+/// Whether a mention is about a zinc supplement rather than a food: it names zinc, a product
+/// or a form.
+pub fn is_supplement(table: &SupplementTable, lexicon: &FoodWords, stems: &[String]) -> bool {
     let any = |phrases: &[String]| phrases.iter().any(|p| has_phrase(stems, p));
-    any(&table.zinc_words)
+    stems.iter().any(|s| lexicon.zinc.contains(s))
         || any(&table.multivitamin_words)
         || any(&table.lozenge_words)
         || table.forms.iter().any(|f| f.words.iter().any(|w| has_phrase(stems, w)))

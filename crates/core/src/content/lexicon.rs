@@ -1,0 +1,277 @@
+//! `lexicon.toml`: the words the engines read, grouped by the engine that reads them.
+//!
+//! Words are written as people type them. Loading puts each in the form its engine compares it
+//! in, with the same [`text`] functions the engine applies to messages (folded, and stemmed where
+//! the engine compares stems), so a word a moderator adds works like the shipped ones and
+//! plurals and repeats need no care.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{parse_toml, ContentError};
+use crate::text;
+
+/// The words the question engine reads: stems, unless said otherwise.
+#[derive(Debug, Clone, Default)]
+pub struct QuestionWords {
+    /// Spellings of zinc: a question naming one is about zinc.
+    pub zinc: HashSet<String>,
+    /// Words that say nothing about which topic is meant.
+    pub stop_words: HashSet<String>,
+    /// Words that judge rather than name: they never make a question specific to a topic.
+    pub generic: HashSet<String>,
+    /// Abbreviation -> the stems it stands for, expanded on the query side.
+    pub abbreviations: HashMap<String, Vec<String>>,
+    /// Word -> the one form it is read as, in topics and questions alike.
+    pub synonyms: HashMap<String, String>,
+    /// Folded words that make a message a question when it starts with one.
+    pub openers: HashSet<String>,
+    /// Folded phrases that make a message a question wherever they appear.
+    pub phrases: Vec<String>,
+}
+
+/// The words the intake engine reads.
+#[derive(Debug, Clone)]
+pub struct FoodWords {
+    /// Spellings of zinc (stems): an entry naming one is a zinc supplement.
+    pub zinc: HashSet<String>,
+    /// Stems that name no food.
+    pub filler: HashSet<String>,
+    /// Stems about preparation.
+    pub cooking: HashSet<String>,
+    /// Stems of the measures that hold many of a countable food.
+    pub bulk: HashSet<String>,
+    /// Folded words that open a list; they are not shown back.
+    pub preamble: HashSet<String>,
+    /// Folded words that join two foods.
+    pub connectors: HashSet<String>,
+    /// Folded abbreviations whose dot does not end an entry.
+    pub abbreviations: HashSet<String>,
+}
+
+/// The whole of `lexicon.toml`, each word in the form its engine compares.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub questions: QuestionWords,
+    pub foods: FoodWords,
+}
+
+type Entries = Vec<Spanned<String>>;
+type Pairs = BTreeMap<String, Spanned<String>>;
+
+/// `lexicon.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    zinc: ZincFile,
+    questions: QuestionsFile,
+    foods: FoodsFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ZincFile {
+    words: Entries,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionsFile {
+    stop_words: Entries,
+    generic: Entries,
+    question_openers: Entries,
+    question_phrases: Entries,
+    abbreviations: Pairs,
+    synonyms: Pairs,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FoodsFile {
+    filler: Entries,
+    cooking: Entries,
+    bulk: Entries,
+    preamble: Entries,
+    connectors: Entries,
+    abbreviations: Entries,
+}
+
+/// How an engine compares a list's words with what people type.
+#[derive(Debug, Clone, Copy)]
+enum Form {
+    /// Folded and stemmed, as [`text::tokens`] reads a message.
+    Stem,
+    /// Folded only: the engine reads these words before it stems anything.
+    Fold,
+}
+
+impl Form {
+    fn words(self, entry: &str) -> Vec<String> {
+        match self {
+            Form::Stem => text::tokens(entry),
+            Form::Fold => text::words(&text::fold(entry)).into_iter().map(String::from).collect(),
+        }
+    }
+}
+
+impl Lexicon {
+    pub fn load(path: &Path) -> Result<Lexicon, Vec<ContentError>> {
+        let (file, text): (LexiconFile, String) = parse_toml(path)?;
+        let mut reader = Reader { path, text: &text, errors: Vec::new() };
+        let zinc = reader.set("zinc.words", &file.zinc.words, Form::Stem);
+        let q = &file.questions;
+        let mut phrases: Vec<String> = q
+            .question_phrases
+            .iter()
+            .filter_map(|p| reader.phrase("questions.question_phrases", p, Form::Fold))
+            .map(|words| words.join(" "))
+            .collect();
+        phrases.sort();
+        phrases.dedup();
+        let questions = QuestionWords {
+            zinc: zinc.clone(),
+            stop_words: reader.set("questions.stop_words", &q.stop_words, Form::Stem),
+            generic: reader.set("questions.generic", &q.generic, Form::Stem),
+            abbreviations: reader
+                .pairs("questions.abbreviations", &q.abbreviations, |r, list, v| r.phrase(list, v, Form::Stem)),
+            synonyms: reader.pairs("questions.synonyms", &q.synonyms, |r, list, v| r.word(list, v, Form::Stem)),
+            openers: reader.set("questions.question_openers", &q.question_openers, Form::Fold),
+            phrases,
+        };
+        let f = &file.foods;
+        let foods = FoodWords {
+            zinc,
+            filler: reader.set("foods.filler", &f.filler, Form::Stem),
+            cooking: reader.set("foods.cooking", &f.cooking, Form::Stem),
+            bulk: reader.set("foods.bulk", &f.bulk, Form::Stem),
+            preamble: reader.set("foods.preamble", &f.preamble, Form::Fold),
+            connectors: reader.set("foods.connectors", &f.connectors, Form::Fold),
+            abbreviations: reader.set("foods.abbreviations", &f.abbreviations, Form::Fold),
+        };
+        if !reader.errors.is_empty() {
+            return Err(reader.errors);
+        }
+        Ok(Lexicon { questions, foods })
+    }
+}
+
+/// Puts entries in their compared form, collecting every problem with its line.
+struct Reader<'a> {
+    path: &'a Path,
+    text: &'a str,
+    errors: Vec<ContentError>,
+}
+
+impl Reader<'_> {
+    fn error(&mut self, span: Range<usize>, message: String) {
+        self.errors.push(ContentError::new(self.path, text::line_of(self.text, span.start), message));
+    }
+
+    /// An entry as its words; an entry without any could never match.
+    fn phrase(&mut self, list: &str, entry: &Spanned<String>, form: Form) -> Option<Vec<String>> {
+        let words = form.words(entry.get_ref());
+        if words.is_empty() {
+            self.error(entry.span(), format!("{list}: {:?} has no letters or digits", entry.get_ref()));
+            return None;
+        }
+        Some(words)
+    }
+
+    /// An entry of a list matched word by word: several words could never match.
+    fn word(&mut self, list: &str, entry: &Spanned<String>, form: Form) -> Option<String> {
+        let mut words = self.phrase(list, entry, form)?;
+        if words.len() > 1 {
+            self.error(entry.span(), format!("{list}: {:?} must be one word", entry.get_ref()));
+            return None;
+        }
+        words.pop()
+    }
+
+    fn set(&mut self, list: &str, entries: &[Spanned<String>], form: Form) -> HashSet<String> {
+        entries.iter().filter_map(|e| self.word(list, e, form)).collect()
+    }
+
+    /// Pairs keyed by one stemmed word; keys that read the same must mean the same.
+    fn pairs<V: Clone + PartialEq>(
+        &mut self,
+        list: &str,
+        pairs: &Pairs,
+        value: impl Fn(&mut Self, &str, &Spanned<String>) -> Option<V>,
+    ) -> HashMap<String, V> {
+        let mut out: HashMap<String, (V, &str)> = HashMap::new();
+        for (key, entry) in pairs {
+            let key_entry = Spanned::new(entry.span(), key.clone());
+            let (Some(word), Some(meaning)) = (self.word(list, &key_entry, Form::Stem), value(self, list, entry))
+            else {
+                continue;
+            };
+            match out.get(&word) {
+                Some((before, other)) if *before != meaning => self.error(
+                    entry.span(),
+                    format!("{list}: {key:?} reads as {other:?}, which already means something else"),
+                ),
+                Some(_) => {}
+                None => {
+                    out.insert(word, (meaning, key));
+                }
+            }
+        }
+        out.into_iter().map(|(word, (meaning, _))| (word, meaning)).collect()
+    }
+}
+
+/// The lexicon shipped in `content/`, for the engines' unit tests.
+#[cfg(test)]
+pub(crate) fn shipped() -> Lexicon {
+    Lexicon::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/lexicon.toml"))
+        .expect("the shipped lexicon loads")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loads `text` as a lexicon file, returning the errors.
+    fn errors(name: &str, text: &str) -> Vec<ContentError> {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("lexicon.toml");
+        std::fs::write(&path, text).unwrap();
+        Lexicon::load(&path).expect_err(name)
+    }
+
+    fn shipped_text() -> String {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/lexicon.toml")).unwrap()
+    }
+
+    #[test]
+    fn words_are_read_as_their_engine_compares_them() {
+        let lexicon = shipped();
+        // The food engine stems before it looks for filler, but reads a preamble as typed.
+        assert!(lexicon.foods.filler.contains(&text::stem("this")));
+        assert!(lexicon.foods.preamble.contains("this"));
+        assert!(lexicon.questions.openers.contains("does"));
+        assert!(lexicon.questions.abbreviations["t1d"] == text::tokens("type 1 diabetes"));
+        assert!(lexicon.questions.zinc.contains("zinc") && lexicon.foods.zinc.contains("zn"));
+    }
+
+    #[test]
+    fn an_entry_of_two_words_is_refused_with_its_line() {
+        let text = shipped_text().replacen("generic = [\n", "generic = [\n    \"so good\",\n", 1);
+        let errors = errors("two-words", &text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, text.lines().position(|l| l.contains("\"so good\"")).unwrap() + 1);
+        assert!(errors[0].message.contains("must be one word"), "{errors:?}");
+    }
+
+    #[test]
+    fn keys_that_read_the_same_must_mean_the_same() {
+        let text = shipped_text().replacen("supps = \"supplement\"", "supps = \"supper\"", 1);
+        let errors = errors("clash", &text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, text.lines().position(|l| l.starts_with("supps =")).unwrap() + 1);
+    }
+}
