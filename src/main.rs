@@ -10,6 +10,7 @@ use zincbot::advisor::Advisor;
 use zincbot::ask::Asker;
 use zincbot::config::Config;
 use zincbot::content::Library;
+use zincbot::intake::Estimator;
 use zincbot::render;
 use zincbot::usda;
 
@@ -190,11 +191,12 @@ fn ask(content: &Path, text: &str, json: bool, explain: bool) -> ExitCode {
 }
 
 fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> ExitCode {
-    let advisor = match load(content) {
-        Ok(advisor) => advisor,
-        Err(code) => return code,
+    // Only the foods, supplement forms and reference values: estimating needs no topics.
+    let estimator = match Estimator::load(content) {
+        Ok(estimator) => estimator,
+        Err(errors) => return fail(&errors, &broken(content)),
     };
-    let profile = match advisor.profile(profile) {
+    let profile = match estimator.profile(profile) {
         Ok(profile) => profile,
         Err(e) => {
             eprintln!("zincbot: {e}");
@@ -202,7 +204,7 @@ fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> Exit
         }
     };
     let code = each_input(text, json, |list, out| {
-        let estimate = advisor.intake(list, profile);
+        let estimate = estimator.estimate(list, profile);
         if json {
             serde_json::to_writer(&mut *out, &estimate)?;
             writeln!(out)
@@ -210,7 +212,7 @@ fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> Exit
             write!(out, "{}", render::estimate_text(&estimate))
         }
     });
-    exit_without_freeing(advisor, code)
+    exit_without_freeing(estimator, code)
 }
 
 /// Ends a one-shot command without freeing the loaded content piece by piece: the process is

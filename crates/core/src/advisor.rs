@@ -74,14 +74,7 @@ impl Advisor {
 
     /// The profile named `name` (id or alias), or the default when `None`.
     pub fn profile(&self, name: Option<&str>) -> Result<&Profile, String> {
-        let reference = &self.estimator.reference;
-        match name {
-            None => Ok(reference.default()),
-            Some(name) => reference.profile(name).ok_or_else(|| {
-                let ids: Vec<&str> = reference.profiles.iter().map(|p| p.id.as_str()).collect();
-                format!("unknown profile {name:?}; choose one of: {}", ids.join(", "))
-            }),
-        }
+        self.estimator.profile(name)
     }
 
     /// Answers a question.

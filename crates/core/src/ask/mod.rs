@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::content::lexicon::QuestionWords;
 use crate::content::safety::{Language, Rule, Safety, UrgentKind};
 use crate::content::topics::{Route, Source, Topic};
-use crate::content::ContentError;
+use crate::content::{self, ContentError};
 use crate::text;
 use index::TopicIndex;
 use triage::Triage;
@@ -97,7 +97,7 @@ impl Asker {
     /// Loads only what answering needs from `dir` (the `content/` folder): the topics, the
     /// safety rules and the lexicon, not the food tables.
     pub fn load(dir: &std::path::Path) -> Result<Asker, Vec<ContentError>> {
-        let (topics, safety, lexicon) = crate::content::load_questions(dir)?;
+        let ((topics, safety), lexicon) = content::both(content::load_questions(dir), content::load_lexicon(dir))?;
         Ok(Asker::new(topics, safety, lexicon.questions))
     }
 

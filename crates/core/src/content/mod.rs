@@ -53,18 +53,9 @@ pub struct Library {
 impl Library {
     /// Loads `dir` (the `content/` folder), or returns every problem found in it.
     pub fn load(dir: &Path) -> Result<Library, Vec<ContentError>> {
-        let mut errors = Vec::new();
-        let questions = load_questions(dir).map_err(|e| errors.extend(e));
-        let foods =
-            FoodTable::load(&dir.join("foods.csv"), &dir.join("food-weights.csv")).map_err(|e| errors.extend(e));
-        let supplements = SupplementTable::load(&dir.join("supplements.toml")).map_err(|e| errors.extend(e));
-        let reference = ReferenceValues::load(&dir.join("reference.toml")).map_err(|e| errors.extend(e));
-        match (questions, foods, supplements, reference) {
-            (Ok((topics, safety, lexicon)), Ok(foods), Ok(supplements), Ok(reference)) => {
-                Ok(Library { topics, safety, foods, supplements, reference, lexicon })
-            }
-            _ => Err(errors),
-        }
+        let ((questions, foods), lexicon) = both(both(load_questions(dir), load_foods(dir)), load_lexicon(dir))?;
+        let ((topics, safety), (foods, supplements, reference)) = (questions, foods);
+        Ok(Library { topics, safety, foods, supplements, reference, lexicon })
     }
 
     /// The topic with this id.
@@ -73,18 +64,37 @@ impl Library {
     }
 }
 
-/// Loads what answering questions needs: the topics, the safety rules that name them, and the
-/// lexicon.
-pub fn load_questions(dir: &Path) -> Result<(Vec<Topic>, Safety, Lexicon), Vec<ContentError>> {
-    let mut errors = Vec::new();
-    let topics = topics::load(&dir.join("topics")).map_err(|e| errors.extend(e));
+/// Loads what answering questions needs: the topics, and the safety rules that name them.
+pub fn load_questions(dir: &Path) -> Result<(Vec<Topic>, Safety), Vec<ContentError>> {
     let ids = topics::ids_in(&dir.join("topics"));
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let safety = Safety::load(dir, &ids).map_err(|e| errors.extend(e));
-    let lexicon = Lexicon::load(&dir.join("lexicon.toml")).map_err(|e| errors.extend(e));
-    match (topics, safety, lexicon) {
-        (Ok(topics), Ok(safety), Ok(lexicon)) => Ok((topics, safety, lexicon)),
-        _ => Err(errors),
+    both(topics::load(&dir.join("topics")), Safety::load(dir, &ids))
+}
+
+/// Loads what estimating intake needs: the food table, the supplement forms and the reference
+/// values.
+pub fn load_foods(dir: &Path) -> Result<(FoodTable, SupplementTable, ReferenceValues), Vec<ContentError>> {
+    let foods = FoodTable::load(&dir.join("foods.csv"), &dir.join("food-weights.csv"));
+    let ((foods, supplements), reference) = both(
+        both(foods, SupplementTable::load(&dir.join("supplements.toml"))),
+        ReferenceValues::load(&dir.join("reference.toml")),
+    )?;
+    Ok((foods, supplements, reference))
+}
+
+/// Loads the words both engines read.
+pub fn load_lexicon(dir: &Path) -> Result<Lexicon, Vec<ContentError>> {
+    Lexicon::load(&dir.join("lexicon.toml"))
+}
+
+/// Both values, or the problems of either or both: a loader reports everything it found.
+pub fn both<A, B>(
+    a: Result<A, Vec<ContentError>>,
+    b: Result<B, Vec<ContentError>>,
+) -> Result<(A, B), Vec<ContentError>> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => Err(a.err().into_iter().chain(b.err()).flatten().collect()),
     }
 }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::content::foods::{Food, FoodTable};
 use crate::content::lexicon::FoodWords;
-use crate::content::{Profile, ReferenceValues, SupplementTable};
+use crate::content::{self, ContentError, Profile, ReferenceValues, SupplementTable};
 use crate::text;
 use amount::{fmt, Amount};
 use food::Lookup;
@@ -125,6 +125,26 @@ impl Estimator {
         lexicon: FoodWords,
     ) -> Estimator {
         Estimator { foods: FoodIndex::build(foods, lexicon), supplements, reference }
+    }
+
+    /// Loads only what estimating needs from `dir` (the `content/` folder): the food table,
+    /// supplement forms, reference values and lexicon, not the topics or safety rules.
+    pub fn load(dir: &std::path::Path) -> Result<Estimator, Vec<ContentError>> {
+        let ((foods, supplements, reference), lexicon) =
+            content::both(content::load_foods(dir), content::load_lexicon(dir))?;
+        Ok(Estimator::new(foods, supplements, reference, lexicon.foods))
+    }
+
+    /// The profile named `name` (id or alias), or the default when `None`.
+    pub fn profile(&self, name: Option<&str>) -> Result<&Profile, String> {
+        let reference = &self.reference;
+        match name {
+            None => Ok(reference.default()),
+            Some(name) => reference.profile(name).ok_or_else(|| {
+                let ids: Vec<&str> = reference.profiles.iter().map(|p| p.id.as_str()).collect();
+                format!("unknown profile {name:?}; choose one of: {}", ids.join(", "))
+            }),
+        }
     }
 
     /// Estimates the zinc and copper in `text` for `profile`.
