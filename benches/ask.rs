@@ -62,6 +62,7 @@ fn synthetic_topics() -> Vec<Topic> {
             route: Route::Answer,
             sources: vec![Source { title: "synthetic".into(), url: "https://example.org".into() }],
             short_answer: text(60),
+            caveats: Vec::new(),
             sections: (0..10).map(|_| Section { heading: text(4), body: text(60) }).collect(),
         })
         .collect()

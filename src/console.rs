@@ -12,6 +12,7 @@ const HELP: &str = "\
 Ask a question about zinc (\"is zinc bad for lupus?\", \"zinc and cipro?\") or type what you ate
 (\"2 eggs, 100g beef, 1/2 cup lentils, zinc gluconate 50mg\"). Commands:
   /profile [NAME]  show or set the life stage for RDA and upper limit (e.g. adult-female, child-4-8)
+  /more            the detail and all sources of the last topic answered
   /topics          list the topics I can answer from
   /help            this help
   /quit            leave (or Ctrl-D)";
@@ -20,6 +21,8 @@ Ask a question about zinc (\"is zinc bad for lupus?\", \"zinc and cipro?\") or t
 /// terminal, and plain lines otherwise (so it can be scripted).
 pub fn run(advisor: &Advisor) -> io::Result<()> {
     let mut profile = advisor.estimator().reference.default_profile.clone();
+    // The topic of the last answer, for `/more`.
+    let mut last_topic: Option<String> = None;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     writeln!(out, "zincbot: zinc and autoimmunity. Type /help for help, /quit to leave.")?;
@@ -48,6 +51,10 @@ pub fn run(advisor: &Advisor) -> io::Result<()> {
             ("/quit" | "/exit", _) => break,
             ("/help", _) => HELP.to_string(),
             ("/topics", _) => topics(advisor),
+            ("/more", _) => match last_topic.as_deref().and_then(|id| advisor.asker().detail(id)) {
+                Some(detail) => render::detail_text(&detail),
+                None => "Ask a question first: /more shows the detail of the topic answered.".to_string(),
+            },
             ("/profile", "") => format!("profile: {profile}"),
             ("/profile", name) => match advisor.profile(Some(name)) {
                 Ok(p) => {
@@ -57,14 +64,19 @@ pub fn run(advisor: &Advisor) -> io::Result<()> {
                 Err(e) => e,
             },
             (command, _) if command.starts_with('/') => format!("unknown command {command}; type /help"),
-            _ => respond(advisor, line, &profile),
+            _ => {
+                let (reply, topic) = respond(advisor, line, &profile);
+                last_topic = topic.or(last_topic);
+                reply
+            }
         };
         writeln!(out, "{}\n", reply.trim_end())?;
     }
     Ok(())
 }
 
-fn respond(advisor: &Advisor, line: &str, profile: &str) -> String {
+/// The reply to a chat line, and the topic it answered from, if any.
+fn respond(advisor: &Advisor, line: &str, profile: &str) -> (String, Option<String>) {
     let profile = advisor.profile(Some(profile)).unwrap_or_else(|_| advisor.estimator().reference.default());
     let response = advisor.respond(line, profile, Addressed::Directly);
     let mut parts = Vec::new();
@@ -77,7 +89,8 @@ fn respond(advisor: &Advisor, line: &str, profile: &str) -> String {
     if parts.is_empty() {
         parts.push(HELP.to_string());
     }
-    parts.join("\n")
+    let topic = response.answer.and_then(|a| a.topic);
+    (parts.join("\n"), topic)
 }
 
 fn topics(advisor: &Advisor) -> String {

@@ -242,12 +242,14 @@ fn ask_explain_shows_the_ranking() {
 
 #[test]
 fn chat_answers_questions_and_food_lists_until_quit() {
-    let input = "/help\nis zinc bad for lupus?\n2 eggs, 100g beef\n/profile child-4-8\n2 eggs\n/profile martian\n/quit\nnever read\n";
+    let input = "/help\n/more\nis zinc bad for lupus?\n2 eggs, 100g beef\n/more\n/profile child-4-8\n2 eggs\n/profile martian\n/quit\nnever read\n";
     let out = zincbot_stdin(&["chat"], input);
     assert!(out.status.success());
     let text = stdout(&out);
     assert!(text.contains("/quit"), "help is shown");
     assert!(text.contains("Zinc and lupus"), "{text}");
+    assert!(text.contains("Ask a question first"), "/more before any answer: {text}");
+    assert!(text.contains("Zinc and lupus (SLE): more detail"), "/more after the lupus answer: {text}");
     assert!(text.contains("(01123)"), "{text}");
     assert!(text.contains("profile set to child-4-8"), "{text}");
     assert!(text.contains("RDA for children 4-8"), "{text}");

@@ -266,3 +266,120 @@ fn a_word_added_to_the_lexicon_changes_what_the_bot_does() {
         "a message opened by \"tell\" is a question"
     );
 }
+
+/// A topic written to the citation rules: every sentence ends with a marker numbering its
+/// sources, one caveat, a review date.
+const CITED: &str = r#"+++
+id = "cited-example"
+title = "Zinc, cited"
+evidence = "established"
+keywords = ["citedexample"]
+questions = ["is the citedexample cited"]
+reviewed = "2026-12-05"
+
+[[sources]]
+title = "NIH ODS: Zinc fact sheet for consumers"
+url = "https://ods.od.nih.gov/factsheets/Zinc-Consumer/"
+
+[[sources]]
+title = "Institute of Medicine: Dietary Reference Intakes (2001)"
+url = "https://doi.org/10.17226/10026"
++++
+Zinc is an essential mineral [2]. Adults need 8 to 11 mg a day [1, 2].
+
+## Caveats
+- Too much zinc for too long lowers copper [1].
+
+## More
+The adult upper limit is 40 mg a day [2].
+"#;
+
+const CITED_FILE: &str = "topics/cited-example.md";
+
+/// Loads a content copy holding the cited topic after `edit`, returning the errors.
+fn cited_errors(name: &str, edit: impl Fn(&str) -> String) -> (Vec<ContentError>, String) {
+    let dir = common::content_copy(name);
+    let text = edit(CITED);
+    std::fs::write(dir.join(CITED_FILE), &text).unwrap();
+    (Library::load(&dir).expect_err(name), text)
+}
+
+#[test]
+fn a_cited_answer_numbers_its_sources_in_order_of_use() {
+    let dir = common::content_copy("cited");
+    std::fs::write(dir.join(CITED_FILE), CITED).unwrap();
+    let advisor = Advisor::load(&dir).expect("the cited topic loads");
+    let answer = advisor.ask("zinc: is the citedexample cited?");
+    assert_eq!(answer.topic.as_deref(), Some("cited-example"), "{answer:?}");
+    assert_eq!(answer.text, "Zinc is an essential mineral [1]. Adults need 8 to 11 mg a day [1, 2].");
+    assert_eq!(answer.caveats, ["Too much zinc for too long lowers copper [2]."]);
+    let titles: Vec<&str> = answer.sources.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Institute of Medicine: Dietary Reference Intakes (2001)", "NIH ODS: Zinc fact sheet for consumers"]
+    );
+    assert_eq!(answer.reviewed.as_deref(), Some("2026-12-05"));
+}
+
+#[test]
+fn an_uncited_sentence() {
+    let (errors, text) = cited_errors("uncited", |t| t.replace("a day [2].", "a day."));
+    assert_one(&errors, CITED_FILE, line_containing(&text, "upper limit"), "cites no source");
+}
+
+#[test]
+fn a_citation_with_no_source() {
+    let (errors, text) = cited_errors("no-source", |t| t.replace("lowers copper [1]", "lowers copper [3]"));
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors
+        .iter()
+        .any(|e| e.line == line_containing(&text, "lowers copper") && e.message.contains("[3] has no source")));
+}
+
+#[test]
+fn a_source_never_cited() {
+    let (errors, text) = cited_errors("never-cited", |t| {
+        t.replacen(
+            "+++\nZinc",
+            "\n[[sources]]\ntitle = \"Unused\"\nurl = \"https://pubmed.ncbi.nlm.nih.gov/1/\"\n+++\nZinc",
+            1,
+        )
+    });
+    assert_one(&errors, CITED_FILE, line_containing(&text, "pubmed.ncbi.nlm.nih.gov/1/"), "never cited");
+}
+
+#[test]
+fn more_than_six_sources_under_one_answer() {
+    let (errors, text) = cited_errors("seven", |t| {
+        let extra: String = (3..=7)
+            .map(|n| format!("\n[[sources]]\ntitle = \"Study {n}\"\nurl = \"https://pubmed.ncbi.nlm.nih.gov/{n}/\"\n"))
+            .collect();
+        t.replacen("+++\nZinc", &format!("{extra}+++\nZinc"), 1).replace("mineral [2]", "mineral [2, 3, 4, 5, 6, 7]")
+    });
+    assert_one(&errors, CITED_FILE, line_containing(&text, "Zinc is an essential"), "at most 6");
+}
+
+#[test]
+fn a_cited_topic_without_caveats() {
+    let (errors, text) = cited_errors("no-caveats", |t| {
+        t.replace("## Caveats\n- Too much zinc for too long lowers copper [1].\n\n", "")
+    });
+    assert_one(&errors, CITED_FILE, line_containing(&text, "Zinc is an essential"), "## Caveats");
+}
+
+#[test]
+fn a_source_on_the_never_cite_list() {
+    let (errors, text) = cited_errors("mirror", |t| {
+        t.replace(
+            "https://ods.od.nih.gov/factsheets/Zinc-Consumer/",
+            "https://www.scribd.com/document/582903821/maares2016",
+        )
+    });
+    assert_one(&errors, CITED_FILE, line_containing(&text, "scribd"), "never cited: cite the original");
+}
+
+#[test]
+fn a_review_date_that_is_no_date() {
+    let (errors, text) = cited_errors("no-date", |t| t.replace("2026-12-05", "last week"));
+    assert_one(&errors, CITED_FILE, line_containing(&text, "id = "), "YYYY-MM-DD");
+}

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::content::citations;
 use crate::content::lexicon::QuestionWords;
 use crate::content::topics::{Route, Topic};
 use crate::text::{self, Vocabulary};
@@ -116,7 +117,8 @@ impl TopicIndex {
                     continue;
                 }
                 for segment in segments(topic, *field) {
-                    for term in terms(&lexicon, segment) {
+                    // Citation markers are no words anyone asks about.
+                    for term in terms(&lexicon, &citations::strip(segment)) {
                         counts.entry(term).or_default()[f] += 1;
                         length[f] += 1;
                     }
@@ -275,6 +277,8 @@ fn segments(topic: &Topic, field: Field) -> Vec<&str> {
         Field::Questions => topic.questions.iter().map(String::as_str).collect(),
         Field::ShortAnswer => vec![topic.short_answer.as_str()],
         Field::Headings => topic.sections.iter().map(|s| s.heading.as_str()).collect(),
-        Field::Sections => topic.sections.iter().map(|s| s.body.as_str()).collect(),
+        Field::Sections => {
+            topic.caveats.iter().map(String::as_str).chain(topic.sections.iter().map(|s| s.body.as_str())).collect()
+        }
     }
 }

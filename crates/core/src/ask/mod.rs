@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::content::lexicon::QuestionWords;
 use crate::content::safety::{Language, Rule, Safety, UrgentKind};
 use crate::content::topics::{Route, Source, Topic};
-use crate::content::{self, ContentError};
+use crate::content::{self, citations, ContentError};
 use crate::text;
 use index::TopicIndex;
 use triage::Triage;
@@ -35,10 +35,18 @@ pub struct Answer {
     /// The topic answered from (its slug), when one was.
     pub topic: Option<String>,
     pub title: String,
+    /// The reply; from a topic, every sentence ends with a marker ([1], [2, 3]) numbering the
+    /// `sources`.
     pub text: String,
+    /// The one or two hedges that matter most, cited like the text.
+    pub caveats: Vec<String>,
     /// The topic's evidence label.
     pub evidence: Option<String>,
+    /// The sources the text and caveats cite, in the order the markers number them (at most
+    /// six).
     pub sources: Vec<Source>,
+    /// When the topic was last checked against its sources (YYYY-MM-DD).
+    pub reviewed: Option<String>,
     /// Related topics (for `no_match`, the closest ones).
     pub related: Vec<String>,
     pub disclaimer: String,
@@ -51,6 +59,18 @@ pub struct Answer {
     /// What decided the reply, for the shells; not part of the JSON contract.
     #[serde(skip)]
     pub reason: Reason,
+}
+
+/// A topic's sections, shown on request ("more detail"): each section's text with its markers
+/// numbered across the sections in order of first use, and the sources they name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Detail {
+    pub topic: String,
+    pub title: String,
+    /// (heading, text) in the topic's order.
+    pub sections: Vec<(String, String)>,
+    pub sources: Vec<Source>,
+    pub reviewed: String,
 }
 
 /// What decided a reply.
@@ -126,6 +146,25 @@ impl Asker {
         }
     }
 
+    /// The sections of the topic `id`, for "more detail"; `None` when no topic has that id (it
+    /// may have been removed since the answer was given).
+    pub fn detail(&self, id: &str) -> Option<Detail> {
+        let topic = self.topic(id)?;
+        let bodies: Vec<&str> = topic.sections.iter().map(|s| s.body.as_str()).collect();
+        let (texts, sources) = if bodies.iter().any(|b| citations::is_cited(b)) {
+            citations::renumber(&bodies, &topic.sources)
+        } else {
+            (bodies.iter().map(|b| b.to_string()).collect(), topic.sources.clone())
+        };
+        Some(Detail {
+            topic: topic.id.clone(),
+            title: topic.title.clone(),
+            sections: topic.sections.iter().map(|s| s.heading.clone()).zip(texts).collect(),
+            sources,
+            reviewed: topic.reviewed.clone(),
+        })
+    }
+
     /// Whether `question` needs urgent guidance: triage alone, without retrieval.
     pub fn is_urgent(&self, question: &str) -> bool {
         matches!(triage::triage(&self.safety, question), Some(Triage::Urgent { .. }))
@@ -197,13 +236,16 @@ impl Asker {
                 Route::Answer => AskStatus::Answered,
                 Route::Decline => AskStatus::Declined,
             };
+            let (text, caveats, sources) = shown(topic);
             return Answer {
                 status,
                 topic: Some(topic.id.clone()),
                 title: topic.title.clone(),
-                text: topic.short_answer.clone(),
+                text,
+                caveats,
                 evidence: Some(topic.evidence.label().to_string()),
-                sources: topic.sources.clone(),
+                sources,
+                reviewed: Some(topic.reviewed.clone()),
                 related: topic.related.clone(),
                 disclaimer: safety.disclaimer.clone(),
                 rule: None,
@@ -280,6 +322,20 @@ impl Asker {
     }
 }
 
+/// What an answer shows of `topic`: the short answer and caveats with their markers numbered
+/// in order of first use, and the sources those numbers name. A topic written before markers
+/// shows all its sources.
+fn shown(topic: &Topic) -> (String, Vec<String>, Vec<Source>) {
+    let texts: Vec<&str> =
+        std::iter::once(topic.short_answer.as_str()).chain(topic.caveats.iter().map(String::as_str)).collect();
+    if !texts.iter().any(|t| citations::is_cited(t)) {
+        return (topic.short_answer.clone(), topic.caveats.clone(), topic.sources.clone());
+    }
+    let (mut texts, sources) = citations::renumber(&texts, &topic.sources);
+    let caveats = texts.split_off(1);
+    (texts.remove(0), caveats, sources)
+}
+
 /// A reply that is not a topic: a rule's, or one of the standing messages.
 fn standing(safety: &Safety, status: AskStatus, rule: Option<&str>, title: &str, text: &str) -> Answer {
     Answer {
@@ -287,8 +343,10 @@ fn standing(safety: &Safety, status: AskStatus, rule: Option<&str>, title: &str,
         topic: None,
         title: title.to_string(),
         text: text.to_string(),
+        caveats: Vec::new(),
         evidence: None,
         sources: Vec::new(),
+        reviewed: None,
         related: Vec::new(),
         disclaimer: safety.disclaimer.clone(),
         rule: rule.map(String::from),

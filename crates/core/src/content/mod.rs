@@ -4,6 +4,7 @@
 //! source. Loading either yields a complete library or every problem found, each named by file and
 //! line, so a moderator's bad edit is refused whole and the running library stays live.
 
+pub mod citations;
 pub mod foods;
 pub mod lexicon;
 pub mod reference;
@@ -68,7 +69,8 @@ impl Library {
 pub fn load_questions(dir: &Path) -> Result<(Vec<Topic>, Safety), Vec<ContentError>> {
     let ids = topics::ids_in(&dir.join("topics"));
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    both(topics::load(&dir.join("topics")), Safety::load(dir, &ids))
+    let never = citations::NeverCite::load(&dir.join("never-cite.toml"))?;
+    both(topics::load(&dir.join("topics"), &never), Safety::load(dir, &ids))
 }
 
 /// Loads what estimating intake needs: the food table, the supplement forms and the reference

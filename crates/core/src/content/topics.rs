@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::citations::{self, NeverCite, MAX_SHOWN};
 use super::ContentError;
 use crate::text::line_of;
 
@@ -120,7 +121,19 @@ pub struct Topic {
     pub route: Route,
     pub sources: Vec<Source>,
     pub short_answer: String,
+    /// The one or two hedges shown with the short answer (the `## Caveats` items).
+    pub caveats: Vec<String>,
     pub sections: Vec<Section>,
+}
+
+/// The heading of the section whose items are shown with the short answer.
+pub const CAVEATS: &str = "Caveats";
+
+/// A run of body text with the file line its first text line stands on.
+#[derive(Debug)]
+struct Block {
+    text: String,
+    line: usize,
 }
 
 /// Where in the file a field sits, for errors found after parsing.
@@ -145,7 +158,7 @@ fn topic_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
 }
 
 /// Loads every `*.md` in `dir` (sorted by name), checking each topic and the links between them.
-pub fn load(dir: &Path) -> Result<Vec<Topic>, Vec<ContentError>> {
+pub fn load(dir: &Path, never: &NeverCite) -> Result<Vec<Topic>, Vec<ContentError>> {
     let mut errors = Vec::new();
     let paths =
         topic_files(dir).map_err(|e| vec![ContentError::new(dir, 0, format!("cannot read the topics folder: {e}"))])?;
@@ -154,7 +167,7 @@ pub fn load(dir: &Path) -> Result<Vec<Topic>, Vec<ContentError>> {
     for path in &paths {
         let parsed = std::fs::read_to_string(path)
             .map_err(|e| vec![ContentError::new(path, 0, format!("cannot read: {e}"))])
-            .and_then(|text| parse(path, &text));
+            .and_then(|text| parse(path, &text, never));
         match parsed {
             Ok((topic, lines)) => {
                 for related in &topic.related {
@@ -184,7 +197,7 @@ pub fn load(dir: &Path) -> Result<Vec<Topic>, Vec<ContentError>> {
 }
 
 /// Parses one topic file, checking what can be checked without the others.
-fn parse(path: &Path, text: &str) -> Result<(Topic, Lines), Vec<ContentError>> {
+fn parse(path: &Path, text: &str, never: &NeverCite) -> Result<(Topic, Lines), Vec<ContentError>> {
     let at = |line: usize, message: String| ContentError::new(path, line, message);
     let parts = split_front_matter(text).map_err(|(line, message)| vec![at(line, message.into())])?;
     let meta: FrontMatter = toml::from_str(parts.front).map_err(|e| {
@@ -194,13 +207,27 @@ fn parse(path: &Path, text: &str) -> Result<(Topic, Lines), Vec<ContentError>> {
     // The file line of a place in the front matter.
     let line = |span: std::ops::Range<usize>| parts.front_line + line_of(parts.front, span.start) - 1;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let (short_answer, sections) = split_body(parts.body);
+    let (short, blocks) = split_body(parts.body, parts.body_line);
     let mut errors: Vec<ContentError> =
-        check_front_matter(&meta, stem).into_iter().map(|(span, message)| at(line(span), message)).collect();
-    errors.extend(check_short_answer(&short_answer).map(|message| at(parts.body_line, message)));
+        check_front_matter(&meta, stem, never).into_iter().map(|(span, message)| at(line(span), message)).collect();
+    errors.extend(check_short_answer(&short.text).map(|message| at(short.line, message)));
+    let cited = check_citations(meta.sources.get_ref().len(), &short, &blocks);
+    errors.extend(cited.errors.into_iter().map(|(line, message)| at(line, message)));
+    for (n, source) in meta.sources.get_ref().iter().enumerate() {
+        if cited.any && !cited.used.contains(&(n + 1)) {
+            let message = format!("source {} ({:?}) is never cited", n + 1, source.title.get_ref());
+            errors.push(at(line(source.url.span()), message));
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
+    let caveats = blocks.iter().find(|(heading, _)| heading == CAVEATS).map(|(_, b)| items(&b.text));
+    let sections = blocks
+        .into_iter()
+        .filter(|(heading, _)| heading != CAVEATS)
+        .map(|(heading, block)| Section { heading, body: block.text })
+        .collect();
     let lines = Lines { related: meta.related.as_ref().map_or(parts.front_line, |r| line(r.span())) };
     let topic = Topic {
         id: meta.id.into_inner(),
@@ -218,7 +245,8 @@ fn parse(path: &Path, text: &str) -> Result<(Topic, Lines), Vec<ContentError>> {
             .into_iter()
             .map(|s| Source { title: s.title.into_inner(), url: s.url.into_inner() })
             .collect(),
-        short_answer,
+        short_answer: short.text,
+        caveats: caveats.unwrap_or_default(),
         sections,
     };
     Ok((topic, lines))
@@ -250,7 +278,7 @@ fn split_front_matter(text: &str) -> Result<Parts<'_>, (usize, &'static str)> {
 }
 
 /// Problems in the front matter's values that have a place in it: (span, message).
-fn check_front_matter(meta: &FrontMatter, stem: &str) -> Vec<(std::ops::Range<usize>, String)> {
+fn check_front_matter(meta: &FrontMatter, stem: &str, never: &NeverCite) -> Vec<(std::ops::Range<usize>, String)> {
     let mut errors = Vec::new();
     let id = meta.id.get_ref();
     if id != stem {
@@ -268,12 +296,19 @@ fn check_front_matter(meta: &FrontMatter, stem: &str) -> Vec<(std::ops::Range<us
     if meta.questions.get_ref().is_empty() {
         errors.push((meta.questions.span(), "list at least one example question".into()));
     }
+    if !is_date(&meta.reviewed) {
+        errors.push((meta.id.span(), format!("reviewed {:?} must be a date, YYYY-MM-DD", meta.reviewed)));
+    }
     if meta.sources.get_ref().is_empty() {
         errors.push((meta.sources.span(), "cite at least one source".into()));
     }
     for source in meta.sources.get_ref() {
         if !is_web_address(source.url.get_ref()) {
             errors.push((source.url.span(), format!("source {:?} needs a web address", source.title.get_ref())));
+        } else if never.forbids(source.url.get_ref()) {
+            let message =
+                format!("{} is a copy or mirror that is never cited: cite the original", source.url.get_ref());
+            errors.push((source.url.span(), message));
         }
         if source.title.get_ref().trim().is_empty() {
             errors.push((source.title.span(), "a source has no title".into()));
@@ -293,28 +328,111 @@ fn check_short_answer(short_answer: &str) -> Option<String> {
     }
 }
 
+/// Whether `text` is a date written YYYY-MM-DD.
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    matches!(parts.as_slice(), [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())))
+}
+
 /// Whether `url` is an http(s) address people can open.
 fn is_web_address(url: &str) -> bool {
     url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
 }
 
-/// Splits the Markdown body into the short answer and its `##` sections.
-fn split_body(body: &str) -> (String, Vec<Section>) {
-    let mut short = String::new();
-    let mut sections: Vec<Section> = Vec::new();
-    for line in body.lines() {
+/// Splits the Markdown body, whose first line is line `first_line` of the file, into the short
+/// answer and its `##` sections.
+fn split_body(body: &str, first_line: usize) -> (Block, Vec<(String, Block)>) {
+    let mut short = Block { text: String::new(), line: first_line };
+    let mut sections: Vec<(String, Block)> = Vec::new();
+    for (i, line) in body.lines().enumerate() {
         if let Some(heading) = line.strip_prefix("## ") {
-            sections.push(Section { heading: heading.trim().to_string(), body: String::new() });
-        } else if let Some(section) = sections.last_mut() {
-            section.body.push_str(line);
-            section.body.push('\n');
-        } else {
-            short.push_str(line);
-            short.push('\n');
+            sections.push((heading.trim().to_string(), Block { text: String::new(), line: first_line + i + 1 }));
+            continue;
+        }
+        let block = sections.last_mut().map_or(&mut short, |(_, block)| block);
+        if block.text.is_empty() && line.trim().is_empty() {
+            continue;
+        }
+        if block.text.is_empty() {
+            block.line = first_line + i;
+        }
+        block.text.push_str(line);
+        block.text.push('\n');
+    }
+    for block in std::iter::once(&mut short).chain(sections.iter_mut().map(|(_, b)| b)) {
+        block.text.truncate(block.text.trim_end().len());
+    }
+    (short, sections)
+}
+
+/// The `- ` items of a list, each joined onto one line.
+fn items(list: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in list.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match (line.strip_prefix("- "), out.last_mut()) {
+            (Some(item), _) => out.push(item.to_string()),
+            (None, Some(last)) => {
+                last.push(' ');
+                last.push_str(line);
+            }
+            (None, None) => out.push(line.to_string()),
         }
     }
-    for section in &mut sections {
-        section.body = section.body.trim().to_string();
+    out
+}
+
+/// What the citation rules found in a topic's body.
+struct Citations {
+    /// Whether the topic uses citation markers at all (every topic will; until then, one that
+    /// does not is checked by the older rules only).
+    any: bool,
+    /// The source numbers cited anywhere.
+    used: HashSet<usize>,
+    /// (line, message) for each problem.
+    errors: Vec<(usize, String)>,
+}
+
+/// Checks that every sentence ends with a marker naming one of the topic's `sources`, that the
+/// short answer and its caveats cite at most [`MAX_SHOWN`] sources, and that there are one or
+/// two caveats.
+fn check_citations(sources: usize, short: &Block, sections: &[(String, Block)]) -> Citations {
+    let blocks = || std::iter::once(short).chain(sections.iter().map(|(_, b)| b));
+    let mut found =
+        Citations { any: blocks().any(|b| citations::is_cited(&b.text)), used: HashSet::new(), errors: Vec::new() };
+    if !found.any {
+        return found;
     }
-    (short.trim().to_string(), sections)
+    let line_at = |block: &Block, offset: usize| block.line + block.text[..offset].matches('\n').count();
+    let caveats = sections.iter().find(|(heading, _)| heading == CAVEATS).map(|(_, b)| b);
+    let mut shown = HashSet::new();
+    for block in blocks() {
+        if let Some(offset) = citations::uncited(&block.text) {
+            let message = "this sentence cites no source: end it with a marker such as [1]";
+            found.errors.push((line_at(block, offset), message.to_string()));
+        }
+        let is_shown = std::ptr::eq(block, short) || caveats.is_some_and(|c| std::ptr::eq(block, c));
+        for (range, numbers) in citations::markers(&block.text) {
+            for n in numbers {
+                if n == 0 || n > sources {
+                    let message = format!("citation [{n}] has no source: the topic lists {sources}");
+                    found.errors.push((line_at(block, range.start), message));
+                }
+                found.used.insert(n);
+                if is_shown {
+                    shown.insert(n);
+                }
+            }
+        }
+    }
+    if shown.len() > MAX_SHOWN {
+        let message = format!("the short answer and caveats cite {} sources; at most {MAX_SHOWN}", shown.len());
+        found.errors.push((short.line, message));
+    }
+    match caveats.map(|c| (c, items(&c.text).len())) {
+        Some((_, 1..=2)) => {}
+        Some((c, _)) => found.errors.push((c.line, "`## Caveats` holds one or two `- ` items".into())),
+        None => found.errors.push((short.line, "add a `## Caveats` section with one or two `- ` items".into())),
+    }
+    found
 }

@@ -135,12 +135,23 @@ pub fn answer(advisor: &Advisor, a: &Answer) -> Embed {
         AskStatus::Declined | AskStatus::NoMatch => DECLINED,
     };
     let mut description = a.text.trim().to_string();
+    for caveat in &a.caveats {
+        description.push_str(&format!("\n\n⚠️ {caveat}"));
+    }
     if let Some(evidence) = &a.evidence {
         description.push_str(&format!("\n\n**Evidence:** {evidence}"));
     }
-    let mut embed =
-        Embed { title: a.title.clone(), description, color, fields: Vec::new(), footer: a.disclaimer.clone() };
-    let links: Vec<String> = a.sources.iter().map(|s| format!("[{}]({})", escape_link_text(&s.title), s.url)).collect();
+    let footer = match &a.reviewed {
+        Some(reviewed) => format!("{} Reviewed {reviewed}.", a.disclaimer),
+        None => a.disclaimer.clone(),
+    };
+    let mut embed = Embed { title: a.title.clone(), description, color, fields: Vec::new(), footer };
+    let links: Vec<String> = a
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(n, s)| format!("[{}] [{}]({})", n + 1, escape_link_text(&s.title), s.url))
+        .collect();
     for (i, chunk) in pack(&links, "\n", limits::FIELD_VALUE).into_iter().take(3).enumerate() {
         embed.field(if i == 0 { "Sources" } else { "More sources" }, &chunk, false);
     }

@@ -2,7 +2,7 @@
 
 pub mod discord;
 
-use crate::ask::{Answer, AskStatus};
+use crate::ask::{Answer, AskStatus, Detail};
 use crate::intake::{Estimate, Status};
 
 /// What to type, shown for empty input.
@@ -97,6 +97,28 @@ pub fn answer_text(a: &Answer) -> String {
     out
 }
 
+/// A topic's sections as plain text, each sentence's markers numbering the sources listed
+/// after them.
+pub fn detail_text(d: &Detail) -> String {
+    let mut out = format!("{}: more detail\n", d.title);
+    for (heading, text) in &d.sections {
+        out.push_str(&format!("\n## {heading}\n{}\n", text.trim()));
+    }
+    push_sources(&mut out, &d.sources);
+    out.push_str(&format!("reviewed {}\n", d.reviewed));
+    out
+}
+
+/// The numbered source list under a text whose markers number them.
+fn push_sources(out: &mut String, sources: &[crate::content::topics::Source]) {
+    if !sources.is_empty() {
+        out.push_str("\nsources:\n");
+        for (n, s) in sources.iter().enumerate() {
+            out.push_str(&format!("  [{}] {}: {}\n", n + 1, s.title, s.url));
+        }
+    }
+}
+
 fn answer_body(a: &Answer) -> String {
     let mut out = String::new();
     match (a.status, &a.evidence) {
@@ -106,11 +128,15 @@ fn answer_body(a: &Answer) -> String {
     }
     out.push_str(a.text.trim());
     out.push('\n');
-    if !a.sources.is_empty() {
-        out.push_str("\nsources:\n");
-        for s in &a.sources {
-            out.push_str(&format!("  - {}: {}\n", s.title, s.url));
-        }
+    for caveat in &a.caveats {
+        out.push_str(&format!("\n  ! {caveat}"));
+    }
+    if !a.caveats.is_empty() {
+        out.push('\n');
+    }
+    push_sources(&mut out, &a.sources);
+    if let Some(reviewed) = &a.reviewed {
+        out.push_str(&format!("reviewed {reviewed}\n"));
     }
     if !a.related.is_empty() {
         out.push_str(&format!("\nrelated: {}\n", a.related.join(", ")));
