@@ -111,8 +111,10 @@ fn each_issue_example_reaches_its_category() {
 
 #[test]
 fn a_possibly_urgent_question_gets_the_urgent_block_then_the_answer() {
-    let a =
+    let allergy =
         ask("took a new zinc supplement 20 min ago and now my lips and tongue are swelling and my throat feels tight");
+    assert_eq!(allergy.status, AskStatus::Urgent);
+    let a = ask("took 10 of my 50mg zinc tablets at once by mistake, now vomiting, is that zinc toxicity");
     assert_eq!(a.status, AskStatus::Urgent);
     let also = a.also.as_deref().expect("the ordinary answer follows");
     assert_eq!(also.status, AskStatus::Answered);

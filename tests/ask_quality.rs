@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 use zincbot::ask::{AskStatus, Asker};
+use zincbot::content::citations;
 
 #[derive(Deserialize)]
 struct Set {
@@ -72,6 +73,15 @@ fn evaluate(file: &str) -> Figures {
                 ok
             }
         };
+        if answer.topic.is_some() {
+            let texts = std::iter::once(&answer.text).chain(&answer.caveats);
+            let cited = texts.clone().all(|t| citations::uncited(t).is_none());
+            let numbered = texts
+                .flat_map(|t| citations::markers(t))
+                .all(|(_, ns)| ns.iter().all(|&n| n >= 1 && n <= answer.sources.len()));
+            let shown = (1..=citations::MAX_SHOWN).contains(&answer.sources.len());
+            assert!(cited && numbered && shown, "{:?}: every sentence cites one of 1-6 sources: {answer:#?}", q.text);
+        }
         if !ok {
             let got = answer.topic.clone().unwrap_or_else(|| format!("{:?}", answer.status));
             misses.push(format!("{:?}: expected {}, got {got}", q.text, q.expect));

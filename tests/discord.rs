@@ -261,13 +261,12 @@ async fn commands_put_urgent_guidance_first_even_during_the_cooldown() {
     let list = "took 30 zinc tablets an hour ago, 2 eggs";
     let first = bot.command("intake", json!([Fake::opt_str("foods", list)])).await;
     assert!(text_of(&first).contains("1-800-222-1222"), "{first}");
-    // A possible allergic reaction: the urgent block, then the answer about zinc.
-    let question =
-        "took a new zinc supplement 20 min ago and now my lips and tongue are swelling and my throat feels tight";
+    // A possible overdose asked about: the urgent block, then the answer about zinc.
+    let question = "took 10 of my 50mg zinc tablets at once by mistake, now vomiting, is that zinc toxicity";
     let body = bot.command("ask", json!([Fake::opt_str("question", question)])).await;
     let embeds = body["data"]["embeds"].as_array().unwrap();
     assert_eq!(embeds.len(), 2, "{body}");
-    assert!(embeds[0]["description"].as_str().unwrap().contains("anaphylaxis"), "{body}");
+    assert!(embeds[0]["description"].as_str().unwrap().contains("1-800-222-1222"), "{body}");
     assert!(embeds[1]["fields"].as_array().is_some_and(|f| !f.is_empty()), "the answer carries its sources");
     // Another language: the reply is in it.
     let spanish =
@@ -534,7 +533,7 @@ async fn supplement_reads_elemental_zinc_against_the_upper_limit() {
 async fn topics_about_and_help_describe_the_bot() {
     let bot = start().await;
     let topics = text_of(&bot.command("topics", json!([])).await);
-    assert!(topics.contains("43 topics") && topics.contains("lupus-sle"), "{topics}");
+    assert!(topics.contains("49 topics") && topics.contains("lupus-sle"), "{topics}");
     let about = text_of(&bot.command("about", json!([])).await);
     assert!(about.contains("USDA SR28") && about.contains("Not medical advice"), "{about}");
     let help = text_of(&bot.command("help", json!([])).await);
@@ -868,4 +867,51 @@ async fn the_message_content_intent_is_optional() {
     let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
     let quiet = start_with(fake, http, Settings { listen_channels: Vec::new(), ..settings(0.0) }).await;
     assert_eq!(intents(&quiet.fake) & MESSAGE_CONTENT, 0);
+}
+
+/// The custom ids of the buttons and menus of a reply.
+fn component_ids(body: &Value) -> Vec<String> {
+    let data = if body.get("data").is_some() { &body["data"] } else { body };
+    let rows = data["components"].as_array().cloned().unwrap_or_default();
+    rows.iter()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c["custom_id"].as_str().map(String::from))
+        .collect()
+}
+
+/// An answer carries **More detail**, **Sources** and a related-topics menu; each click gets a
+/// private reply from the topic its id names, so the buttons work after a restart too.
+#[tokio::test]
+async fn the_buttons_under_an_answer_show_detail_sources_and_related_topics() {
+    let bot = start().await;
+    let answer = bot.command("ask", json!([Fake::opt_str("question", "is zinc bad for lupus?")])).await;
+    let ids = component_ids(&answer);
+    assert_eq!(ids, ["more:lupus-sle:0", "sources:lupus-sle", "related"], "{answer}");
+    let menu = &answer["data"]["components"][1]["components"][0];
+    assert!(menu["options"].as_array().unwrap().iter().any(|o| o["value"] == "testing-zinc-levels"), "{menu}");
+
+    // More detail: the first section, privately, with a button to the next.
+    let more = bot.interact(Fake::component(next_id(), "more:lupus-sle:0", None, false)).await;
+    assert_eq!(more["type"], 4, "a new message: {more}");
+    assert_eq!(more["data"]["flags"], 64, "private: {more}");
+    assert!(text_of(&more).contains("What blood studies show") && text_of(&more).contains("[1]"), "{more}");
+    assert_eq!(component_ids(&more), ["more:lupus-sle:1"]);
+    // Next, from that private page, turns the page in place.
+    let next = bot.interact(Fake::component(next_id(), "more:lupus-sle:1", None, true)).await;
+    assert_eq!(next["type"], 7, "the page is updated: {next}");
+    assert!(text_of(&next).contains("Page 2 of"), "{next}");
+    assert_eq!(component_ids(&next), ["more:lupus-sle:0", "more:lupus-sle:2"]);
+
+    // Sources: every source of the topic, numbered.
+    let sources = bot.interact(Fake::component(next_id(), "sources:lupus-sle", None, false)).await;
+    assert!(text_of(&sources).contains("[1] [") && text_of(&sources).contains("pubmed.ncbi.nlm.nih.gov"), "{sources}");
+
+    // A related topic from the menu: its answer, privately, with its own buttons.
+    let related = bot.interact(Fake::component(next_id(), "related", Some(&["testing-zinc-levels"]), false)).await;
+    assert_eq!(related["data"]["flags"], 64);
+    assert!(component_ids(&related).contains(&"more:testing-zinc-levels:0".to_string()), "{related}");
+
+    // A topic removed since the answer was given: a short note, not an error.
+    let gone = bot.interact(Fake::component(next_id(), "more:no-such-topic:0", None, false)).await;
+    assert!(text_of(&gone).contains("no longer in the library"), "{gone}");
 }

@@ -108,7 +108,7 @@ pub async fn food(
         Some(food) => draw::food(&advisor, food),
         None => return say(ctx, &format!("I could not find a food called \"{}\".", text::fold(&name)), true).await,
     };
-    ctx.send(reply(&draw::Message { embeds: vec![embed] }, false)).await?;
+    ctx.send(reply(&draw::Message::from(embed), false)).await?;
     Ok(())
 }
 
@@ -190,7 +190,7 @@ pub async fn profile_forget(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    ctx.send(reply(&draw::Message { embeds: vec![draw::topics(&advisor)] }, true)).await?;
+    ctx.send(reply(&draw::Message::from(draw::topics(&advisor)), true)).await?;
     Ok(())
 }
 
@@ -198,7 +198,7 @@ pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    ctx.send(reply(&draw::Message { embeds: vec![draw::about(&advisor)] }, false)).await?;
+    ctx.send(reply(&draw::Message::from(draw::about(&advisor)), false)).await?;
     Ok(())
 }
 
@@ -352,7 +352,7 @@ async fn send_estimate(
     ephemeral: bool,
 ) -> Result<(), Error> {
     chosen.annotate(&mut estimate);
-    let message = draw::Message { embeds: vec![draw::estimate(advisor, &estimate)] };
+    let message = draw::Message::from(draw::estimate(advisor, &estimate));
     ctx.send(reply(&message, ephemeral)).await?;
     Ok(())
 }

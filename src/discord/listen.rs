@@ -4,22 +4,12 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{alert, create_embed, no_mentions, Data, Error};
+use super::{alert, components, create_embed, no_mentions, Data, Error};
 use crate::advisor::Addressed;
 use crate::ask::AskStatus;
 use crate::render::discord as draw;
 
-pub async fn on_event(
-    framework: poise::FrameworkContext<'_, Data, Error>,
-    event: &serenity::FullEvent,
-) -> Result<(), Error> {
-    if let serenity::FullEvent::Message { new_message } = event {
-        on_message(framework, new_message).await?;
-    }
-    Ok(())
-}
-
-async fn on_message(
+pub async fn on_message(
     framework: poise::FrameworkContext<'_, Data, Error>,
     message: &serenity::Message,
 ) -> Result<(), Error> {
@@ -66,8 +56,11 @@ async fn on_message(
         let embeds = rendered.embeds.iter().map(create_embed).collect();
         // If the message is deleted meanwhile, the reply is still posted, just without the link.
         let reference = serenity::MessageReference::from(message).fail_if_not_exists(false);
-        let reply =
-            serenity::CreateMessage::new().embeds(embeds).reference_message(reference).allowed_mentions(no_mentions());
+        let reply = serenity::CreateMessage::new()
+            .embeds(embeds)
+            .components(components(&rendered))
+            .reference_message(reference)
+            .allowed_mentions(no_mentions());
         super::retrying(|| message.channel_id.send_message(&ctx.http, reply.clone())).await?;
     }
     if let Some(answer) = urgent {

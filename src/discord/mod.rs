@@ -1,6 +1,7 @@
 //! The Discord shell: serenity for the gateway and REST, poise for the commands. It only moves
 //! messages: every decision is the [`Advisor`]'s and every reply is drawn by [`crate::render`].
 
+mod clicks;
 mod commands;
 mod listen;
 
@@ -250,7 +251,7 @@ pub async fn client(
             commands: all_commands,
             command_check: Some(|ctx| Box::pin(commands::check_cooldown(ctx))),
             on_error: |error| Box::pin(commands::on_error(error)),
-            event_handler: |framework, event| Box::pin(listen::on_event(framework, event)),
+            event_handler: |framework, event| Box::pin(on_event(framework, event)),
             allowed_mentions: Some(no_mentions()),
             initialize_owners: false,
             ..Default::default()
@@ -424,5 +425,41 @@ fn reply(message: &Message, ephemeral: bool) -> poise::CreateReply {
     for embed in &message.embeds {
         reply = reply.embed(create_embed(embed));
     }
-    reply
+    reply.components(components(message))
+}
+
+/// The buttons and menu under a rendered message, a row each.
+fn components(message: &Message) -> Vec<serenity::CreateActionRow> {
+    let mut rows = Vec::new();
+    if !message.buttons.is_empty() {
+        let buttons = message
+            .buttons
+            .iter()
+            .map(|b| serenity::CreateButton::new(&b.custom_id).label(&b.label).style(serenity::ButtonStyle::Secondary))
+            .collect();
+        rows.push(serenity::CreateActionRow::Buttons(buttons));
+    }
+    if let Some(menu) = &message.menu {
+        let options =
+            menu.options.iter().map(|(label, value)| serenity::CreateSelectMenuOption::new(label, value)).collect();
+        let kind = serenity::CreateSelectMenuKind::String { options };
+        rows.push(serenity::CreateActionRow::SelectMenu(
+            serenity::CreateSelectMenu::new(&menu.custom_id, kind).placeholder(&menu.placeholder),
+        ));
+    }
+    rows
+}
+
+/// Plain messages go to the listener, clicks on the controls under an answer to theirs.
+async fn on_event(
+    framework: poise::FrameworkContext<'_, Data, Error>,
+    event: &serenity::FullEvent,
+) -> Result<(), Error> {
+    match event {
+        serenity::FullEvent::Message { new_message } => listen::on_message(framework, new_message).await,
+        serenity::FullEvent::InteractionCreate { interaction: serenity::Interaction::Component(click) } => {
+            clicks::on_click(framework, click).await
+        }
+        _ => Ok(()),
+    }
 }

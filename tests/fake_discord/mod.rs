@@ -625,6 +625,22 @@ impl FakeDiscord {
         Self::interaction(id, 2, data, user_id, channel_id, Some(Self::MEMBER_PERMISSIONS))
     }
 
+    /// INTERACTION_CREATE data for a click (type 3) by USER_ID on a component under one of the
+    /// bot's messages in CHANNEL_ID: a button, or a string select menu when `values` is given.
+    /// `ephemeral` marks the message clicked as one only the user sees.
+    pub fn component(id: u64, custom_id: &str, values: Option<&[&str]>, ephemeral: bool) -> Value {
+        let data = match values {
+            Some(values) => json!({"custom_id": custom_id, "component_type": 3, "values": values}),
+            None => json!({"custom_id": custom_id, "component_type": 2}),
+        };
+        let mut v = Self::interaction(id, 3, data, Self::USER_ID, Self::CHANNEL_ID, Some(Self::MEMBER_PERMISSIONS));
+        let mut message = Self::direct_message(id + 1, Self::CHANNEL_ID, Self::BOT_USER_ID, "");
+        message["author"] = Self::user(Self::BOT_USER_ID, true);
+        message["flags"] = json!(if ephemeral { 64 } else { 0 });
+        v["message"] = message;
+        v
+    }
+
     /// MESSAGE_CREATE data for a guild message in GUILD_ID. `mentions_bot` adds the bot to
     /// `mentions` (put `<@BOT_USER_ID>` in `content` yourself if the bot parses it).
     pub fn message(

@@ -146,16 +146,42 @@ impl Asker {
         }
     }
 
+    /// The answer of the topic `id` as if a question had landed on it (a related topic chosen
+    /// from a menu); `None` when no topic has that id.
+    pub fn answer_topic(&self, id: &str) -> Option<Answer> {
+        self.topic(id).map(|topic| self.topic_answer(topic))
+    }
+
+    /// The answer a topic gives.
+    fn topic_answer(&self, topic: &Topic) -> Answer {
+        let status = match topic.route {
+            Route::Answer => AskStatus::Answered,
+            Route::Decline => AskStatus::Declined,
+        };
+        let (text, caveats, sources) = shown(topic);
+        Answer {
+            status,
+            topic: Some(topic.id.clone()),
+            title: topic.title.clone(),
+            text,
+            caveats,
+            evidence: Some(topic.evidence.label().to_string()),
+            sources,
+            reviewed: Some(topic.reviewed.clone()),
+            related: topic.related.clone(),
+            disclaimer: self.safety.disclaimer.clone(),
+            rule: None,
+            also: None,
+            reason: Reason::Topic,
+        }
+    }
+
     /// The sections of the topic `id`, for "more detail"; `None` when no topic has that id (it
     /// may have been removed since the answer was given).
     pub fn detail(&self, id: &str) -> Option<Detail> {
         let topic = self.topic(id)?;
         let bodies: Vec<&str> = topic.sections.iter().map(|s| s.body.as_str()).collect();
-        let (texts, sources) = if bodies.iter().any(|b| citations::is_cited(b)) {
-            citations::renumber(&bodies, &topic.sources)
-        } else {
-            (bodies.iter().map(|b| b.to_string()).collect(), topic.sources.clone())
-        };
+        let (texts, sources) = citations::renumber(&bodies, &topic.sources);
         Some(Detail {
             topic: topic.id.clone(),
             title: topic.title.clone(),
@@ -231,27 +257,7 @@ impl Asker {
             score >= MIN_SCORE && covered && (about_zinc || query.terms.iter().any(|t| index.is_specific(t, top)))
         });
         if confident {
-            let topic = &self.topics[ranked[0].0];
-            let status = match topic.route {
-                Route::Answer => AskStatus::Answered,
-                Route::Decline => AskStatus::Declined,
-            };
-            let (text, caveats, sources) = shown(topic);
-            return Answer {
-                status,
-                topic: Some(topic.id.clone()),
-                title: topic.title.clone(),
-                text,
-                caveats,
-                evidence: Some(topic.evidence.label().to_string()),
-                sources,
-                reviewed: Some(topic.reviewed.clone()),
-                related: topic.related.clone(),
-                disclaimer: safety.disclaimer.clone(),
-                rule: None,
-                also: None,
-                reason: Reason::Topic,
-            };
+            return self.topic_answer(&self.topics[ranked[0].0]);
         }
         if !about_zinc {
             let text = &safety.not_about_zinc;
@@ -323,14 +329,10 @@ impl Asker {
 }
 
 /// What an answer shows of `topic`: the short answer and caveats with their markers numbered
-/// in order of first use, and the sources those numbers name. A topic written before markers
-/// shows all its sources.
+/// in order of first use, and the sources those numbers name.
 fn shown(topic: &Topic) -> (String, Vec<String>, Vec<Source>) {
     let texts: Vec<&str> =
         std::iter::once(topic.short_answer.as_str()).chain(topic.caveats.iter().map(String::as_str)).collect();
-    if !texts.iter().any(|t| citations::is_cited(t)) {
-        return (topic.short_answer.clone(), topic.caveats.clone(), topic.sources.clone());
-    }
     let (mut texts, sources) = citations::renumber(&texts, &topic.sources);
     let caveats = texts.split_off(1);
     (texts.remove(0), caveats, sources)

@@ -214,7 +214,7 @@ fn parse(path: &Path, text: &str, never: &NeverCite) -> Result<(Topic, Lines), V
     let cited = check_citations(meta.sources.get_ref().len(), &short, &blocks);
     errors.extend(cited.errors.into_iter().map(|(line, message)| at(line, message)));
     for (n, source) in meta.sources.get_ref().iter().enumerate() {
-        if cited.any && !cited.used.contains(&(n + 1)) {
+        if !cited.used.contains(&(n + 1)) {
             let message = format!("source {} ({:?}) is never cited", n + 1, source.title.get_ref());
             errors.push(at(line(source.url.span()), message));
         }
@@ -384,9 +384,6 @@ fn items(list: &str) -> Vec<String> {
 
 /// What the citation rules found in a topic's body.
 struct Citations {
-    /// Whether the topic uses citation markers at all (every topic will; until then, one that
-    /// does not is checked by the older rules only).
-    any: bool,
     /// The source numbers cited anywhere.
     used: HashSet<usize>,
     /// (line, message) for each problem.
@@ -398,11 +395,7 @@ struct Citations {
 /// two caveats.
 fn check_citations(sources: usize, short: &Block, sections: &[(String, Block)]) -> Citations {
     let blocks = || std::iter::once(short).chain(sections.iter().map(|(_, b)| b));
-    let mut found =
-        Citations { any: blocks().any(|b| citations::is_cited(&b.text)), used: HashSet::new(), errors: Vec::new() };
-    if !found.any {
-        return found;
-    }
+    let mut found = Citations { used: HashSet::new(), errors: Vec::new() };
     let line_at = |block: &Block, offset: usize| block.line + block.text[..offset].matches('\n').count();
     let caveats = sections.iter().find(|(heading, _)| heading == CAVEATS).map(|(_, b)| b);
     let mut shown = HashSet::new();

@@ -4,8 +4,10 @@
 //! only place that knows the limits, and everything is trimmed or split to fit, never rejected.
 
 use crate::advisor::{Advisor, Response};
-use crate::ask::{Answer, AskStatus};
+use crate::ask::{Answer, AskStatus, Detail};
+use crate::content::citations;
 use crate::content::foods::Food;
+use crate::content::topics::Source;
 use crate::intake::amount::fmt;
 use crate::intake::{Estimate, Status};
 
@@ -23,6 +25,9 @@ pub mod limits {
     /// All embeds of one message together.
     pub const MESSAGE_EMBEDS_TOTAL: usize = 6000;
     pub const AUTOCOMPLETE_CHOICES: usize = 25;
+    pub const MENU_OPTIONS: usize = 25;
+    pub const BUTTON_LABEL: usize = 80;
+    pub const CUSTOM_ID: usize = 100;
     pub const CHOICE_NAME: usize = 100;
 }
 
@@ -58,6 +63,13 @@ impl Embed {
         }
     }
 
+    /// The sources a text's markers number, as linked lines in up to three fields.
+    fn sources(&mut self, sources: &[Source]) {
+        for (i, chunk) in pack(&numbered(sources), "\n", limits::FIELD_VALUE).into_iter().take(3).enumerate() {
+            self.field(if i == 0 { "Sources" } else { "More sources" }, &chunk, false);
+        }
+    }
+
     /// Characters Discord counts toward the 6,000 per message.
     pub fn size(&self) -> usize {
         let chars = |s: &str| s.chars().count();
@@ -89,10 +101,79 @@ impl Embed {
     }
 }
 
-/// One Discord message: its embeds (the text content stays empty, so nothing can ping).
+/// One Discord message: its embeds (the text content stays empty, so nothing can ping), and
+/// the buttons and menu under it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Message {
     pub embeds: Vec<Embed>,
+    pub buttons: Vec<Button>,
+    pub menu: Option<Menu>,
+}
+
+/// Sources as linked lines numbered as the markers number them: `[1] [title](url)`.
+fn numbered(sources: &[Source]) -> Vec<String> {
+    sources
+        .iter()
+        .enumerate()
+        .map(|(n, s)| format!("[{}] [{}]({})", n + 1, escape_link_text(&s.title), s.url))
+        .collect()
+}
+
+impl From<Embed> for Message {
+    fn from(embed: Embed) -> Message {
+        Message { embeds: vec![embed], ..Message::default() }
+    }
+}
+
+/// A button; its id says everything a click needs ([`Click`]), so it keeps working after a
+/// restart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Button {
+    pub label: String,
+    pub custom_id: String,
+}
+
+/// A select menu of topics: each option's value is a topic id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Menu {
+    pub custom_id: String,
+    pub placeholder: String,
+    /// (label, topic id), at most [`limits::MENU_OPTIONS`].
+    pub options: Vec<(String, String)>,
+}
+
+/// What a click on a button or menu under an answer asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Click {
+    /// A page of the topic's sections (`more:<topic>:<page>`).
+    More { topic: String, page: usize },
+    /// All the topic's sources (`sources:<topic>`).
+    Sources { topic: String },
+    /// The answer of the topic chosen in the related-topics menu (`related`).
+    Related,
+}
+
+impl Click {
+    /// The component id that asks for this.
+    pub fn custom_id(&self) -> String {
+        match self {
+            Click::More { topic, page } => format!("more:{topic}:{page}"),
+            Click::Sources { topic } => format!("sources:{topic}"),
+            Click::Related => "related".to_string(),
+        }
+    }
+
+    /// What a component id asks for, if it is one of ours.
+    pub fn parse(custom_id: &str) -> Option<Click> {
+        let mut parts = custom_id.split(':');
+        let click = match (parts.next()?, parts.next(), parts.next()) {
+            ("more", Some(topic), Some(page)) => Click::More { topic: topic.to_string(), page: page.parse().ok()? },
+            ("sources", Some(topic), None) => Click::Sources { topic: topic.to_string() },
+            ("related", None, None) => Click::Related,
+            _ => return None,
+        };
+        parts.next().is_none().then_some(click)
+    }
 }
 
 /// The messages answering one chat message: an answer, an estimate, or both (in one message
@@ -104,22 +185,115 @@ pub fn response(advisor: &Advisor, response: &Response) -> Vec<Message> {
         .flat_map(|a| answer_embeds(advisor, a))
         .chain(response.estimate.iter().map(|e| estimate(advisor, e)))
         .collect();
-    messages(embeds)
+    with_controls(advisor, messages(embeds), response.answer.as_ref())
 }
 
 /// Embeds as messages: one when they fit together, else one each.
 fn messages(embeds: Vec<Embed>) -> Vec<Message> {
     if embeds.iter().map(Embed::size).sum::<usize>() <= limits::MESSAGE_EMBEDS_TOTAL {
-        vec![Message { embeds }]
+        vec![Message { embeds, ..Message::default() }]
     } else {
-        embeds.into_iter().map(|e| Message { embeds: vec![e] }).collect()
+        embeds.into_iter().map(|e| Message { embeds: vec![e], ..Message::default() }).collect()
     }
 }
 
 /// An answer as messages: the urgent block first when there is one, then the answer that
 /// follows it (together when they fit in one message).
 pub fn answer_messages(advisor: &Advisor, a: &Answer) -> Vec<Message> {
-    messages(answer_embeds(advisor, a))
+    with_controls(advisor, messages(answer_embeds(advisor, a)), Some(a))
+}
+
+/// Puts the buttons and menu of the topic answered (directly, or after an urgent block) under
+/// the first message: **More detail**, **Sources**, and the related topics.
+fn with_controls(advisor: &Advisor, mut messages: Vec<Message>, answer: Option<&Answer>) -> Vec<Message> {
+    let answered = answer.into_iter().flat_map(|a| std::iter::once(a).chain(a.also.as_deref()));
+    let Some(topic) = answered.filter(|a| a.status == AskStatus::Answered).find_map(|a| a.topic.as_deref()) else {
+        return messages;
+    };
+    let Some(first) = messages.first_mut() else { return messages };
+    first.buttons = vec![
+        Button { label: "More detail".into(), custom_id: Click::More { topic: topic.into(), page: 0 }.custom_id() },
+        Button { label: "Sources".into(), custom_id: Click::Sources { topic: topic.into() }.custom_id() },
+    ];
+    first.menu = related_menu(advisor, topic);
+    messages
+}
+
+/// The related topics of `topic` as a menu, when it has any.
+fn related_menu(advisor: &Advisor, topic: &str) -> Option<Menu> {
+    let related = &advisor.asker().topic(topic)?.related;
+    let options: Vec<(String, String)> = related
+        .iter()
+        .filter_map(|id| advisor.asker().topic(id))
+        .take(limits::MENU_OPTIONS)
+        .map(|t| (clip(&t.title, limits::BUTTON_LABEL), t.id.clone()))
+        .collect();
+    (!options.is_empty()).then(|| Menu {
+        custom_id: Click::Related.custom_id(),
+        placeholder: "Related topics".into(),
+        options,
+    })
+}
+
+/// The private reply to a click: a page of sections, the full source list, or a related
+/// topic's answer; a topic that no longer exists (removed by a reload) is said to be gone.
+pub fn click(advisor: &Advisor, click: &Click, chosen: Option<&str>) -> Message {
+    let gone = || Message {
+        embeds: vec![Embed {
+            title: "No longer available".into(),
+            description: "That topic is no longer in the library. Ask your question again.".into(),
+            color: DECLINED,
+            ..Embed::default()
+        }],
+        ..Message::default()
+    };
+    match click {
+        Click::More { topic, page } => advisor.asker().detail(topic).map_or_else(gone, |d| detail_page(&d, *page)),
+        Click::Sources { topic } => advisor.asker().topic(topic).map_or_else(gone, |t| {
+            let embed = Embed {
+                title: format!("Sources: {}", t.title),
+                description: numbered(&t.sources).join("\n"),
+                color: ANSWERED,
+                footer: format!("Reviewed {}.", t.reviewed),
+                ..Embed::default()
+            };
+            Message { embeds: vec![embed.fit(limits::MESSAGE_EMBEDS_TOTAL)], ..Message::default() }
+        }),
+        Click::Related => match chosen.and_then(|id| advisor.asker().answer_topic(id)) {
+            Some(answer) => answer_messages(advisor, &answer).into_iter().next().unwrap_or_else(gone),
+            None => gone(),
+        },
+    }
+}
+
+/// Page `page` of a topic's sections: one section, its markers numbering the sources listed
+/// under it, with buttons to the pages before and after.
+fn detail_page(detail: &Detail, page: usize) -> Message {
+    let count = detail.sections.len();
+    let page = page.min(count.saturating_sub(1));
+    let Some((heading, text)) = detail.sections.get(page) else {
+        let embed = Embed { title: detail.title.clone(), description: "No more detail.".into(), ..Embed::default() };
+        return Message { embeds: vec![embed], ..Message::default() };
+    };
+    let (texts, sources) = citations::renumber(&[text.as_str()], &detail.sources);
+    let mut embed = Embed {
+        title: format!("{}: {heading}", detail.title),
+        description: texts.into_iter().next().unwrap_or_default(),
+        color: ANSWERED,
+        footer: format!("Page {} of {count}. Reviewed {}.", page + 1, detail.reviewed),
+        ..Embed::default()
+    };
+    embed.sources(&sources);
+    let mut buttons = Vec::new();
+    if page > 0 {
+        let previous = Click::More { topic: detail.topic.clone(), page: page - 1 };
+        buttons.push(Button { label: "Previous".into(), custom_id: previous.custom_id() });
+    }
+    if page + 1 < count {
+        let next = Click::More { topic: detail.topic.clone(), page: page + 1 };
+        buttons.push(Button { label: "Next".into(), custom_id: next.custom_id() });
+    }
+    Message { embeds: vec![embed.fit(limits::MESSAGE_EMBEDS_TOTAL)], buttons, menu: None }
 }
 
 fn answer_embeds(advisor: &Advisor, a: &Answer) -> Vec<Embed> {
@@ -146,15 +320,7 @@ pub fn answer(advisor: &Advisor, a: &Answer) -> Embed {
         None => a.disclaimer.clone(),
     };
     let mut embed = Embed { title: a.title.clone(), description, color, fields: Vec::new(), footer };
-    let links: Vec<String> = a
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(n, s)| format!("[{}] [{}]({})", n + 1, escape_link_text(&s.title), s.url))
-        .collect();
-    for (i, chunk) in pack(&links, "\n", limits::FIELD_VALUE).into_iter().take(3).enumerate() {
-        embed.field(if i == 0 { "Sources" } else { "More sources" }, &chunk, false);
-    }
+    embed.sources(&a.sources);
     let related: Vec<String> = a
         .related
         .iter()
