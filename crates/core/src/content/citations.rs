@@ -54,11 +54,6 @@ pub fn markers(text: &str) -> impl Iterator<Item = (Range<usize>, Vec<usize>)> +
     })
 }
 
-/// Whether `text` carries any marker.
-pub fn is_cited(text: &str) -> bool {
-    MARKER.is_match(text)
-}
-
 /// `text` without its markers, for the index: the numbers are no words anyone asks about.
 pub fn strip(text: &str) -> Cow<'_, str> {
     MARKER.replace_all(text, "")
