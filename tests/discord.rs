@@ -902,9 +902,14 @@ async fn the_buttons_under_an_answer_show_detail_sources_and_related_topics() {
     assert!(text_of(&next).contains("Page 2 of"), "{next}");
     assert_eq!(component_ids(&next), ["more:lupus-sle:0", "more:lupus-sle:2"]);
 
-    // Sources: every source of the topic, numbered.
-    let sources = bot.interact(Fake::component(next_id(), "sources:lupus-sle", None, false)).await;
+    // Sources: every source of the topic, numbered; a reply Discord failed (502) is sent again.
+    let id = next_id();
+    let route = format!("/interactions/{id}/");
+    bot.fake.respond_once("POST", &route, 502, Vec::new(), json!({"message": "Bad Gateway", "code": 0}));
+    let sources = bot.interact(Fake::component(id, "sources:lupus-sle", None, false)).await;
     assert!(text_of(&sources).contains("[1] [") && text_of(&sources).contains("pubmed.ncbi.nlm.nih.gov"), "{sources}");
+    let sent = || bot.fake.requests().iter().filter(|r| r.method == "POST" && r.route().starts_with(&route)).count();
+    assert!(bot.fake.wait_until(WAIT, || sent() == 2).await, "the failed reply is retried once: {}", sent());
 
     // A related topic from the menu: its answer, privately, with its own buttons.
     let related = bot.interact(Fake::component(next_id(), "related", Some(&["testing-zinc-levels"]), false)).await;

@@ -35,6 +35,7 @@ pub async fn on_click(
             .allowed_mentions(no_mentions());
         serenity::CreateInteractionResponse::Message(reply)
     };
-    interaction.create_response(&framework.serenity_context.http, response).await?;
+    let http = &framework.serenity_context.http;
+    super::retrying(|| interaction.create_response(http, response.clone())).await?;
     Ok(())
 }
