@@ -302,3 +302,17 @@ fn a_supplement_dose_given_as_a_number_is_read_as_that_number() {
         assert!(error.contains("above 0"), "{refused}: {error}");
     }
 }
+
+#[test]
+fn a_count_of_tablets_after_a_supplement_multiplies_it() {
+    let e = run("Nature Made zinc 30 mg, 2 tablets");
+    assert_eq!(e.supplements.len(), 1, "{e:?}");
+    assert_eq!(e.supplement_zinc_mg, 60.0);
+    assert!(e.supplements[0].input.contains("2 tablets") && e.unrecognized.is_empty(), "{e:?}");
+    // After a food it is no dose: it is said, not dropped.
+    let e = run("2 eggs, 2 tablets");
+    assert_eq!(e.supplement_zinc_mg, 0.0);
+    assert_eq!(e.unrecognized, ["2 tablets"]);
+    assert_eq!(run("2 tablets").status, Status::NothingRecognized);
+    assert_eq!(run("2 tablets").unrecognized, ["2 tablets"]);
+}

@@ -155,7 +155,7 @@ impl Estimator {
             return estimate;
         }
         let (mentions, truncated) = split::mentions(text, &self.foods.lexicon, &self.foods.joins);
-        for mention in &mentions {
+        for mention in &self.join_counts(mentions) {
             let amount = Amount::read(&mention.words);
             let stems = supplement::stems(&mention.words);
             if supplement::is_supplement(&self.supplements, &self.foods.lexicon, &stems) {
@@ -166,6 +166,35 @@ impl Estimator {
             }
         }
         self.finish(estimate, profile, truncated)
+    }
+
+    /// Joins a bare count of tablets to the supplement before it: in "Nature Made zinc 30 mg,
+    /// 2 tablets" the 2 tablets are two doses of the 30 mg, not a food of their own.
+    fn join_counts(&self, mentions: Vec<split::Mention>) -> Vec<split::Mention> {
+        let is_supplement = |m: &split::Mention| {
+            supplement::is_supplement(&self.supplements, &self.foods.lexicon, &supplement::stems(&m.words))
+        };
+        let mut out: Vec<split::Mention> = Vec::with_capacity(mentions.len());
+        for mention in mentions {
+            match out.last_mut() {
+                Some(before) if self.is_tablet_count(&mention) && is_supplement(before) => {
+                    before.text = format!("{}, {}", before.text, mention.text);
+                    before.words.extend(mention.words);
+                }
+                _ => out.push(mention),
+            }
+        }
+        out
+    }
+
+    /// Whether a mention is only a number of tablets ("2 tablets", "x2 caps").
+    fn is_tablet_count(&self, mention: &split::Mention) -> bool {
+        let amount = Amount::read(&mention.words);
+        let tablets = |m: &amount::Measure| m.unit == amount::Unit::Household("tablet");
+        amount.stated
+            && !amount.measures.is_empty()
+            && amount.measures.iter().all(tablets)
+            && amount.rest.iter().all(|w| food::is_filler(&self.foods.lexicon, &text::stem(w)))
     }
 
     /// Estimates one supplement dose given as a form and an amount in mg (the `/supplement`
@@ -299,6 +328,16 @@ impl Estimator {
             Lookup::Unknown { did_you_mean } => {
                 estimate.unrecognized.push(input.to_string());
                 estimate.suggestions.push(Suggestion { input: input.to_string(), did_you_mean, hint: None });
+            }
+            // An amount with nothing to weigh ("2 tablets" after a food) is said, not dropped.
+            Lookup::Nothing if amount.stated => {
+                estimate.unrecognized.push(input.to_string());
+                let hint = "an amount with no food or supplement named: say what it is".to_string();
+                estimate.suggestions.push(Suggestion {
+                    input: input.to_string(),
+                    did_you_mean: Vec::new(),
+                    hint: Some(hint),
+                });
             }
             Lookup::Nothing => {}
         }
