@@ -316,3 +316,17 @@ fn a_count_of_tablets_after_a_supplement_multiplies_it() {
     assert_eq!(run("2 tablets").status, Status::NothingRecognized);
     assert_eq!(run("2 tablets").unrecognized, ["2 tablets"]);
 }
+
+#[test]
+fn percentages_and_thousands_are_part_of_the_number_or_the_name() {
+    let grams = |text: &str| run(text).items.iter().map(|i| i.grams).sum::<f64>();
+    // A percentage names the food: never a count.
+    assert_eq!(grams("30g 85% dark chocolate"), 30.0);
+    assert_eq!(grams("0% greek yogurt 150g"), 150.0);
+    let milk = run("a glass of 2% milk");
+    assert_eq!(milk.items.len(), 1, "{milk:?}");
+    assert!(milk.items[0].food.contains("2%"), "{milk:?}");
+    // A comma before three digits separates thousands; any other is a decimal comma.
+    assert_eq!(grams("1,000 g beef"), 1000.0);
+    assert_eq!(grams("1,5 kg potatoes"), 1500.0);
+}

@@ -115,6 +115,8 @@ pub fn words(folded: &str) -> Vec<&str> {
             && bytes[i - 1].is_ascii_digit()
             && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
         let inner = inner || (c == '\'' && start.is_some() && next_is_alpha(bytes, i));
+        // A percentage is one word ("85%", "2%"): a share inside a name, never an amount.
+        let inner = inner || (c == '%' && start.is_some() && i > 0 && bytes[i - 1].is_ascii_digit());
         if c.is_alphanumeric() || inner {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
@@ -291,6 +293,8 @@ mod tests {
         assert_eq!(words("eggs,toast"), ["eggs", "toast"]);
         assert_eq!(words("2-3 eggs"), ["2", "3", "eggs"]);
         assert_eq!(words("1,5 kg"), ["1,5", "kg"]);
+        assert_eq!(words("85% cocoa, 100%!"), ["85%", "cocoa", "100%"]);
+        assert_eq!(words("% off"), ["off"]);
     }
 
     #[test]

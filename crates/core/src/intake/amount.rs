@@ -165,7 +165,8 @@ fn vague_number(word: &str) -> Option<&'static str> {
     })
 }
 
-/// A number written in digits: `2`, `1.5`, `1,5`, `1/2`. `80/20` (a ratio) is not one.
+/// A number written in digits: `2`, `1.5`, `1,5`, `1/2`, `1,000`. `80/20` (a ratio) is not one;
+/// a comma before exactly three digits separates thousands, any other comma is a decimal point.
 pub fn parse_number(word: &str) -> Option<f64> {
     if !word.starts_with(|c: char| c.is_ascii_digit() || c == '.') || word.len() > 12 {
         return None;
@@ -174,7 +175,13 @@ pub fn parse_number(word: &str) -> Option<f64> {
         let (n, d) = (n.parse::<f64>().ok()?, d.parse::<f64>().ok()?);
         return (d > 0.0 && n < d).then(|| n / d);
     }
-    word.replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite())
+    let whole = word.split('.').next().unwrap_or(word);
+    let mut groups = whole.split(',');
+    let thousands = whole.contains(',')
+        && groups.next().is_some_and(|g| (1..=3).contains(&g.len()))
+        && groups.all(|g| g.len() == 3);
+    let plain = if thousands { word.replace(',', "") } else { word.replace(',', ".") };
+    plain.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// Splits `100g` into `100` and `g`, `x2` into `x` and `2`, `2x` into `2` and `x`.
