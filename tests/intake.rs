@@ -330,3 +330,12 @@ fn percentages_and_thousands_are_part_of_the_number_or_the_name() {
     assert_eq!(grams("1,000 g beef"), 1000.0);
     assert_eq!(grams("1,5 kg potatoes"), 1500.0);
 }
+
+#[test]
+fn a_fraction_after_the_is_part_of_a_name() {
+    let oysters = run("a dozen oysters on the half shell");
+    assert_eq!(oysters.items.len(), 1, "{oysters:?}");
+    assert_eq!(oysters.items[0].grams, run("12 oysters").items[0].grams);
+    // A count after "the" is still a count.
+    assert_eq!(run("the two eggs").items[0].grams, run("2 eggs").items[0].grams);
+}

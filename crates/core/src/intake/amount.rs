@@ -213,6 +213,13 @@ impl Amount {
         let mut i = 0;
         while i < words.len() {
             let word = words[i];
+            // A fraction after "the" is part of a name ("oysters on the half shell"); a count
+            // stays one ("the two eggs").
+            if i > 0 && words[i - 1] == "the" && matches!(word, "half" | "quarter" | "third") {
+                amount.rest.push(word.to_string());
+                i += 1;
+                continue;
+            }
             if let Some((value, next)) = amount.number_group(&words, i) {
                 amount.stated = true;
                 i = next;
