@@ -339,3 +339,12 @@ fn a_fraction_after_the_is_part_of_a_name() {
     // A count after "the" is still a count.
     assert_eq!(run("the two eggs").items[0].grams, run("2 eggs").items[0].grams);
 }
+
+#[test]
+fn a_numbered_list_on_one_line_is_split_at_its_numbers() {
+    let inputs = |text: &str| run(text).items.into_iter().map(|i| i.input).collect::<Vec<_>>();
+    assert_eq!(inputs("1. 2 eggs 2. toast 3. roasted zucchini"), ["2 eggs", "toast", "roasted zucchini"]);
+    assert_eq!(inputs("breakfast: 1) porridge 2) banana"), ["porridge", "banana"]);
+    // A number that does not run on from another is an amount, not a list number.
+    assert_eq!(run("had eggs x 3. then toast").items[0].grams, run("3 eggs").items[0].grams);
+}

@@ -5,6 +5,9 @@
 //! ("mac and cheese") or an amount ("one and a half cups") does not split.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::content::lexicon::FoodWords;
 use crate::text;
@@ -31,7 +34,7 @@ pub type Joins = HashSet<(String, String)>;
 pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention>, bool) {
     let mut out = Vec::new();
     let input = text::without_markup(input);
-    for line in input.lines() {
+    for line in input.lines().flat_map(inline_list) {
         let folded = text::fold(strip_list_marker(line));
         let folded = folded.replace(" w/ ", " with ").replace(" & ", " and ");
         for chunk in chunks(lexicon, &folded) {
@@ -43,6 +46,26 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
         }
     }
     (out, false)
+}
+
+/// A numbered list written on one line ("1. eggs 2. toast 3. zucchini"): its items, each with
+/// its number, and what stands before the first. A line without such a list is one item. The
+/// numbers must run on from one to the next, so "eggs x 3. then toast" keeps its 3.
+fn inline_list(line: &str) -> Vec<&str> {
+    static MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)(\d{1,2})[.)]\s").expect("a valid pattern"));
+    let markers: Vec<(usize, u32)> =
+        MARKER.captures_iter(line).filter_map(|c| Some((c.get(1)?.start(), c[1].parse().ok()?))).collect();
+    let consecutive = markers.windows(2).all(|w| w[1].1 == w[0].1 + 1);
+    if markers.len() < 2 || !consecutive {
+        return vec![line];
+    }
+    let mut items = vec![&line[..markers[0].0]];
+    for (i, &(start, _)) in markers.iter().enumerate() {
+        let end = markers.get(i + 1).map_or(line.len(), |&(next, _)| next);
+        items.push(&line[start..end]);
+    }
+    items.retain(|item| !item.trim().is_empty());
+    items
 }
 
 /// Drops a leading bullet or list number: `- `, `* `, `• `, `1. `, `2) `.
