@@ -348,3 +348,13 @@ fn a_numbered_list_on_one_line_is_split_at_its_numbers() {
     // A number that does not run on from another is an amount, not a list number.
     assert_eq!(run("had eggs x 3. then toast").items[0].grams, run("3 eggs").items[0].grams);
 }
+
+#[test]
+fn a_huge_word_is_echoed_cut_short() {
+    let e = run(&format!("2 eggs, {}", "x".repeat(5000)));
+    assert_eq!(e.items.len(), 1);
+    let echoed = &e.unrecognized[0];
+    assert_eq!(echoed.chars().count(), zincbot::intake::MAX_ECHO, "{echoed}");
+    assert!(echoed.ends_with('…'));
+    assert_eq!(e.suggestions[0].input, *echoed);
+}

@@ -175,6 +175,16 @@ pub fn tokens(text: &str) -> Vec<String> {
     words(&fold(text)).into_iter().map(stem).collect()
 }
 
+/// `text` cut to `max` characters, with an ellipsis when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 /// Levenshtein distance between `a` and `b` with an adjacent swap counted as one edit, or `None`
 /// when it exceeds `max`. Bounded so a long garbage word costs little.
 pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {

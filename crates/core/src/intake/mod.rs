@@ -112,6 +112,9 @@ pub struct Estimator {
     pub reference: ReferenceValues,
 }
 
+/// The most characters of a mention shown back in an estimate.
+pub const MAX_ECHO: usize = 120;
+
 /// The largest amount a label can state for one dose, in mg: ten grams of any salt is no
 /// supplement.
 pub const MAX_LABEL_MG: f64 = 10_000.0;
@@ -158,11 +161,13 @@ impl Estimator {
         for mention in &self.join_counts(mentions) {
             let amount = Amount::read(&mention.words);
             let stems = supplement::stems(&mention.words);
+            // What was typed is shown back, but never a whole 100 KB word.
+            let input = text::clip(&mention.text, MAX_ECHO);
             if supplement::is_supplement(&self.supplements, &self.foods.lexicon, &stems) {
                 let reading = supplement::read(&self.supplements, &stems, &amount);
-                self.add_supplement(&mut estimate, &mention.text, reading, &amount.notes);
+                self.add_supplement(&mut estimate, &input, reading, &amount.notes);
             } else {
-                self.add_food(&mut estimate, &mention.text, &amount);
+                self.add_food(&mut estimate, &input, &amount);
             }
         }
         self.finish(estimate, profile, truncated)

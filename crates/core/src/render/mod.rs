@@ -4,6 +4,7 @@ pub mod discord;
 
 use crate::ask::{Answer, AskStatus, Detail};
 use crate::intake::{Estimate, Status};
+pub use crate::text::clip;
 
 /// What to type, shown for empty input.
 pub const INTAKE_USAGE: &str = "Type what you ate, separated by commas or on separate lines, for example:\n  2 eggs, 100g beef, 1/2 cup lentils, a handful of cashews, zinc gluconate 50mg";
@@ -141,15 +142,5 @@ fn answer_body(a: &Answer) -> String {
     if !a.related.is_empty() {
         out.push_str(&format!("\nrelated: {}\n", a.related.join(", ")));
     }
-    out
-}
-
-/// `text` cut to `max` characters, with an ellipsis when cut.
-pub fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
     out
 }
