@@ -301,10 +301,7 @@ const CITED_FILE: &str = "topics/cited-example.md";
 
 /// Loads a content copy holding the cited topic after `edit`, returning the errors.
 fn cited_errors(name: &str, edit: impl Fn(&str) -> String) -> (Vec<ContentError>, String) {
-    let dir = common::content_copy(name);
-    let text = edit(CITED);
-    std::fs::write(dir.join(CITED_FILE), &text).unwrap();
-    (Library::load(&dir).expect_err(name), text)
+    errors_after(name, CITED_FILE, |_| edit(CITED))
 }
 
 #[test]
@@ -382,4 +379,10 @@ fn a_source_on_the_never_cite_list() {
 fn a_review_date_that_is_no_date() {
     let (errors, text) = cited_errors("no-date", |t| t.replace("2026-12-05", "last week"));
     assert_one(&errors, CITED_FILE, line_containing(&text, "id = "), "YYYY-MM-DD");
+}
+
+#[test]
+fn a_broken_never_cite_list_is_reported_with_the_rest() {
+    let (errors, text) = errors_after("never-cite", "never-cite.toml", |t| t.replacen("hosts = [", "hostz = [", 1));
+    assert_one(&errors, "never-cite.toml", line_containing(&text, "hostz"), "unknown field");
 }

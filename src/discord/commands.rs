@@ -385,7 +385,7 @@ async fn is_bot_admin(ctx: Context<'_>) -> bool {
 
 /// A short plain reply.
 async fn say(ctx: Context<'_>, text: &str, ephemeral: bool) -> Result<(), Error> {
-    let text = crate::render::clip(text, draw::limits::CONTENT);
+    let text = crate::text::clip(text, draw::limits::CONTENT);
     ctx.send(poise::CreateReply::default().content(text).ephemeral(ephemeral).allowed_mentions(super::no_mentions()))
         .await?;
     Ok(())
@@ -429,7 +429,7 @@ fn autocomplete(choices: impl Iterator<Item = (String, String)>) -> serenity::Cr
         .into_iter()
         .zip(values)
         .map(|(name, value)| {
-            serenity::AutocompleteChoice::new(name, crate::render::clip(&value, draw::limits::CHOICE_NAME))
+            serenity::AutocompleteChoice::new(name, crate::text::clip(&value, draw::limits::CHOICE_NAME))
         })
         .collect();
     serenity::CreateAutocompleteResponse::new().set_choices(choices)

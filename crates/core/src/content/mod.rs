@@ -69,8 +69,11 @@ impl Library {
 pub fn load_questions(dir: &Path) -> Result<(Vec<Topic>, Safety), Vec<ContentError>> {
     let ids = topics::ids_in(&dir.join("topics"));
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let never = citations::NeverCite::load(&dir.join("never-cite.toml"))?;
-    both(topics::load(&dir.join("topics"), &never), Safety::load(dir, &ids))
+    // A broken never-cite list is reported with the rest; the topics are checked without it.
+    let never = citations::NeverCite::load(&dir.join("never-cite.toml"));
+    let topics = topics::load(&dir.join("topics"), never.as_ref().unwrap_or(&citations::NeverCite::default()));
+    let ((topics, safety), _) = both(both(topics, Safety::load(dir, &ids)), never)?;
+    Ok((topics, safety))
 }
 
 /// Loads what estimating intake needs: the food table, the supplement forms and the reference

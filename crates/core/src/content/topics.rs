@@ -394,17 +394,17 @@ struct Citations {
 /// short answer and its caveats cite at most [`MAX_SHOWN`] sources, and that there are one or
 /// two caveats.
 fn check_citations(sources: usize, short: &Block, sections: &[(String, Block)]) -> Citations {
-    let blocks = || std::iter::once(short).chain(sections.iter().map(|(_, b)| b));
     let mut found = Citations { used: HashSet::new(), errors: Vec::new() };
     let line_at = |block: &Block, offset: usize| block.line + block.text[..offset].matches('\n').count();
-    let caveats = sections.iter().find(|(heading, _)| heading == CAVEATS).map(|(_, b)| b);
+    // The short answer and the (first) caveats section are what an answer shows.
+    let caveats_at = sections.iter().position(|(heading, _)| heading == CAVEATS);
+    let blocks = sections.iter().enumerate().map(|(i, (_, block))| (block, Some(i) == caveats_at));
     let mut shown = HashSet::new();
-    for block in blocks() {
+    for (block, is_shown) in std::iter::once((short, true)).chain(blocks) {
         if let Some(offset) = citations::uncited(&block.text) {
             let message = "this sentence cites no source: end it with a marker such as [1]";
             found.errors.push((line_at(block, offset), message.to_string()));
         }
-        let is_shown = std::ptr::eq(block, short) || caveats.is_some_and(|c| std::ptr::eq(block, c));
         for (range, numbers) in citations::markers(&block.text) {
             for n in numbers {
                 if n == 0 || n > sources {
@@ -422,7 +422,7 @@ fn check_citations(sources: usize, short: &Block, sections: &[(String, Block)]) 
         let message = format!("the short answer and caveats cite {} sources; at most {MAX_SHOWN}", shown.len());
         found.errors.push((short.line, message));
     }
-    match caveats.map(|c| (c, items(&c.text).len())) {
+    match caveats_at.map(|i| (&sections[i].1, items(&sections[i].1.text).len())) {
         Some((_, 1..=2)) => {}
         Some((c, _)) => found.errors.push((c.line, "`## Caveats` holds one or two `- ` items".into())),
         None => found.errors.push((short.line, "add a `## Caveats` section with one or two `- ` items".into())),

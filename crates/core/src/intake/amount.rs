@@ -263,6 +263,13 @@ impl Amount {
         amount
     }
 
+    /// The middle of the range `low` to `high`, noted as the amount used.
+    fn midpoint(&mut self, low: f64, high: f64) -> f64 {
+        let middle = (low + high) / 2.0;
+        self.notes.push(format!("range {} to {}: used the midpoint, {}", fmt(low), fmt(high), fmt(middle)));
+        middle
+    }
+
     /// Reads a run of number tokens starting at `i`: `1 1/2`, `2-3`, `2 to 3`, `half a`,
     /// `a couple of`, `one and a half`, `two dozen`. Returns the value and the next index.
     fn number_group(&mut self, words: &[&str], start: usize) -> Option<(f64, usize)> {
@@ -280,13 +287,7 @@ impl Amount {
             } else if let Some(upper) =
                 parse_number(word).filter(|u| is_range(value, *u) && parse_number(first).is_some())
             {
-                self.notes.push(format!(
-                    "range {} to {}: used the midpoint, {}",
-                    fmt(value),
-                    fmt(upper),
-                    fmt((value + upper) / 2.0)
-                ));
-                value = (value + upper) / 2.0;
+                value = self.midpoint(value, upper);
                 i += 1;
             } else if matches!(word, "to" | "or")
                 && words
@@ -295,13 +296,7 @@ impl Amount {
                     .is_some_and(|u| is_range(value, u))
             {
                 let upper = parse_number(words[i + 1]).or_else(|| number_word(words[i + 1])).unwrap_or(value);
-                self.notes.push(format!(
-                    "range {} to {}: used the midpoint, {}",
-                    fmt(value),
-                    fmt(upper),
-                    fmt((value + upper) / 2.0)
-                ));
-                value = (value + upper) / 2.0;
+                value = self.midpoint(value, upper);
                 i += 2;
             } else if word == "and" && words.get(i + 1) == Some(&"a") && words.get(i + 2) == Some(&"half") {
                 value += 0.5;

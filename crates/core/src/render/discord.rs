@@ -11,7 +11,7 @@ use crate::content::topics::Source;
 use crate::intake::amount::fmt;
 use crate::intake::{Estimate, Status};
 
-use super::clip;
+use crate::text::clip;
 
 /// Discord's limits, in characters.
 pub mod limits {

@@ -4,7 +4,7 @@ pub mod discord;
 
 use crate::ask::{Answer, AskStatus, Detail};
 use crate::intake::{Estimate, Status};
-pub use crate::text::clip;
+use crate::text::clip;
 
 /// What to type, shown for empty input.
 pub const INTAKE_USAGE: &str = "Type what you ate, separated by commas or on separate lines, for example:\n  2 eggs, 100g beef, 1/2 cup lentils, a handful of cashews, zinc gluconate 50mg";
