@@ -212,6 +212,11 @@ fn sixth_holdout_set_figures() {
     check_holdout("safety_holdout6", Floors { recall: 99.0, false_urgent: 4.0, declined: 97.0 });
 }
 
+#[test]
+fn seventh_holdout_set_figures() {
+    check_holdout("safety_holdout7", Floors { recall: 100.0, false_urgent: 5.0, declined: 95.0 });
+}
+
 /// The goal is every urgent message; the tuning set's misses are printed above.
 const TUNING_RECALL_FLOOR: f64 = 99.9;
 /// The goal is at most 2 %; the tuning set holds near misses written to look urgent (dark jokes,
