@@ -49,16 +49,16 @@ fn judge(case: &Case, e: &Estimate) -> Option<String> {
     None
 }
 
-fn load() -> (Advisor, Set) {
+fn load(file: &str) -> (Advisor, Set) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let advisor = Advisor::load(&root.join("content")).expect("content loads");
-    let text = std::fs::read_to_string(root.join("tests/data/intake_quality.toml")).unwrap();
+    let text = std::fs::read_to_string(root.join("tests/data").join(file)).unwrap();
     (advisor, toml::from_str(&text).unwrap())
 }
 
 #[test]
 fn food_lists_are_not_taken_for_emergencies() {
-    let (advisor, set) = load();
+    let (advisor, set) = load("intake_quality.toml");
     let urgent: Vec<&str> = set
         .case
         .iter()
@@ -70,10 +70,11 @@ fn food_lists_are_not_taken_for_emergencies() {
     assert!(urgent.len() * 100 <= set.case.len(), "{urgent:?}");
 }
 
-#[test]
-fn at_least_95_percent_of_the_quality_set_passes() {
-    let (advisor, set) = load();
-    assert!(set.case.len() >= 120, "the set has {} cases", set.case.len());
+/// Runs the cases of `file` and returns the share that passes, printing each failure unless the
+/// set is held out (then only the figure is printed, so nothing is tuned on it).
+fn pass_rate(file: &str, held_out: bool) -> f64 {
+    let (advisor, set) = load(file);
+    assert!(set.case.len() >= 100, "{file} has {} cases", set.case.len());
     let profile = advisor.estimator().reference.default();
     let mut failures = Vec::new();
     for case in &set.case {
@@ -91,9 +92,36 @@ fn at_least_95_percent_of_the_quality_set_passes() {
     }
     let passed = set.case.len() - failures.len();
     let rate = 100.0 * passed as f64 / set.case.len() as f64;
-    println!("intake quality: {passed} of {} cases pass ({rate:.1} %)", set.case.len());
-    for f in &failures {
-        println!("FAIL {f}");
+    println!("{file}: {passed} of {} cases pass ({rate:.1} %)", set.case.len());
+    if !held_out {
+        for f in &failures {
+            println!("FAIL {f}");
+        }
     }
+    rate
+}
+
+#[test]
+fn at_least_95_percent_of_the_quality_set_passes() {
+    let rate = pass_rate("intake_quality.toml", false);
     assert!(rate >= 95.0, "{rate:.1} % pass, below 95 %");
 }
+
+/// Dishes, restaurant items and products, written by a dietitian and her group's members with
+/// their own recipes; tuned on.
+#[test]
+fn dish_set_figures() {
+    let rate = pass_rate("intake_dishes.toml", false);
+    assert!(rate >= DISH_FLOOR, "{rate:.1} % pass, below {DISH_FLOOR} %");
+}
+
+/// Written by other writers at the same time and never looked at: only its figure is printed.
+#[test]
+fn held_out_dish_set_figures() {
+    let rate = pass_rate("intake_dishes_holdout.toml", true);
+    assert!(rate >= DISH_HOLDOUT_FLOOR, "{rate:.1} % pass, below {DISH_HOLDOUT_FLOOR} %");
+}
+
+/// Regression floors: the figures last measured, rounded down; the goal is 95 %.
+const DISH_FLOOR: f64 = 52.0;
+const DISH_HOLDOUT_FLOOR: f64 = 46.0;

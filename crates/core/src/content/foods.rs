@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use super::dishes::Dish;
 use super::ContentError;
 use crate::text;
 
@@ -60,10 +61,12 @@ impl Weight {
     }
 }
 
-/// The food table, validated; immutable once loaded.
+/// The food table, validated; immutable once loaded: the SR28 foods, and the dishes made of
+/// them.
 #[derive(Debug)]
 pub struct FoodTable {
     pub foods: Vec<Food>,
+    pub dishes: Vec<Dish>,
     by_ndb: HashMap<String, usize>,
 }
 
@@ -137,12 +140,17 @@ impl FoodTable {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(FoodTable { foods, by_ndb })
+        Ok(FoodTable { foods, dishes: Vec::new(), by_ndb })
     }
 
     /// The food with this NDB number.
     pub fn by_ndb(&self, ndb: &str) -> Option<&Food> {
-        self.by_ndb.get(ndb).map(|&i| &self.foods[i])
+        self.index_of(ndb).map(|i| &self.foods[i])
+    }
+
+    /// The place in `foods` of the food with this NDB number.
+    pub fn index_of(&self, ndb: &str) -> Option<usize> {
+        self.by_ndb.get(ndb).copied()
     }
 
     /// How many foods carry curated chat names.

@@ -5,6 +5,7 @@
 //! line, so a moderator's bad edit is refused whole and the running library stays live.
 
 pub mod citations;
+pub mod dishes;
 pub mod foods;
 pub mod lexicon;
 pub mod reference;
@@ -79,9 +80,12 @@ pub fn load_questions(dir: &Path) -> Result<(Vec<Topic>, Safety), Vec<ContentErr
 /// Loads what estimating intake needs: the food table, the supplement forms and the reference
 /// values.
 pub fn load_foods(dir: &Path) -> Result<(FoodTable, SupplementTable, ReferenceValues), Vec<ContentError>> {
-    let foods = FoodTable::load(&dir.join("foods.csv"), &dir.join("food-weights.csv"));
+    let foods = FoodTable::load(&dir.join("foods.csv"), &dir.join("food-weights.csv")).and_then(|mut table| {
+        table.dishes = dishes::load(&dir.join("dishes"), &table)?;
+        Ok(table)
+    });
     let ((foods, supplements), reference) = both(
-        both(foods, SupplementTable::load(&dir.join("supplements.toml"))),
+        both(foods, SupplementTable::load(&dir.join("supplements.toml"), &dir.join("supplement-products.toml"))),
         ReferenceValues::load(&dir.join("reference.toml")),
     )?;
     Ok((foods, supplements, reference))

@@ -8,12 +8,13 @@
 
 use std::cmp::Reverse;
 
+use crate::content::dishes::Dish;
 use crate::content::foods::{Food, Weight};
 use crate::content::lexicon::FoodWords;
 use crate::text;
 
 use super::amount::{fmt, Amount, Unit, CUP_ML, OUNCE_G};
-use super::index::FoodIndex;
+use super::index::{FoodIndex, Named};
 
 /// Whether a stemmed word carries no food meaning: filler, preparation or a number.
 pub fn is_filler(lexicon: &FoodWords, word: &str) -> bool {
@@ -26,6 +27,13 @@ pub enum Lookup<'a> {
     Found {
         food: &'a Food,
         notes: Vec<String>,
+    },
+    /// A dish, to be counted as its parts; `beside` holds the words typed beside its name that
+    /// are not filler ("with 100 g turkey").
+    Dish {
+        dish: &'a Dish,
+        notes: Vec<String>,
+        beside: Vec<String>,
     },
     /// Nothing matched; up to three chat names that come close.
     Unknown {
@@ -44,8 +52,19 @@ pub fn lookup<'a>(index: &'a FoodIndex, rest: &[String]) -> Lookup<'a> {
     let mut notes = Vec::new();
     let stems = correct_typos(index, rest, stems, &mut notes);
     if let Some(named) = best_name(index, &stems) {
-        let food = by_name(index, rest, &stems, &named, &mut notes);
-        return Lookup::Found { food, notes };
+        return match index.names[named.name].named {
+            Named::Dish(dish) => {
+                let beside = (0..stems.len())
+                    .filter(|&i| !named.used[i] && !is_filler(&index.lexicon, &stems[i]))
+                    .map(|i| rest[i].clone())
+                    .collect();
+                Lookup::Dish { dish: &index.table.dishes[dish], notes, beside }
+            }
+            Named::Food(food) => {
+                let food = by_name(index, rest, &stems, &index.table.foods[food], &named, &mut notes);
+                Lookup::Found { food, notes }
+            }
+        };
     }
     match by_description(index, &stems) {
         Some(food) => {
@@ -57,6 +76,24 @@ pub fn lookup<'a>(index: &'a FoodIndex, rest: &[String]) -> Lookup<'a> {
         }
         None => Lookup::Unknown { did_you_mean: suggest(index, &stems) },
     }
+}
+
+/// Where a chat name that holds words an amount reader takes ("big mac", "quarter pounder",
+/// "peanut butter cups") is typed as a phrase: the longest such name, as a range of `stems`.
+/// `rest` is what the amount reader left of the mention.
+pub fn amount_words_name(index: &FoodIndex, stems: &[String], rest: &[String]) -> Option<std::ops::Range<usize>> {
+    let left: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
+    let mut best: Option<std::ops::Range<usize>> = None;
+    for stem in stems.iter().filter(|s| !left.contains(s)) {
+        for &name in index.names_by_token.get(stem.as_str()).into_iter().flatten() {
+            let tokens = &index.names[name as usize].tokens;
+            let Some(at) = stems.windows(tokens.len()).position(|w| w == tokens.as_slice()) else { continue };
+            if best.as_ref().is_none_or(|b| tokens.len() > b.len()) {
+                best = Some(at..at + tokens.len());
+            }
+        }
+    }
+    best
 }
 
 /// Reads each word that no name, description or filler knows as the chat-name word it is
@@ -89,10 +126,10 @@ fn by_name<'a>(
     index: &'a FoodIndex,
     rest: &[String],
     stems: &[String],
+    food: &'a Food,
     named: &NameMatch,
     notes: &mut Vec<String>,
 ) -> &'a Food {
-    let food = &index.table.foods[index.names[named.name].food];
     let content: Vec<usize> = (0..stems.len()).filter(|&i| !is_filler(&index.lexicon, &stems[i])).collect();
     let food = if is_compound(index, stems, &content, &named.used) {
         compound_food(index, rest, stems, &content, food, notes)
@@ -259,14 +296,13 @@ fn by_description<'a>(index: &'a FoodIndex, stems: &[String]) -> Option<&'a Food
 
 /// Up to three chat names close to the unknown words, for "did you mean".
 fn suggest(index: &FoodIndex, stems: &[String]) -> Vec<String> {
-    let mut scored: Vec<(usize, usize, &str, usize)> = Vec::new(); // (distance, name length, name, food)
+    let mut scored: Vec<(usize, usize, &str, Named)> = Vec::new(); // (distance, name length, name, what it names)
     for stem in stems.iter().filter(|s| !is_filler(&index.lexicon, s) && s.len() > 2) {
         let budget = (stem.chars().count() / 3).clamp(1, 3);
         for (candidate, d, _) in index.vocabulary.near(stem, budget) {
             for &name in &index.names_by_token[candidate] {
                 let entry = &index.names[name as usize];
-                let display = index.table.foods[entry.food].names.iter().find(|n| text::tokens(n) == entry.tokens);
-                scored.push((d, entry.tokens.len(), display.map_or("", String::as_str), entry.food));
+                scored.push((d, entry.tokens.len(), entry.text.as_str(), entry.named));
             }
         }
     }
@@ -274,7 +310,7 @@ fn suggest(index: &FoodIndex, stems: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut foods = Vec::new();
     for (_, _, name, food) in scored {
-        if !name.is_empty() && !foods.contains(&food) && out.len() < 3 {
+        if !foods.contains(&food) && out.len() < 3 {
             foods.push(food);
             out.push(name.to_string());
         }
@@ -311,7 +347,7 @@ pub fn grams(lexicon: &FoodWords, food: &Food, amount: &Amount, notes: &mut Vec<
 }
 
 /// Grams per millilitre from the food's USDA cup, tablespoon, teaspoon or fluid-ounce weight.
-fn grams_per_ml(food: &Food, notes: &mut Vec<String>) -> f64 {
+pub fn grams_per_ml(food: &Food, notes: &mut Vec<String>) -> f64 {
     let volume = |w: &Weight| -> Option<f64> {
         let first = w.words.first()?.as_str();
         let ml = match first {

@@ -10,8 +10,17 @@ use crate::text::{self, Vocabulary};
 /// A chat name, tokenised.
 #[derive(Debug, Clone)]
 pub struct NameEntry {
-    pub food: usize,
+    pub named: Named,
     pub tokens: Vec<String>,
+    /// The name as written.
+    pub text: String,
+}
+
+/// What a chat name names: a food or a dish, by its place in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Named {
+    Food(usize),
+    Dish(usize),
 }
 
 /// The food table and its look-ups; immutable once built.
@@ -69,11 +78,17 @@ impl FoodIndex {
         let mut names = Vec::new();
         let mut names_by_token: HashMap<String, Vec<u32>> = HashMap::new();
         let mut joins = HashSet::new();
-        for (i, food) in table.foods.iter().enumerate() {
-            for name in &food.names {
+        // Dishes first: a dish name as long as a food's is the more specific ("beans on toast").
+        let dishes = table.dishes.iter().enumerate().map(|(i, d)| (Named::Dish(i), &d.names));
+        let foods = table.foods.iter().enumerate().map(|(i, f)| (Named::Food(i), &f.names));
+        for (named, written) in dishes.chain(foods) {
+            for name in written {
                 let folded = text::fold(name);
+                // A dish named by two foods ("chicken and broccoli") is also a list of them, so
+                // only food names hold a list together.
+                let joining = matches!(named, Named::Food(_));
                 for w in text::words(&folded).windows(3) {
-                    if matches!(w[1], "and" | "with" | "n") {
+                    if joining && matches!(w[1], "and" | "with" | "n") {
                         joins.insert((text::stem(w[0]), text::stem(w[2])));
                     }
                 }
@@ -89,7 +104,7 @@ impl FoodIndex {
                 for token in unique {
                     names_by_token.entry(token).or_default().push(id);
                 }
-                names.push(NameEntry { food: i, tokens });
+                names.push(NameEntry { named, tokens, text: name.clone() });
             }
         }
         let vocabulary = Vocabulary::new(names_by_token.iter().map(|(word, names)| (word.as_str(), names.len())));

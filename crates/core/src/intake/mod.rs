@@ -6,6 +6,7 @@
 //! with suggestions.
 
 pub mod amount;
+pub mod dish;
 pub mod food;
 pub mod index;
 pub mod split;
@@ -13,6 +14,7 @@ pub mod supplement;
 
 use serde::Serialize;
 
+use crate::content::dishes::Dish;
 use crate::content::foods::{Food, FoodTable};
 use crate::content::lexicon::FoodWords;
 use crate::content::{self, ContentError, Profile, ReferenceValues, SupplementTable};
@@ -36,6 +38,9 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FoodItem {
     pub input: String,
+    /// The dish this item is a part of, with its servings: "turkey sandwich (2 x 1 sandwich)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dish: Option<String>,
     /// USDA's description of the matched food.
     pub food: String,
     /// Its SR28 NDB number.
@@ -158,19 +163,78 @@ impl Estimator {
             return estimate;
         }
         let (mentions, truncated) = split::mentions(text, &self.foods.lexicon, &self.foods.joins);
-        for mention in &self.join_counts(mentions) {
-            let amount = Amount::read(&mention.words);
+        for mention in &self.join_parts(self.join_counts(mentions)) {
+            let amount = self.read_amount(&mention.words);
             let stems = supplement::stems(&mention.words);
             // What was typed is shown back, but never a whole 100 KB word.
             let input = text::clip(&mention.text, MAX_ECHO);
-            if supplement::is_supplement(&self.supplements, &self.foods.lexicon, &stems) {
+            let product = supplement::product(&self.supplements, &stems);
+            let dosed = amount.measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_)));
+            if let Some(product) = product.filter(|_| !dosed) {
+                let reading = supplement::read_product(product, &amount);
+                self.add_supplement(&mut estimate, &input, reading, &amount.notes);
+            } else if product.is_some() || supplement::is_supplement(&self.supplements, &self.foods.lexicon, &stems) {
                 let reading = supplement::read(&self.supplements, &stems, &amount);
                 self.add_supplement(&mut estimate, &input, reading, &amount.notes);
             } else {
-                self.add_food(&mut estimate, &input, &amount);
+                self.add_food(&mut estimate, &input, &mention.words, &amount);
             }
         }
         self.finish(estimate, profile, truncated)
+    }
+
+    /// Reads the amount of a mention, keeping whole a name typed with words the amount reader
+    /// would otherwise take ("2 big macs", "a quarter pounder", "reese's peanut butter cups"):
+    /// only the words around the name say how much.
+    fn read_amount(&self, words: &[String]) -> Amount {
+        let (outside, name) = self.around_name(words);
+        let mut amount = Amount::read(&outside);
+        if let Some(mut rest) = name {
+            rest.append(&mut amount.rest);
+            amount.rest = rest;
+        }
+        amount
+    }
+
+    /// The words of a mention outside a name that holds amount words, and that name's words;
+    /// all the words and `None` when there is no such name.
+    fn around_name(&self, words: &[String]) -> (Vec<String>, Option<Vec<String>>) {
+        let rest = Amount::read(words).rest;
+        let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
+        match food::amount_words_name(&self.foods, &stems, &rest) {
+            Some(name) => {
+                let outside = words[..name.start].iter().chain(&words[name.end..]).cloned().collect();
+                (outside, Some(words[name].to_vec()))
+            }
+            None => (words.to_vec(), None),
+        }
+    }
+
+    /// Joins an amount of a dish's part to the dish before it: in "porridge with 40 g oats" the
+    /// oats are the porridge's, not a second food.
+    fn join_parts(&self, mentions: Vec<split::Mention>) -> Vec<split::Mention> {
+        let lexicon = &self.foods.lexicon;
+        let dish_of = |m: &split::Mention| match food::lookup(&self.foods, &self.read_amount(&m.words).rest) {
+            Lookup::Dish { dish, .. } => Some(dish),
+            _ => None,
+        };
+        let mut out: Vec<split::Mention> = Vec::with_capacity(mentions.len());
+        for mention in mentions {
+            let part_of_before = mention.after.as_deref() == Some("with")
+                && out.last().and_then(dish_of).is_some_and(|dish| {
+                    let rest = self.read_amount(&mention.words).rest;
+                    dish::named_part(lexicon, dish, &rest).is_some()
+                });
+            match out.last_mut() {
+                Some(before) if part_of_before => {
+                    before.text = format!("{} with {}", before.text, mention.text);
+                    before.words.push("with".into());
+                    before.words.extend(mention.words);
+                }
+                _ => out.push(mention),
+            }
+        }
+        out
     }
 
     /// Joins a bare count of tablets to the supplement before it: in "Nature Made zinc 30 mg,
@@ -299,9 +363,10 @@ impl Estimator {
     }
 
     /// Adds a food mention, counted unless its weight is implausible for one food.
-    fn add_food(&self, estimate: &mut Estimate, input: &str, amount: &Amount) {
+    fn add_food(&self, estimate: &mut Estimate, input: &str, words: &[String], amount: &Amount) {
         let limits = &self.reference.limits;
         match food::lookup(&self.foods, &amount.rest) {
+            Lookup::Dish { dish, notes, beside } => self.add_dish(estimate, input, words, dish, notes, &beside),
             Lookup::Found { food, notes: found } => {
                 let mut notes = amount.notes.clone();
                 let grams = food::grams(&self.foods.lexicon, food, amount, &mut notes);
@@ -321,6 +386,7 @@ impl Estimator {
                 }
                 estimate.items.push(FoodItem {
                     input: input.to_string(),
+                    dish: None,
                     food: food.description.clone(),
                     food_id: food.ndb.clone(),
                     grams: round(grams, 1),
@@ -345,6 +411,73 @@ impl Estimator {
                 });
             }
             Lookup::Nothing => {}
+        }
+    }
+
+    /// Adds a dish as its parts, each an item of its own. An amount typed beside a part's food
+    /// sets that part ("porridge with 40 g oats"); otherwise the amount counts servings.
+    fn add_dish(
+        &self,
+        estimate: &mut Estimate,
+        input: &str,
+        words: &[String],
+        dish: &Dish,
+        mut notes: Vec<String>,
+        beside: &[String],
+    ) {
+        let limits = &self.reference.limits;
+        let lexicon = &self.foods.lexicon;
+        let label = &dish.names[0];
+        let part_amount = dish::named_part(lexicon, dish, beside).map(|part| {
+            let amount = Amount::read(words);
+            (part, amount)
+        });
+        let servings = match &part_amount {
+            Some((_, amount)) if !amount.measures.is_empty() => 1.0,
+            _ => dish::servings(&self.foods.table.foods, dish, &self.around_name(words).0, &mut notes),
+        };
+        let named = format!("{label} ({} x 1 {})", fmt(servings), dish.unit);
+        notes.insert(0, format!("counted as a {label}, {}", dish.recipe));
+        if part_amount.is_none() && !beside.is_empty() {
+            notes.push(format!("also saw \"{}\": list it separately to count it", beside.join(" ")));
+        }
+        let counted = servings * dish.grams() <= limits.max_food_grams;
+        if !counted {
+            notes.push(format!("implausible: over {} g of one dish, not counted", fmt(limits.max_food_grams)));
+        }
+        for (i, part) in dish.parts.iter().enumerate() {
+            let food = &self.foods.table.foods[part.food];
+            let mut assumptions = if i == 0 { std::mem::take(&mut notes) } else { Vec::new() };
+            let grams = match &part_amount {
+                Some((which, amount)) if *which == i && !amount.measures.is_empty() => {
+                    let mut said = Vec::new();
+                    let grams = food::grams(lexicon, food, amount, &mut said);
+                    assumptions.push(format!("{}: {} g as stated", part.shown_as, fmt(round(grams, 1))));
+                    assumptions.extend(said);
+                    grams
+                }
+                _ => {
+                    assumptions.push(format!("{}: {} g", part.shown_as, fmt(round(part.grams * servings, 1))));
+                    part.grams * servings
+                }
+            };
+            let zinc = grams * food.zinc_mg_per_100g / 100.0;
+            let copper = food.copper_mg_per_100g.map(|c| grams * c / 100.0);
+            if counted {
+                estimate.food_zinc_mg += zinc;
+                estimate.total_copper_mg += copper.unwrap_or(0.0);
+            }
+            estimate.items.push(FoodItem {
+                input: input.to_string(),
+                dish: Some(named.clone()),
+                food: food.description.clone(),
+                food_id: food.ndb.clone(),
+                grams: round(grams, 1),
+                zinc_mg: round(zinc, 2),
+                copper_mg: copper.map(|c| round(c, 3)),
+                assumptions,
+                counted,
+            });
         }
     }
 

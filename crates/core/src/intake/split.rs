@@ -24,7 +24,12 @@ pub struct Mention {
     pub text: String,
     /// Its words, unstemmed.
     pub words: Vec<String>,
+    /// The connecting word it followed ("with" in "porridge with 40 g oats"), if any.
+    pub after: Option<String>,
 }
+
+/// A number followed by an inch mark: `14"`, `12”`, `6''`.
+static INCHES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(\d)\s?(?:"|”|″|'')"#).expect("a valid pattern"));
 
 /// Pairs of words joined by "and"/"with" inside a food name, such as (`macaroni`, `cheese`).
 pub type Joins = HashSet<(String, String)>;
@@ -37,6 +42,8 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
     for line in input.lines().flat_map(inline_list) {
         let folded = text::fold(strip_list_marker(line));
         let folded = folded.replace(" w/ ", " with ").replace(" & ", " and ");
+        // 14" is 14 inches, which a pizza or a sub is sized by.
+        let folded = INCHES.replace_all(&folded, "$1 inch ");
         for chunk in chunks(lexicon, &folded) {
             split_connectors(lexicon, chunk, joins, &mut out);
             if out.len() > MAX_MENTIONS {
@@ -120,17 +127,19 @@ fn follows_abbreviation(lexicon: &FoodWords, before: &str) -> bool {
 fn split_connectors(lexicon: &FoodWords, chunk: &str, joins: &Joins, out: &mut Vec<Mention>) {
     let words: Vec<&str> = text::words(chunk).into_iter().take(MAX_WORDS * 4).collect();
     let mut piece: Vec<&str> = Vec::new();
+    let mut after = None;
     for (i, &word) in words.iter().enumerate() {
         let prev = piece.last().copied();
         let next = words.get(i + 1).copied();
         if lexicon.connectors.contains(word) && !joined(prev, word, next, words.get(i + 2).copied(), joins) {
-            push(lexicon, chunk, &piece, out);
+            push(lexicon, chunk, &piece, after, out);
             piece.clear();
+            after = Some(word);
         } else {
             piece.push(word);
         }
     }
-    push(lexicon, chunk, &piece, out);
+    push(lexicon, chunk, &piece, after, out);
 }
 
 /// Whether the connector `word` between `prev` and `next` belongs to one food or one amount.
@@ -143,13 +152,13 @@ fn joined(prev: Option<&str>, word: &str, next: Option<&str>, after: Option<&str
 }
 
 /// Records a piece, showing it back without the words that open a list ("for breakfast I had").
-fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], out: &mut Vec<Mention>) {
+fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, out: &mut Vec<Mention>) {
     let shown = piece.iter().position(|w| !lexicon.preamble.contains(*w)).unwrap_or(0);
     let (Some(first), Some(last)) = (piece.get(shown), piece.last()) else { return };
     let start = first.as_ptr() as usize - chunk.as_ptr() as usize;
     let end = last.as_ptr() as usize - chunk.as_ptr() as usize + last.len();
     let words = piece.iter().take(MAX_WORDS).map(|w| w.to_string()).collect();
-    out.push(Mention { text: chunk[start..end].to_string(), words });
+    out.push(Mention { text: chunk[start..end].to_string(), words, after: after.map(String::from) });
 }
 
 #[cfg(test)]

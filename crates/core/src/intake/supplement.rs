@@ -6,7 +6,7 @@
 //! zinc in a commercial product, with a salt named, is read as the salt's weight instead.
 
 use crate::content::lexicon::FoodWords;
-use crate::content::supplements::{Form, SupplementTable};
+use crate::content::supplements::{Form, Product, SupplementTable};
 use crate::text;
 
 use super::amount::{fmt, parse_number, Amount, Unit};
@@ -104,6 +104,47 @@ pub fn read(table: &SupplementTable, stems: &[String], amount: &Amount) -> Readi
         notes.push(format!("{} doses of {} mg", fmt(count), fmt(per_dose)));
     }
     Reading::Dose { form: kind, stated_mg: stated * count, elemental_mg: per_dose * count, notes }
+}
+
+/// The product a mention names, by its longest matching name ("centrum silver" before
+/// "centrum").
+pub fn product<'a>(table: &'a SupplementTable, stems: &[String]) -> Option<&'a Product> {
+    table
+        .products
+        .iter()
+        .flat_map(|p| p.names.iter().map(move |n| (n, p)))
+        .filter(|(name, _)| has_phrase(stems, name))
+        .max_by_key(|(name, _)| name.split(' ').count())
+        .map(|(_, p)| p)
+}
+
+/// Reads a product named without a dose: the units typed ("2 tablets", "x3"), or the label's
+/// daily serving when none are, times the zinc its label states per unit.
+pub fn read_product(product: &Product, amount: &Amount) -> Reading {
+    let unit = &product.unit;
+    let mut notes = vec![format!(
+        "{}: {} mg of zinc per {unit} ({}), as its label states ({}, read {})",
+        product.label,
+        fmt(product.zinc_mg),
+        product.form,
+        product.source,
+        product.checked
+    )];
+    let typed: f64 = amount.measures.iter().filter(|m| matches!(m.unit, Unit::Household(_))).map(|m| m.value).product();
+    let units = if amount.stated {
+        typed * amount.count
+    } else if let Some(per_day) = product.per_day {
+        notes.push(format!("no amount given: counted the label's daily serving, {} {unit}", fmt(per_day)));
+        per_day
+    } else {
+        notes.push(format!("no amount given: counted 1 {unit}"));
+        1.0
+    };
+    if units != 1.0 && amount.stated {
+        notes.push(format!("{} x {} mg", fmt(units), fmt(product.zinc_mg)));
+    }
+    let zinc = units * product.zinc_mg;
+    Reading::Dose { form: product.label.clone(), stated_mg: zinc, elemental_mg: zinc, notes }
 }
 
 /// The form named by the longest matching phrase ("sulfate monohydrate" before "sulfate").

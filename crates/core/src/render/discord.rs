@@ -468,7 +468,7 @@ fn items_table(e: &Estimate, budget: usize) -> String {
     if e.items.is_empty() {
         return if e.supplements.is_empty() { "No food or supplement recognised.".into() } else { String::new() };
     }
-    let name = |i: usize| clip(&e.items[i].input, 20).replace('`', "'");
+    let name = |i: usize| super::item_label(e, i, 20).replace('`', "'");
     let width = (0..e.items.len()).map(|i| name(i).chars().count()).max().unwrap_or(4).max(4);
     let mut table = format!("```\n{:<3}{:<width$} {:>7} {:>7}  NDB\n", "#", "item", "grams", "zinc mg");
     let mut notes = String::new();

@@ -9,6 +9,20 @@ use crate::text::clip;
 /// What to type, shown for empty input.
 pub const INTAKE_USAGE: &str = "Type what you ate, separated by commas or on separate lines, for example:\n  2 eggs, 100g beef, 1/2 cup lentils, a handful of cashews, zinc gluconate 50mg";
 
+/// How item `i` is labelled in a table: what was typed, clipped to `width`, or "+" for the
+/// second and later parts of a dish, so a dish reads as one mention and its parts.
+pub fn item_label(e: &Estimate, i: usize, width: usize) -> String {
+    let item = &e.items[i];
+    let same_dish = |before: &crate::intake::FoodItem| {
+        before.dish.is_some() && before.dish == item.dish && before.input == item.input
+    };
+    if i > 0 && same_dish(&e.items[i - 1]) {
+        "  +".to_string()
+    } else {
+        clip(&item.input, width)
+    }
+}
+
 /// The estimate as a plain-text report: a table of items, totals against the RDA and UL,
 /// warnings, and what was not recognised.
 pub fn estimate_text(e: &Estimate) -> String {
@@ -17,13 +31,13 @@ pub fn estimate_text(e: &Estimate) -> String {
     }
     let mut out = String::new();
     if !e.items.is_empty() {
-        let width = e.items.iter().map(|i| clip(&i.input, 32).chars().count()).max().unwrap_or(4).max(4);
+        let width = (0..e.items.len()).map(|i| item_label(e, i, 32).chars().count()).max().unwrap_or(4).max(4);
         out.push_str(&format!("{:<width$}  {:>7}  {:>7}  food (USDA NDB)\n", "item", "grams", "zinc mg"));
-        for item in &e.items {
+        for (i, item) in e.items.iter().enumerate() {
             let mark = if item.counted { "" } else { " [not counted]" };
             out.push_str(&format!(
                 "{:<width$}  {:>7.1}  {:>7.2}  {} ({}){mark}\n",
-                clip(&item.input, 32),
+                item_label(e, i, 32),
                 item.grams,
                 item.zinc_mg,
                 clip(&item.food, 60),

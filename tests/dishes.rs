@@ -1,0 +1,140 @@
+//! Dishes counted as their parts, restaurant items matched whole, and supplement products by
+//! their label figure: over a small dish file written here, whose arithmetic the tests can
+//! check exactly, and over the shipped content.
+
+mod common;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use zincbot::content::{self, ContentError};
+use zincbot::intake::{Estimate, Estimator};
+
+/// 2 slices whole-wheat bread (18075: 2.15 mg zinc/100 g... as SR28 has it) and turkey.
+const TEST_DISHES: &str = r#"
+[[dish]]
+names = ["test sandwich", "testwich"]
+unit = "sandwich"
+recipe = "typical recipe: 2 slices whole-wheat bread, 2 oz turkey"
+sizes = { large = 1.5, footlong = 2, "14 inch" = 8 }
+parts = [
+  { ndb = "18075", grams = 56, as = "2 slices whole-wheat bread" },
+  { ndb = "07254", grams = 56, as = "sliced turkey breast" },
+]
+"#;
+
+/// An estimator over a copy of the content whose dishes are only [`TEST_DISHES`].
+fn test_estimator() -> &'static Estimator {
+    static ESTIMATOR: OnceLock<Estimator> = OnceLock::new();
+    ESTIMATOR.get_or_init(|| {
+        let dir = common::content_copy("dishes");
+        std::fs::remove_dir_all(dir.join("dishes")).unwrap();
+        std::fs::create_dir(dir.join("dishes")).unwrap();
+        std::fs::write(dir.join("dishes/test.toml"), TEST_DISHES).unwrap();
+        Estimator::load(&dir).expect("content loads")
+    })
+}
+
+fn shipped() -> &'static Estimator {
+    static ESTIMATOR: OnceLock<Estimator> = OnceLock::new();
+    ESTIMATOR
+        .get_or_init(|| Estimator::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads"))
+}
+
+fn run(estimator: &Estimator, text: &str) -> Estimate {
+    estimator.estimate(text, estimator.reference.default())
+}
+
+/// Grams of each part, in order.
+fn grams(e: &Estimate) -> Vec<f64> {
+    e.items.iter().map(|i| i.grams).collect()
+}
+
+#[test]
+fn a_dish_is_counted_as_its_parts_each_with_its_ndb_number() {
+    let e = run(test_estimator(), "a test sandwich");
+    assert_eq!(e.items.iter().map(|i| i.food_id.as_str()).collect::<Vec<_>>(), ["18075", "07254"]);
+    assert_eq!(grams(&e), [56.0, 56.0]);
+    assert!(e.items.iter().all(|i| i.dish.as_deref() == Some("test sandwich (1 x 1 sandwich)")), "{:?}", e.items);
+    assert!(e.items[0].assumptions[0].contains("typical recipe: 2 slices whole-wheat bread"), "{:?}", e.items[0]);
+    let zinc: f64 = e.items.iter().map(|i| i.zinc_mg).sum();
+    assert!((e.food_zinc_mg - zinc).abs() < 0.011, "{} vs {zinc}", e.food_zinc_mg);
+}
+
+#[test]
+fn counts_sizes_and_weights_scale_the_whole_dish() {
+    let est = test_estimator();
+    assert_eq!(grams(&run(est, "2 testwiches")), [112.0, 112.0]);
+    assert_eq!(grams(&run(est, "a large test sandwich")), [84.0, 84.0]);
+    assert_eq!(grams(&run(est, "footlong test sandwich")), [112.0, 112.0]);
+    assert_eq!(grams(&run(est, "a 14 inch test sandwich")), [448.0, 448.0]);
+    assert_eq!(grams(&run(est, "a 14\" test sandwich")), [448.0, 448.0]);
+    assert_eq!(grams(&run(est, "56 g test sandwich")), [28.0, 28.0]);
+    let small = run(est, "a small test sandwich");
+    assert_eq!(grams(&small), [56.0, 56.0]);
+    assert!(small.items[0].assumptions.iter().any(|a| a.contains("no \"small\" size")), "{:?}", small.items[0]);
+}
+
+#[test]
+fn an_amount_beside_a_part_sets_that_part_only() {
+    let e = run(test_estimator(), "test sandwich with 100 g turkey");
+    assert_eq!(grams(&e), [56.0, 100.0]);
+    // A food that is not a part is a food of its own.
+    let e = run(test_estimator(), "test sandwich with cheese");
+    assert_eq!(e.items.len(), 3, "{:?}", e.items);
+    assert!(e.items[2].dish.is_none() && e.items[2].food.starts_with("Cheese"), "{:?}", e.items[2]);
+    let e = run(test_estimator(), "test sandwich, cheese on the side");
+    assert!(e.items[2].dish.is_none(), "{:?}", e.items[2]);
+}
+
+#[test]
+fn a_broken_dish_file_is_refused_with_its_line() {
+    let dir = common::content_copy("bad-dishes");
+    let bad = "[[dish]]\nnames = [\"x dish\"]\nunit = \"plate\"\nrecipe = \"r\"\nparts = [{ ndb = \"99999\", grams = 10, as = \"nothing\" }]\n\n[[dish]]\nnames = [\"big mac\"]\nunit = \"burger\"\nrecipe = \"r\"\nparts = [{ ndb = \"18075\", grams = 0, as = \"bread\" }]\n";
+    std::fs::write(dir.join("dishes/zz-bad.toml"), bad).unwrap();
+    let errors: Vec<ContentError> = content::load_foods(&dir).expect_err("refused");
+    let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert!(text.iter().any(|e| e.contains("zz-bad.toml:5:") && e.contains("99999")), "{text:?}");
+    assert!(text.iter().any(|e| e.contains("zz-bad.toml:11:") && e.contains("out of range")), "{text:?}");
+    assert!(text.iter().any(|e| e.contains("\"big mac\" is already used")), "{text:?}");
+}
+
+#[test]
+fn restaurant_names_holding_amount_words_are_read_whole() {
+    let est = shipped();
+    let e = run(est, "2 big macs");
+    assert_eq!(e.items.len(), 1, "{:?}", e.items);
+    assert_eq!(e.items[0].food_id, "21237");
+    assert_eq!(e.items[0].grams, 438.0);
+    let e = run(est, "a quarter pounder");
+    assert_eq!(e.items[0].food_id, "21234");
+    assert_eq!(e.items[0].grams, 171.0);
+    let e = run(est, "reese's peanut butter cups");
+    assert!(e.items[0].food.contains("REESE'S Peanut Butter Cups"), "{:?}", e.items);
+    assert!(e.items[0].grams < 100.0, "{:?}", e.items);
+}
+
+#[test]
+fn shipped_dishes_show_their_parts() {
+    let est = shipped();
+    for text in ["a turkey sandwich", "beans on toast", "2 hard shell beef tacos", "chicken tikka masala", "pad thai"] {
+        let e = run(est, text);
+        assert!(!e.items.is_empty() && e.items.iter().all(|i| i.dish.is_some()), "{text}: {:?}", e.items);
+        assert!(e.unrecognized.is_empty(), "{text}: {:?}", e.unrecognized);
+    }
+    let tacos = run(est, "2 hard shell beef tacos");
+    assert!(tacos.items.iter().any(|i| i.food.to_lowercase().contains("beef")), "{:?}", tacos.items);
+}
+
+#[test]
+fn a_product_is_counted_from_its_label_and_says_where_that_was_read() {
+    let e = run(shipped(), "cold-eeze x4");
+    assert_eq!(e.supplements.len(), 1, "{e:?}");
+    assert_eq!(e.supplements[0].elemental_zinc_mg, 53.2);
+    assert!(e.supplements[0].assumptions[0].contains("dailymed.nlm.nih.gov"), "{:?}", e.supplements[0]);
+    let e = run(shipped(), "a cold eeze lozenge");
+    assert_eq!(e.supplements[0].elemental_zinc_mg, 13.3);
+    // A dose typed with the product is the dose read.
+    let e = run(shipped(), "cold-eeze zinc 10 mg");
+    assert_eq!(e.supplements[0].elemental_zinc_mg, 10.0);
+}
