@@ -163,8 +163,14 @@ impl Estimator {
             return estimate;
         }
         let (mentions, truncated) = split::mentions(text, &self.foods.lexicon, &self.foods.joins);
+        let mut heading: Option<String> = None;
         for mention in &self.join_parts(self.join_counts(mentions)) {
             let amount = self.read_amount(&mention.words);
+            if mention.heading && !amount.stated && self.is_label(&amount) {
+                heading = Some(text::clip(&mention.text, MAX_ECHO));
+                continue;
+            }
+            let shown = estimate.items.len();
             let stems = supplement::stems(&mention.words);
             // What was typed is shown back, but never a whole 100 KB word.
             let input = text::clip(&mention.text, MAX_ECHO);
@@ -179,8 +185,18 @@ impl Estimator {
             } else {
                 self.add_food(&mut estimate, &input, &mention.words, &amount);
             }
+            if let (Some(label), Some(item)) = (heading.take(), estimate.items.get_mut(shown)) {
+                item.assumptions
+                    .insert(0, format!("\"{label}\" read as a heading for what follows, not counted itself"));
+            }
         }
         self.finish(estimate, profile, truncated)
+    }
+
+    /// Whether a heading ("roast dinner:", "meds today:") only labels what follows: it names a
+    /// dish, whose parts the list then gives, or nothing known.
+    fn is_label(&self, amount: &Amount) -> bool {
+        matches!(food::lookup(&self.foods, &amount.rest), Lookup::Dish { .. } | Lookup::Unknown { .. })
     }
 
     /// Reads the amount of a mention, keeping whole a name typed with words the amount reader
@@ -434,7 +450,10 @@ impl Estimator {
         });
         let servings = match &part_amount {
             Some((_, amount)) if !amount.measures.is_empty() => 1.0,
-            _ => dish::servings(&self.foods.table.foods, dish, &self.around_name(words).0, &mut notes),
+            _ => {
+                let words = self.dish_amount_words(dish, &self.around_name(words).0);
+                dish::servings(&self.foods.table.foods, dish, &words, &mut notes)
+            }
         };
         let named = format!("{label} ({} x 1 {})", fmt(servings), dish.unit);
         notes.insert(0, format!("counted as a {label}, {}", dish.recipe));
@@ -479,6 +498,34 @@ impl Estimator {
                 counted,
             });
         }
+    }
+
+    /// The words that say how much of a dish: a number inside its name ("3 eggs on 2 toast") or
+    /// before another food typed after it ("beans on toast, 2 slices hovis") is not the dish's.
+    fn dish_amount_words(&self, dish: &Dish, words: &[String]) -> Vec<String> {
+        let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
+        let spans = dish.names.iter().filter_map(|name| {
+            let tokens = text::tokens(name);
+            let at: Option<Vec<usize>> = tokens.iter().map(|t| stems.iter().position(|s| s == t)).collect();
+            let at = at?;
+            Some((tokens, *at.iter().min()?, *at.iter().max()?))
+        });
+        let Some((tokens, first, last)) = spans.max_by_key(|(tokens, _, _)| tokens.len()) else {
+            return words.to_vec();
+        };
+        let is_number = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
+        let other_food = |s: &String| {
+            !tokens.contains(s) && !food::is_filler(&self.foods.lexicon, s) && self.foods.names_by_token.contains_key(s)
+        };
+        let mut out: Vec<String> = words[..first].to_vec();
+        out.extend(words[first..=last].iter().filter(|w| !is_number(w)).cloned());
+        for (i, word) in words.iter().enumerate().skip(last + 1) {
+            if is_number(word) && stems[i + 1..].iter().any(other_food) {
+                break;
+            }
+            out.push(word.clone());
+        }
+        out
     }
 
     /// Totals, the reference values, the warnings and the status, once every mention is in.

@@ -26,6 +26,9 @@ pub struct Mention {
     pub words: Vec<String>,
     /// The connecting word it followed ("with" in "porridge with 40 g oats"), if any.
     pub after: Option<String>,
+    /// Whether it ends in a colon with more of the line after it: a heading for what follows
+    /// ("roast dinner: beef, 2 potatoes, gravy"), which may name a dish its parts then list.
+    pub heading: bool,
 }
 
 /// A number followed by an inch mark: `14"`, `12”`, `6''`.
@@ -44,8 +47,16 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
         let folded = folded.replace(" w/ ", " with ").replace(" & ", " and ");
         // 14" is 14 inches, which a pizza or a sub is sized by.
         let folded = INCHES.replace_all(&folded, "$1 inch ");
-        for chunk in chunks(lexicon, &folded) {
+        let pieces = chunks(lexicon, &folded);
+        let last = pieces.len().saturating_sub(1);
+        for (i, (chunk, colon)) in pieces.into_iter().enumerate() {
+            let before = out.len();
             split_connectors(lexicon, chunk, joins, &mut out);
+            if colon && i < last && out.len() > before {
+                if let Some(heading) = out.last_mut() {
+                    heading.heading = true;
+                }
+            }
             if out.len() > MAX_MENTIONS {
                 out.truncate(MAX_MENTIONS);
                 return (out, true);
@@ -93,8 +104,8 @@ fn strip_list_marker(line: &str) -> &str {
     trimmed
 }
 
-/// Splits on punctuation that always separates foods.
-fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<&'a str> {
+/// Splits on punctuation that always separates foods; each piece says whether a colon ended it.
+fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<(&'a str, bool)> {
     let bytes = line.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
@@ -103,17 +114,17 @@ fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<&'a str> {
         let digit_after = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
         let separates = match c {
             ';' | '+' | '|' | '•' | '!' | '?' => true,
-            ',' | '/' => !(digit_before && digit_after),
+            ',' | '/' | ':' => !(digit_before && digit_after),
             '.' => !(follows_abbreviation(lexicon, &line[..i]) || digit_before && digit_after),
             _ => false,
         };
         if separates {
-            out.push(&line[start..i]);
+            out.push((&line[start..i], c == ':'));
             start = i + c.len_utf8();
         }
     }
-    out.push(&line[start..]);
-    out.retain(|chunk| chunk.chars().any(char::is_alphanumeric));
+    out.push((&line[start..], false));
+    out.retain(|(chunk, _)| chunk.chars().any(char::is_alphanumeric));
     out
 }
 
@@ -158,7 +169,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
     let start = first.as_ptr() as usize - chunk.as_ptr() as usize;
     let end = last.as_ptr() as usize - chunk.as_ptr() as usize + last.len();
     let words = piece.iter().take(MAX_WORDS).map(|w| w.to_string()).collect();
-    out.push(Mention { text: chunk[start..end].to_string(), words, after: after.map(String::from) });
+    out.push(Mention { text: chunk[start..end].to_string(), words, after: after.map(String::from), heading: false });
 }
 
 #[cfg(test)]
