@@ -219,8 +219,7 @@ fn best_name(index: &FoodIndex, stems: &[String]) -> Option<NameMatch> {
     for stem in stems {
         for &name in index.names_by_token.get(stem.as_str()).into_iter().flatten() {
             let tokens = &index.names[name as usize].tokens;
-            let positions: Option<Vec<usize>> = tokens.iter().map(|t| stems.iter().position(|s| s == t)).collect();
-            let Some(positions) = positions else { continue };
+            let Some(positions) = positions_of(tokens, stems) else { continue };
             let rank = NameRank {
                 words: tokens.len(),
                 phrase: positions.windows(2).all(|w| w[1] == w[0] + 1),
@@ -236,6 +235,19 @@ fn best_name(index: &FoodIndex, stems: &[String]) -> Option<NameMatch> {
     let tokens = &index.names[name].tokens;
     let used = stems.iter().map(|s| tokens.contains(s)).collect();
     Some(NameMatch { name, used })
+}
+
+/// Where each token of a name is in `stems`, a different word for each: "red red" needs two
+/// words "red".
+pub fn positions_of(tokens: &[String], stems: &[String]) -> Option<Vec<usize>> {
+    let mut taken = vec![false; stems.len()];
+    let mut out = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        let at = (0..stems.len()).find(|&i| !taken[i] && stems[i] == *token)?;
+        taken[at] = true;
+        out.push(at);
+    }
+    Some(out)
 }
 
 /// Another food named by the stems a match left over ("oyster" beside "mushrooms").

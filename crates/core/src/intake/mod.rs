@@ -506,8 +506,7 @@ impl Estimator {
         let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
         let spans = dish.names.iter().filter_map(|name| {
             let tokens = text::tokens(name);
-            let at: Option<Vec<usize>> = tokens.iter().map(|t| stems.iter().position(|s| s == t)).collect();
-            let at = at?;
+            let at = food::positions_of(&tokens, &stems)?;
             Some((tokens, *at.iter().min()?, *at.iter().max()?))
         });
         let Some((tokens, first, last)) = spans.max_by_key(|(tokens, _, _)| tokens.len()) else {
@@ -523,7 +522,10 @@ impl Estimator {
             if is_number(word) && stems[i + 1..].iter().any(other_food) {
                 break;
             }
-            out.push(word.clone());
+            // "at the place in the Northern Quarter": a number word after the name is prose.
+            if amount::number_word(word).is_none() {
+                out.push(word.clone());
+            }
         }
         out
     }
