@@ -14,6 +14,7 @@ pub struct Config {
     pub discord: DiscordConfig,
     pub content: ContentConfig,
     pub store: StoreConfig,
+    pub log: LogConfig,
     pub cooldown: CooldownConfig,
     pub safety: SafetyConfig,
 }
@@ -100,8 +101,22 @@ impl Default for ContentConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StoreConfig {
-    /// The SQLite file holding user profiles (user id and life stage only); created on first run.
+    /// The SQLite file holding user profiles and the opt-in intake log; created on first run.
     pub path: PathBuf,
+}
+
+/// `[log]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// Days an intake log entry is kept; older entries are erased.
+    pub keep_days: u32,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { keep_days: 90 }
+    }
 }
 
 impl Default for StoreConfig {

@@ -6,14 +6,18 @@
 //!
 //! - [`console`] is the terminal chat and [`discord`] the Discord bot (serenity and poise);
 //!   `main.rs` is the command line.
-//! - [`store`] keeps user profiles (user id and life stage) in SQLite.
+//! - [`store`] keeps user profiles (user id, life stage, time zone) and the opt-in intake log in
+//!   SQLite; [`log`] reads a user's day and week from it in their time zone, and [`chart`]
+//!   draws them.
 //! - [`config`] reads `config.toml`.
 //! - [`usda`] is the importer that regenerates the food table from the USDA SR28 files.
 
 pub use zincbot_core::{advisor, ask, classifier, content, intake, render, text};
 
+pub mod chart;
 pub mod config;
 pub mod console;
 pub mod discord;
+pub mod log;
 pub mod store;
 pub mod usda;

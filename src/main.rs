@@ -6,12 +6,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
 use zincbot::advisor::Advisor;
 use zincbot::ask::Asker;
 use zincbot::config::Config;
 use zincbot::content::Library;
 use zincbot::intake::Estimator;
+use zincbot::log::Log;
 use zincbot::render;
+use zincbot::store::Store;
 use zincbot::usda;
 
 /// Zinc and autoimmunity helper: sourced answers about zinc, and zinc and copper estimates from
@@ -58,6 +62,17 @@ enum Command {
         #[arg(long, value_name = "P")]
         profile: Option<String>,
     },
+    /// Keep a log of estimates and see a day's or a week's zinc against the RDA and upper limit
+    Log {
+        /// The SQLite store [default: [store] path in the config file]
+        #[arg(long, global = true, value_name = "FILE")]
+        store: Option<PathBuf>,
+        /// Whose log
+        #[arg(long, global = true, value_name = "ID", default_value = "local")]
+        user: String,
+        #[command(subcommand)]
+        action: LogAction,
+    },
     /// Validate the content folder; prints file:line errors and exits non-zero when broken
     Check,
     /// Retrain the safety classifier (content/safety-model.tsv) on the labelled messages in
@@ -75,6 +90,35 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum LogAction {
+    /// Estimate a food list and log it; an empty or unrecognised list is refused
+    Add {
+        /// The food list, e.g. "2 eggs, 100g beef, zinc gluconate 50mg"
+        text: String,
+    },
+    /// Today's entries and total (in the local time zone, or the user's saved one)
+    Today {
+        #[arg(long)]
+        json: bool,
+        /// Also draw the day as a PNG chart
+        #[arg(long, value_name = "FILE.png")]
+        chart: Option<PathBuf>,
+    },
+    /// The last seven days, oldest first
+    Week {
+        #[arg(long)]
+        json: bool,
+        /// Also draw the week as a PNG chart
+        #[arg(long, value_name = "FILE.png")]
+        chart: Option<PathBuf>,
+    },
+    /// Remove the latest entry
+    Undo,
+    /// Erase the whole log
+    Forget,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref().unwrap_or(Path::new("config.toml")), cli.config.is_some()) {
@@ -90,6 +134,10 @@ fn main() -> ExitCode {
         Command::Chat => chat(&content),
         Command::Ask { text, json, explain } => ask(&content, &text, json, explain),
         Command::Intake { text, json, profile } => intake(&content, &text, json, profile.as_deref()),
+        Command::Log { store, user, action } => {
+            let store = store.unwrap_or_else(|| config.store.path.clone());
+            log(&content, &store, &user, config.log.keep_days, action)
+        }
         Command::Check => check(&content),
         Command::ImportFoods { sr28, verify } => import_foods(&content, &sr28, verify),
         Command::TrainSafety => train_safety(&content),
@@ -213,6 +261,82 @@ fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> Exit
         }
     });
     exit_without_freeing(estimator, code)
+}
+
+fn log(content: &Path, path: &Path, user: &str, keep_days: u32, action: LogAction) -> ExitCode {
+    let store = match Store::open(path) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("zincbot: cannot open the store {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let estimator = match Estimator::load(content) {
+        Ok(estimator) => estimator,
+        Err(errors) => return fail(&errors, &broken(content)),
+    };
+    // A Discord user's saved life stage and time zone apply; "local" is this machine's.
+    let id = user.parse::<u64>().ok();
+    let saved =
+        |read: fn(&Store, u64) -> rusqlite::Result<Option<String>>| id.and_then(|id| read(&store, id).ok().flatten());
+    let profile = match estimator.profile(saved(Store::life_stage).as_deref()) {
+        Ok(profile) => profile,
+        Err(_) => estimator.reference.default(),
+    };
+    let zone = saved(Store::time_zone).and_then(|name| zincbot::log::zone(&name)).unwrap_or_else(TimeZone::system);
+    let log = Log { store: &store, user: user.to_string(), zone, keep_days };
+    let now = Timestamp::now();
+    let result: Result<String, String> = match action {
+        LogAction::Add { text } => log
+            .add(&estimator, &text, profile, now)
+            .and_then(|estimate| {
+                let day = log.today(&estimator, profile, now)?;
+                Ok(format!(
+                    "{}\nLogged. {} so far on {}: {} mg of zinc.\n",
+                    render::estimate_text(&estimate),
+                    day.entries.len(),
+                    day.date,
+                    day.total_zinc_mg
+                ))
+            })
+            .map_err(|e| e.to_string()),
+        LogAction::Today { json, chart } => {
+            log.today(&estimator, profile, now).map_err(|e| e.to_string()).and_then(|day| {
+                draw(chart.as_deref(), || zincbot::chart::day_png(&day))?;
+                Ok(if json { to_json(&day) } else { render::day_text(&day) })
+            })
+        }
+        LogAction::Week { json, chart } => log.week(profile, now).map_err(|e| e.to_string()).and_then(|week| {
+            draw(chart.as_deref(), || zincbot::chart::week_png(&week))?;
+            Ok(if json { to_json(&week) } else { render::week_text(&week) })
+        }),
+        LogAction::Undo => log.undo().map_err(|e| e.to_string()).map(|removed| match removed {
+            Some(entry) => format!("Removed the latest entry: {}\n", entry.input),
+            None => "The log is empty: nothing to undo.\n".to_string(),
+        }),
+        LogAction::Forget => log.forget().map_err(|e| e.to_string()).map(|n| format!("Erased {n} log entries.\n")),
+    };
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("zincbot: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn to_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default() + "\n"
+}
+
+/// Draws a chart into `path` when one was asked for.
+fn draw(path: Option<&Path>, png: impl FnOnce() -> Result<Vec<u8>, String>) -> Result<(), String> {
+    let Some(path) = path else { return Ok(()) };
+    let bytes = png().map_err(|e| format!("could not draw the chart: {e}"))?;
+    std::fs::write(path, bytes).map_err(|e| format!("could not write the chart to {}: {e}", path.display()))
 }
 
 /// Ends a one-shot command without freeing the loaded content piece by piece: the process is

@@ -6,6 +6,7 @@
 //! with suggestions.
 
 pub mod amount;
+pub mod day;
 pub mod dish;
 pub mod food;
 pub mod index;
@@ -551,20 +552,33 @@ impl Estimator {
     }
 
     fn warnings(&self, profile: &Profile, estimate: &Estimate, total: f64, truncated: bool) -> Vec<String> {
+        let implausible = estimate.items.iter().any(|i| !i.counted) || estimate.supplements.iter().any(|s| !s.counted);
+        let mut out = self.limit_warnings(profile, estimate.supplement_zinc_mg, total, implausible);
+        if truncated {
+            out.push(format!(
+                "Only the first {} items were read; send the rest in another message.",
+                split::MAX_MENTIONS
+            ));
+        }
+        out
+    }
+
+    /// The warnings a total earns against the profile's upper limit: the same for one estimate
+    /// and for a day's log.
+    pub fn limit_warnings(&self, profile: &Profile, supplements: f64, total: f64, implausible: bool) -> Vec<String> {
         let reference = &self.reference;
         let messages = &reference.messages;
         let fill = |template: &str| {
             template
                 .replace("{total}", &fmt(total))
-                .replace("{supplements}", &fmt(estimate.supplement_zinc_mg))
+                .replace("{supplements}", &fmt(supplements))
                 .replace("{ul}", &fmt(profile.ul_mg))
                 .replace("{profile}", &profile.label)
         };
         let mut out = Vec::new();
-        if estimate.items.iter().any(|i| !i.counted) || estimate.supplements.iter().any(|s| !s.counted) {
+        if implausible {
             out.push(fill(&messages.implausible));
         }
-        let supplements = estimate.supplement_zinc_mg;
         if supplements >= profile.ul_mg {
             out.push(fill(&messages.supplements_over_ul));
         } else if supplements >= profile.ul_mg * reference.tiers.supplements_approach_share {
@@ -575,12 +589,6 @@ impl Estimator {
         }
         if supplements >= reference.tiers.copper_note_supplement_mg || total > profile.ul_mg {
             out.push(fill(&messages.copper));
-        }
-        if truncated {
-            out.push(format!(
-                "Only the first {} items were read; send the rest in another message.",
-                split::MAX_MENTIONS
-            ));
         }
         out
     }
@@ -603,7 +611,8 @@ fn empty(profile: &Profile) -> Estimate {
     }
 }
 
-fn reference(profile: &Profile, total: f64) -> Reference {
+/// The reference values of `profile`, with `total` as a share of each RDA.
+pub fn reference(profile: &Profile, total: f64) -> Reference {
     Reference {
         profile: profile.id.clone(),
         label: profile.label.clone(),
@@ -618,7 +627,8 @@ fn reference(profile: &Profile, total: f64) -> Reference {
 }
 
 /// Rounds to `places` decimals for display and JSON.
-fn round(value: f64, places: i32) -> f64 {
+pub fn round(value: f64, places: i32) -> f64 {
     let factor = 10f64.powi(places);
-    (value * factor).round() / factor
+    // Adding zero turns -0 (the sum of nothing) into 0.
+    (value * factor).round() / factor + 0.0
 }

@@ -3,6 +3,7 @@
 pub mod discord;
 
 use crate::ask::{Answer, AskStatus, Detail};
+use crate::intake::day::{Day, Week};
 use crate::intake::{Estimate, Status};
 use crate::text::clip;
 
@@ -21,6 +22,48 @@ pub fn item_label(e: &Estimate, i: usize, width: usize) -> String {
     } else {
         clip(&item.input, width)
     }
+}
+
+/// A day of the log as plain text: each entry with its time, then the total against the RDA
+/// and the upper limit, and the warnings.
+pub fn day_text(day: &Day) -> String {
+    let mut out = format!("zinc log for {}\n", day.date);
+    if day.entries.is_empty() {
+        out.push_str("nothing logged yet today\n");
+    }
+    for entry in &day.entries {
+        let time = entry.at.get(11..16).unwrap_or("");
+        out.push_str(&format!("  {time}  {:>6.2} mg  {}\n", entry.total_zinc_mg, clip(&entry.input, 60)));
+    }
+    let r = &day.reference;
+    let shares: Vec<String> =
+        r.rdas.iter().map(|s| format!("{}% of the {} mg RDA for {}", s.percent, s.rda_mg, s.label)).collect();
+    out.push_str(&format!(
+        "\nzinc today: {} mg ({}); upper limit {} mg\n",
+        day.total_zinc_mg,
+        shares.join(", "),
+        r.ul_mg
+    ));
+    out.push_str(&format!("copper today: {} mg\n", day.total_copper_mg));
+    for w in &day.warnings {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    out
+}
+
+/// A week of the log as plain text: a line per day, oldest first.
+pub fn week_text(week: &Week) -> String {
+    let mut out = String::from("zinc log, last 7 days\n");
+    for day in &week.days {
+        out.push_str(&format!(
+            "  {}  {:>6.2} mg zinc  {:>6.3} mg copper\n",
+            day.date, day.total_zinc_mg, day.total_copper_mg
+        ));
+    }
+    if let Some(r) = &week.reference {
+        out.push_str(&format!("RDA {} mg ({}); upper limit {} mg a day\n", r.rda_mg, r.label, r.ul_mg));
+    }
+    out
 }
 
 /// The estimate as a plain-text report: a table of items, totals against the RDA and UL,
