@@ -5,21 +5,36 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use rustyline::error::ReadlineError;
 use rustyline::DefaultEditor;
 
+use std::path::Path;
+
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
 use crate::advisor::{Addressed, Advisor};
+use crate::chart;
+use crate::log::Log;
 use crate::render;
+use crate::store::Store;
 
 const HELP: &str = "\
 Ask a question about zinc (\"is zinc bad for lupus?\", \"zinc and cipro?\") or type what you ate
 (\"2 eggs, 100g beef, 1/2 cup lentils, zinc gluconate 50mg\"). Commands:
   /profile [NAME]  show or set the life stage for RDA and upper limit (e.g. adult-female, child-4-8)
   /more            the detail and all sources of the last topic answered
+  /log FOODS       estimate a food list and add it to today's log
+  /today           today's log and total, with a chart saved as a PNG
+  /week            the last seven days, with a chart
+  /undo            remove the latest log entry
+  /forget          erase the whole log
   /topics          list the topics I can answer from
   /help            this help
   /quit            leave (or Ctrl-D)";
 
 /// Runs the chat loop until `/quit` or end of input. Uses a line editor with history on a
-/// terminal, and plain lines otherwise (so it can be scripted).
-pub fn run(advisor: &Advisor) -> io::Result<()> {
+/// terminal, and plain lines otherwise (so it can be scripted). The intake log lives in the store
+/// at `store`, opened the first time a log command is typed.
+pub fn run(advisor: &Advisor, store: &Path, keep_days: u32) -> io::Result<()> {
+    let mut opened: Option<Store> = None;
     let mut profile = advisor.estimator().reference.default_profile.clone();
     // The topic of the last answer, for `/more`.
     let mut last_topic: Option<String> = None;
@@ -63,6 +78,18 @@ pub fn run(advisor: &Advisor) -> io::Result<()> {
                 }
                 Err(e) => e,
             },
+            ("/log" | "/today" | "/week" | "/undo" | "/forget", rest) => {
+                if opened.is_none() {
+                    opened = Store::open(store).ok();
+                }
+                match &opened {
+                    Some(store) => {
+                        let log = Log { store, user: "local".into(), zone: TimeZone::system(), keep_days };
+                        logbook(advisor, &log, line.split(' ').next().unwrap_or(""), rest, &profile)
+                    }
+                    None => format!("The log is not available: cannot open the store {}", store.display()),
+                }
+            }
             (command, _) if command.starts_with('/') => format!("unknown command {command}; type /help"),
             _ => {
                 let (reply, topic) = respond(advisor, line, &profile);
@@ -91,6 +118,40 @@ fn respond(advisor: &Advisor, line: &str, profile: &str) -> (String, Option<Stri
     }
     let topic = response.answer.and_then(|a| a.topic);
     (parts.join("\n"), topic)
+}
+
+/// A log command's reply; charts are saved as PNG files in the temporary folder.
+fn logbook(advisor: &Advisor, log: &Log, command: &str, rest: &str, profile: &str) -> String {
+    let estimator = advisor.estimator();
+    let profile = advisor.profile(Some(profile)).unwrap_or_else(|_| estimator.reference.default());
+    let now = Timestamp::now();
+    let reply = match command {
+        "/log" if rest.is_empty() => Ok("Type what you ate after /log, for example: /log 2 eggs, toast".to_string()),
+        "/log" => log.add(estimator, rest, profile, now).map(|e| format!("{}\nLogged.", render::estimate_text(&e))),
+        "/today" => log.today(estimator, profile, now).map(|day| {
+            let chart = save_chart(&format!("zincbot-{}.png", day.date), chart::day_png(&day));
+            format!("{}{chart}", render::day_text(&day))
+        }),
+        "/week" => log.week(profile, now).map(|week| {
+            let chart = save_chart("zincbot-week.png", chart::week_png(&week));
+            format!("{}{chart}", render::week_text(&week))
+        }),
+        "/undo" => log.undo().map(|removed| match removed {
+            Some(entry) => format!("Removed the latest entry: {}", entry.input),
+            None => "The log is empty: nothing to undo.".to_string(),
+        }),
+        _ => log.forget().map(|n| format!("Erased {n} log entries.")),
+    };
+    reply.unwrap_or_else(|e| e.to_string())
+}
+
+/// Saves a chart in the temporary folder; the line saying where, or why not.
+fn save_chart(name: &str, png: Result<Vec<u8>, String>) -> String {
+    let path = std::env::temp_dir().join(name);
+    match png.and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| e.to_string())) {
+        Ok(()) => format!("chart: {}\n", path.display()),
+        Err(e) => format!("(no chart: {e})\n"),
+    }
 }
 
 fn topics(advisor: &Advisor) -> String {

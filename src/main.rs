@@ -131,7 +131,7 @@ fn main() -> ExitCode {
     let content = cli.content.unwrap_or_else(|| config.content.dir.clone());
     match cli.command {
         Command::Run => run(&config, &content),
-        Command::Chat => chat(&content),
+        Command::Chat => chat(&config, &content),
         Command::Ask { text, json, explain } => ask(&content, &text, json, explain),
         Command::Intake { text, json, profile } => intake(&content, &text, json, profile.as_deref()),
         Command::Log { store, user, action } => {
@@ -192,12 +192,12 @@ fn run(config: &Config, content: &Path) -> ExitCode {
     }
 }
 
-fn chat(content: &Path) -> ExitCode {
+fn chat(config: &Config, content: &Path) -> ExitCode {
     let advisor = match load(content) {
         Ok(advisor) => advisor,
         Err(code) => return code,
     };
-    match zincbot::console::run(&advisor) {
+    match zincbot::console::run(&advisor, &config.store.path, config.log.keep_days) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("zincbot: {e}");

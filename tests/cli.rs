@@ -258,6 +258,27 @@ fn chat_answers_questions_and_food_lists_until_quit() {
 }
 
 #[test]
+fn chat_keeps_a_log_in_the_configured_store() {
+    let folder = tempfile::tempdir().unwrap();
+    let config = folder.path().join("config.toml");
+    let store = folder.path().join("chat.sqlite3");
+    std::fs::write(&config, format!("[store]\npath = {:?}\n", store.display().to_string())).unwrap();
+    let input = "/today\n/log 2 eggs, 100g beef\n/log qwzx\n/today\n/undo\n/undo\n/quit\n";
+    let out = zincbot_stdin(&["--config", config.to_str().unwrap(), "chat"], input);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("nothing logged yet today"), "{text}");
+    assert!(text.contains("Logged."), "{text}");
+    assert!(text.contains("nothing was recognised, so nothing was logged"), "{text}");
+    assert!(text.contains("mg  2 eggs, 100g beef"), "the entry is listed: {text}");
+    let chart = text.lines().find_map(|l| l.strip_prefix("chart: ")).expect("a chart path");
+    assert_eq!(&std::fs::read(chart).unwrap()[1..4], b"PNG");
+    assert!(text.contains("Removed the latest entry: 2 eggs, 100g beef"), "{text}");
+    assert!(text.contains("nothing to undo"), "{text}");
+    assert!(store.exists());
+}
+
+#[test]
 fn run_without_a_token_or_with_a_bad_config_says_so_in_one_line() {
     let out = Command::new(env!("CARGO_BIN_EXE_zincbot"))
         .args(["--config", "config.example.toml", "run"])
