@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
 use crate::intake::day::{Day, Week};
-use crate::intake::Reference;
+use crate::intake::{Estimate, Reference};
 
 /// Width and height in pixels.
 pub const SIZE: (u32, u32) = (1000, 500);
@@ -49,6 +49,43 @@ pub fn day_png(day: &Day) -> Result<Vec<u8>, String> {
     }
     bars.push(Bar { label: "total".into(), base: 0.0, food: food_total, supplement: supplement_total });
     draw(&format!("Zinc on {}", day.date), &bars, &day.reference)
+}
+
+/// One estimate: a bar per mention (a dish's parts together), each starting where the one before
+/// ended, then the total.
+pub fn estimate_png(estimate: &Estimate) -> Result<Vec<u8>, String> {
+    let mut bars: Vec<Bar> = Vec::new();
+    let mut total = 0.0;
+    let mut last_input: Option<&str> = None;
+    for item in estimate.items.iter().filter(|i| i.counted) {
+        match bars.last_mut() {
+            Some(bar) if last_input == Some(item.input.as_str()) => bar.food += item.zinc_mg,
+            _ => bars.push(Bar {
+                label: crate::text::clip(&item.input, 12),
+                base: total,
+                food: item.zinc_mg,
+                supplement: 0.0,
+            }),
+        }
+        total += item.zinc_mg;
+        last_input = Some(&item.input);
+    }
+    for s in estimate.supplements.iter().filter(|s| s.counted) {
+        bars.push(Bar {
+            label: crate::text::clip(&s.input, 12),
+            base: total,
+            food: 0.0,
+            supplement: s.elemental_zinc_mg,
+        });
+        total += s.elemental_zinc_mg;
+    }
+    bars.push(Bar {
+        label: "total".into(),
+        base: 0.0,
+        food: estimate.food_zinc_mg,
+        supplement: estimate.supplement_zinc_mg,
+    });
+    draw(&format!("Zinc estimate: {}", estimate.reference.label), &bars, &estimate.reference)
 }
 
 /// The week: a bar per day, oldest first.

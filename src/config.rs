@@ -67,6 +67,8 @@ pub struct DiscordConfig {
     /// Users or roles (by id) who may `/reload`, besides the application's owner: a reload
     /// changes the content for every server the bot is in.
     pub admins: Vec<u64>,
+    /// Attach a small chart of the estimate to `/intake` replies.
+    pub charts: bool,
 }
 
 impl Default for DiscordConfig {
@@ -79,6 +81,7 @@ impl Default for DiscordConfig {
             message_content: true,
             api_proxy_url: None,
             admins: Vec::new(),
+            charts: true,
         }
     }
 }

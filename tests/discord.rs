@@ -50,6 +50,8 @@ fn settings(cooldown_seconds: f64) -> Settings {
         cooldown_seconds,
         alert_channel: None,
         admins: vec![ADMIN_ID],
+        keep_days: 90,
+        charts: true,
     }
 }
 
@@ -88,6 +90,15 @@ impl Bot {
         let prefix = format!("/interactions/{id}/");
         let callback = self.fake.wait_for_request(|r| r.method == "POST" && r.route().starts_with(&prefix), WAIT).await;
         callback.unwrap_or_else(|| panic!("no callback to interaction {id}")).body
+    }
+
+    /// Sends an interaction and returns the bot's whole callback request (headers, multipart body).
+    async fn interact_request(&self, payload: Value) -> Request {
+        let id = payload["id"].as_str().unwrap().to_string();
+        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        let prefix = format!("/interactions/{id}/");
+        let callback = self.fake.wait_for_request(|r| r.method == "POST" && r.route().starts_with(&prefix), WAIT).await;
+        callback.unwrap_or_else(|| panic!("no callback to interaction {id}"))
     }
 
     async fn command(&self, name: &str, options: Value) -> Value {
@@ -919,4 +930,108 @@ async fn the_buttons_under_an_answer_show_detail_sources_and_related_topics() {
     // A topic removed since the answer was given: a short note, not an error.
     let gone = bot.interact(Fake::component(next_id(), "more:no-such-topic:0", None, false)).await;
     assert!(text_of(&gone).contains("no longer in the library"), "{gone}");
+}
+
+/// The custom id of the button labelled `label` under a reply, if there is one.
+fn button(body: &Value, label: &str) -> Option<String> {
+    let rows = body["data"]["components"].as_array()?;
+    rows.iter()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .find(|c| c["label"] == label)
+        .and_then(|c| c["custom_id"].as_str().map(String::from))
+}
+
+/// Whether a multipart callback carries a file called `name` whose bytes start with `magic`.
+fn has_file(request: &Request, name: &str, magic: &str) -> bool {
+    let multipart = request.header("content-type").is_some_and(|t| t.starts_with("multipart/form-data"));
+    let part = request.raw_body.find(&format!("filename=\"{name}\""));
+    multipart && part.is_some_and(|at| request.raw_body[at..].contains(magic))
+}
+
+#[tokio::test]
+async fn log_it_logs_the_estimate_and_the_day_comes_back_with_its_chart() {
+    let bot = start().await;
+    let foods = "2 eggs, 100g beef, zinc gluconate 50mg";
+    let payload = Fake::slash_command(
+        next_id(),
+        "intake",
+        json!([Fake::opt_str("foods", foods)]),
+        Fake::USER_ID,
+        Fake::CHANNEL_ID,
+    );
+    let estimate = bot.interact_request(payload).await;
+    assert!(has_file(&estimate, "estimate.png", "PNG"), "/intake attaches its chart");
+    assert_eq!(estimate.body["data"]["embeds"][0]["image"]["url"], "attachment://estimate.png");
+    let log_it = button(&estimate.body, "Log it").expect("a Log it button");
+
+    // Someone else cannot log my estimate; I can, once.
+    let mut theirs = Fake::component(next_id(), &log_it, None, true);
+    theirs["member"]["user"]["id"] = json!("1000000000000000077");
+    let refused = bot.interact(theirs).await;
+    assert!(ephemeral(&refused) && text_of(&refused).contains("Only the person"), "{refused}");
+    let logged = bot.interact(Fake::component(next_id(), &log_it, None, true)).await;
+    assert!(ephemeral(&logged) && text_of(&logged).contains("Logged."), "{logged}");
+    let again = bot.interact(Fake::component(next_id(), &log_it, None, true)).await;
+    assert!(text_of(&again).contains("no longer held"), "{again}");
+
+    let today = bot
+        .interact_request(Fake::subcommand(next_id(), "log", "today", json!([]), Fake::USER_ID, Fake::CHANNEL_ID))
+        .await;
+    assert!(ephemeral(&today.body));
+    assert!(has_file(&today, "today.png", "PNG"), "the day's chart is attached");
+    let text = text_of(&today.body);
+    assert!(text.contains(foods) && text.contains("Upper limit") && text.contains("Supplements alone"), "{text}");
+    assert_within_limits(&today.body["data"]);
+
+    let week = bot
+        .interact_request(Fake::subcommand(next_id(), "log", "week", json!([]), Fake::USER_ID, Fake::CHANNEL_ID))
+        .await;
+    assert!(has_file(&week, "week.png", "PNG"));
+    assert_eq!(text_of(&week.body).matches(" mg** zinc").count(), 7, "seven days");
+}
+
+#[tokio::test]
+async fn the_log_is_added_to_exported_undone_and_forgotten_privately() {
+    let bot = start().await;
+    let added = bot
+        .subcommand("log", "add", json!([Fake::opt_str("foods", "1 cup lentils, \"quoted\" pumpkin seeds 1 oz")]))
+        .await;
+    assert!(ephemeral(&added) && text_of(&added).contains("Logged."), "{added}");
+    let nothing = bot.subcommand("log", "add", json!([Fake::opt_str("foods", "qwzx plorb")])).await;
+    assert!(text_of(&nothing).contains("nothing was logged"), "{nothing}");
+
+    let export = bot
+        .interact_request(Fake::subcommand(next_id(), "log", "export", json!([]), Fake::USER_ID, Fake::CHANNEL_ID))
+        .await;
+    assert!(ephemeral(&export.body));
+    assert!(has_file(&export, "zinc-log.csv", "at,input,total_zinc_mg,total_copper_mg"), "{}", export.raw_body);
+    assert!(
+        export.raw_body.contains("\"1 cup lentils, \"\"quoted\"\" pumpkin seeds 1 oz\""),
+        "CSV quoting: {}",
+        export.raw_body
+    );
+
+    let undo = bot.subcommand("log", "undo", json!([])).await;
+    assert!(text_of(&undo).contains("Removed your latest entry: 1 cup lentils"), "{undo}");
+    let empty = bot.subcommand("log", "export", json!([])).await;
+    assert!(text_of(&empty).contains("nothing to export"), "{empty}");
+    bot.subcommand("log", "add", json!([Fake::opt_str("foods", "2 eggs")])).await;
+    let forget = bot.subcommand("log", "forget", json!([])).await;
+    assert!(ephemeral(&forget) && text_of(&forget).contains("1 entries"), "{forget}");
+}
+
+#[tokio::test]
+async fn a_saved_time_zone_is_checked_and_kept() {
+    let bot = start().await;
+    let options = json!([Fake::opt_str("life_stage", "adult-female"), Fake::opt_str("time_zone", "Mars/Olympus")]);
+    let refused = bot.subcommand("profile", "set", options).await;
+    assert!(text_of(&refused).contains("don't know the time zone"), "{refused}");
+    let options = json!([Fake::opt_str("life_stage", "adult-female"), Fake::opt_str("time_zone", "Pacific/Auckland")]);
+    let saved = bot.subcommand("profile", "set", options).await;
+    assert!(text_of(&saved).contains("Pacific/Auckland"), "{saved}");
+    bot.subcommand("log", "add", json!([Fake::opt_str("foods", "2 eggs")])).await;
+    let today = text_of(&bot.subcommand("log", "today", json!([])).await);
+    let auckland =
+        jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Pacific/Auckland").unwrap()).date().to_string();
+    assert!(today.contains(&auckland), "the day is Auckland's {auckland}: {today}");
 }

@@ -16,7 +16,19 @@ use crate::text;
 
 /// Every command the bot registers.
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![ask(), intake(), food(), supplement(), profile(), topics(), about(), help(), reload(), estimate_zinc()]
+    vec![
+        ask(),
+        intake(),
+        food(),
+        supplement(),
+        profile(),
+        super::log::log(),
+        topics(),
+        about(),
+        help(),
+        reload(),
+        estimate_zinc(),
+    ]
 }
 
 /// Ask a question about zinc and autoimmunity
@@ -91,7 +103,7 @@ pub async fn intake(
         None => chosen_for(ctx, &advisor, private).await?,
     };
     let estimate = advisor.intake(&foods, chosen.profile);
-    send_estimate(ctx, &advisor, estimate, chosen, private).await
+    send_estimate(ctx, &advisor, &foods, estimate, chosen, private).await
 }
 
 /// Zinc in one food, per common portion
@@ -128,7 +140,10 @@ pub async fn supplement(
     let advisor = ctx.data().advisor();
     let chosen = chosen_for(ctx, &advisor, true).await?;
     match advisor.supplement(&form, amount_mg, chosen.profile) {
-        Ok(estimate) => send_estimate(ctx, &advisor, estimate, chosen, true).await,
+        Ok(estimate) => {
+            let typed = format!("{form} {amount_mg} mg");
+            send_estimate(ctx, &advisor, &typed, estimate, chosen, true).await
+        }
         Err(refusal) => say(ctx, &refusal, true).await,
     }
 }
@@ -146,13 +161,36 @@ pub async fn profile_set(
     #[description = "e.g. adult-female, adult-male, pregnant, lactating, child-4-8"]
     #[autocomplete = "autocomplete_profile"]
     life_stage: String,
+    #[description = "Your time zone, for your log's days, e.g. Europe/London"]
+    #[autocomplete = "autocomplete_time_zone"]
+    #[max_length = 64]
+    time_zone: Option<String>,
 ) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
+    let zone = match time_zone.as_deref().map(|name| (name, crate::log::zone(name))) {
+        Some((name, None)) => {
+            return say(
+                ctx,
+                &format!("I don't know the time zone \"{name}\": pick one from the list, e.g. Europe/London."),
+                true,
+            )
+            .await
+        }
+        _ => time_zone,
+    };
     let message = match advisor.profile(Some(&life_stage)) {
         Ok(profile) => {
-            let (user, stage) = (ctx.author().id.get(), profile.id.clone());
-            on_store(ctx, move |store| store.set_life_stage(user, &stage)).await??;
-            format!("Saved: **{}**. Your estimates now use it. `/profile forget` deletes it.", profile.label)
+            let (user, stage, zone2) = (ctx.author().id.get(), profile.id.clone(), zone.clone());
+            on_store(ctx, move |store| {
+                store.set_life_stage(user, &stage)?;
+                match zone2 {
+                    Some(zone) => store.set_time_zone(user, &zone),
+                    None => Ok(()),
+                }
+            })
+            .await??;
+            let zone = zone.map(|z| format!(" and time zone **{z}**")).unwrap_or_default();
+            format!("Saved: **{}**{zone}. Your estimates now use it. `/profile forget` deletes it.", profile.label)
         }
         Err(e) => e,
     };
@@ -165,7 +203,9 @@ pub async fn profile_show(ctx: Context<'_>) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
     let user = ctx.author().id.get();
     let message = match on_store(ctx, move |store| store.life_stage(user)).await?? {
-        Some(stage) => format!("Your life stage: **{stage}**. The bot stores only this and your user id."),
+        Some(stage) => format!(
+            "Your life stage: **{stage}**. The bot stores only this, your user id, your time zone if you gave one, and your log if you keep one."
+        ),
         None => format!(
             "No life stage saved; estimates use **{}**. Set one with `/profile set`.",
             advisor.estimator().reference.default().label
@@ -313,7 +353,7 @@ pub async fn estimate_zinc(ctx: Context<'_>, message: serenity::Message) -> Resu
     urgent_first(ctx, &advisor, &message.content, true).await?;
     let chosen = chosen_for(ctx, &advisor, true).await?;
     let estimate = advisor.intake(&message.content, chosen.profile);
-    send_estimate(ctx, &advisor, estimate, chosen, true).await
+    send_estimate(ctx, &advisor, &message.content, estimate, chosen, true).await
 }
 
 /// How long a store call may take before the reply is deferred: Discord drops an interaction
@@ -343,17 +383,29 @@ async fn chosen_for<'a>(ctx: Context<'_>, advisor: &'a Advisor, private: bool) -
     Ok(super::choose(advisor, user, saved))
 }
 
-/// Sends an estimate, with the note about the life stage it uses first among its warnings.
+/// Sends an estimate of `typed`, with the note about the life stage it uses first among its
+/// warnings, a **Log it** button when something was recognised, and its chart when charts are on.
 async fn send_estimate(
     ctx: Context<'_>,
     advisor: &Advisor,
+    typed: &str,
     mut estimate: Estimate,
     chosen: Chosen<'_>,
     ephemeral: bool,
 ) -> Result<(), Error> {
     chosen.annotate(&mut estimate);
-    let message = draw::Message::from(draw::estimate(advisor, &estimate));
-    ctx.send(reply(&message, ephemeral)).await?;
+    let mut message = draw::Message::from(draw::estimate(advisor, &estimate));
+    let recognised = !(estimate.items.is_empty() && estimate.supplements.is_empty());
+    if recognised {
+        message.buttons.push(ctx.data().pending.button(ctx.author().id.get(), typed));
+    }
+    let chart = match recognised && ctx.data().charts {
+        true => crate::chart::estimate_png(&estimate).map_err(|e| tracing::warn!("cannot draw a chart: {e}")).ok(),
+        false => None,
+    };
+    let chart = chart.map(|png| (png, "estimate.png"));
+    let reply = super::reply_with_chart(&message, ephemeral, chart);
+    ctx.send(reply).await?;
     Ok(())
 }
 
@@ -402,6 +454,11 @@ async fn autocomplete_profile(ctx: Context<'_>, partial: &str) -> serenity::Crea
         .filter(|p| p.id.contains(&partial) || text::fold(&p.label).contains(&partial))
         .map(|p| (format!("{} ({})", p.id, p.label), p.id.clone()));
     autocomplete(choices)
+}
+
+async fn autocomplete_time_zone(_: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let names = crate::log::zone_names(partial, draw::limits::AUTOCOMPLETE_CHOICES);
+    autocomplete(names.into_iter().map(|n| (n.clone(), n)))
 }
 
 async fn autocomplete_food(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {

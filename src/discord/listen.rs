@@ -52,7 +52,12 @@ pub async fn on_message(
         return Ok(());
     }
     let ctx = framework.serenity_context;
-    for rendered in draw::response(&advisor, &response) {
+    let mut rendered = draw::response(&advisor, &response);
+    let recognised = response.estimate.as_ref().is_some_and(|e| !(e.items.is_empty() && e.supplements.is_empty()));
+    if let Some(last) = rendered.last_mut().filter(|_| recognised) {
+        last.buttons.push(data.pending.button(message.author.id.get(), &text));
+    }
+    for rendered in rendered {
         let embeds = rendered.embeds.iter().map(create_embed).collect();
         // If the message is deleted meanwhile, the reply is still posted, just without the link.
         let reference = serenity::MessageReference::from(message).fail_if_not_exists(false);

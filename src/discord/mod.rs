@@ -4,6 +4,7 @@
 mod clicks;
 mod commands;
 mod listen;
+mod log;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
@@ -40,6 +41,10 @@ pub struct Data {
     /// The parent of each thread seen in a server (`None` for a channel that is no thread), so
     /// threads and forum posts under a listen channel are heard; looked up once per channel.
     thread_parents: Mutex<HashMap<u64, Option<u64>>>,
+    /// Estimates waiting for a click on their **Log it** button.
+    pending: log::Pending,
+    keep_days: u32,
+    charts: bool,
 }
 
 impl Data {
@@ -183,6 +188,10 @@ pub struct Settings {
     pub cooldown_seconds: f64,
     pub alert_channel: Option<u64>,
     pub admins: Vec<u64>,
+    /// Days a logged estimate is kept.
+    pub keep_days: u32,
+    /// Whether `/intake` replies carry a chart.
+    pub charts: bool,
 }
 
 impl Settings {
@@ -195,6 +204,8 @@ impl Settings {
             cooldown_seconds: config.cooldown.user_seconds,
             alert_channel: config.safety.alert_channel,
             admins: config.discord.admins.clone(),
+            keep_days: config.log.keep_days,
+            charts: config.discord.charts,
         }
     }
 }
@@ -243,6 +254,9 @@ pub async fn client(
         alert_channel: settings.alert_channel.map(serenity::ChannelId::new),
         admins: settings.admins.iter().copied().collect(),
         thread_parents: Mutex::new(HashMap::new()),
+        pending: log::Pending::new(),
+        keep_days: settings.keep_days,
+        charts: settings.charts,
     };
     let all_commands = commands::all();
     register(&http, &all_commands, &settings.guild_ids).await?;
@@ -421,9 +435,22 @@ fn create_embed(embed: &Embed) -> serenity::CreateEmbed {
 
 /// A rendered message as a poise reply.
 fn reply(message: &Message, ephemeral: bool) -> poise::CreateReply {
+    reply_with_chart(message, ephemeral, None)
+}
+
+/// A rendered message as a poise reply, with `chart` (PNG bytes and a file name) attached and
+/// shown as the first embed's image.
+fn reply_with_chart(message: &Message, ephemeral: bool, chart: Option<(Vec<u8>, &str)>) -> poise::CreateReply {
     let mut reply = poise::CreateReply::default().ephemeral(ephemeral).allowed_mentions(no_mentions());
-    for embed in &message.embeds {
-        reply = reply.embed(create_embed(embed));
+    for (i, embed) in message.embeds.iter().enumerate() {
+        let mut created = create_embed(embed);
+        if let (0, Some((_, name))) = (i, &chart) {
+            created = created.image(format!("attachment://{name}"));
+        }
+        reply = reply.embed(created);
+    }
+    if let Some((png, name)) = chart {
+        reply = reply.attachment(serenity::CreateAttachment::bytes(png, name));
     }
     reply.components(components(message))
 }
@@ -458,6 +485,9 @@ async fn on_event(
     match event {
         serenity::FullEvent::Message { new_message } => listen::on_message(framework, new_message).await,
         serenity::FullEvent::InteractionCreate { interaction: serenity::Interaction::Component(click) } => {
+            if log::on_click(framework, click).await? {
+                return Ok(());
+            }
             clicks::on_click(framework, click).await
         }
         _ => Ok(()),

@@ -107,7 +107,12 @@ impl FoodIndex {
                 names.push(NameEntry { named, tokens, text: name.clone() });
             }
         }
-        let vocabulary = Vocabulary::new(names_by_token.iter().map(|(word, names)| (word.as_str(), names.len())));
+        // Short words of dish names are no typo targets: many come from other languages
+        // ("sake", "pho", "dal") and sit one letter from everyday English ("same", "the").
+        let food_names =
+            |ids: &Vec<u32>| ids.iter().filter(|&&id| matches!(names[id as usize].named, Named::Food(_))).count();
+        let targets = names_by_token.iter().filter(|(word, ids)| food_names(ids) > 0 || word.chars().count() >= 6);
+        let vocabulary = Vocabulary::new(targets.map(|(word, ids)| (word.as_str(), ids.len())));
         let descriptions = DescriptionIndex::build(&table.foods);
         FoodIndex { table, names, names_by_token, vocabulary, descriptions, joins, lexicon }
     }

@@ -9,6 +9,7 @@ use crate::content::citations;
 use crate::content::foods::Food;
 use crate::content::topics::Source;
 use crate::intake::amount::fmt;
+use crate::intake::day::{Day, Week};
 use crate::intake::{Estimate, Status};
 
 use crate::text::clip;
@@ -392,6 +393,54 @@ pub fn estimate(advisor: &Advisor, e: &Estimate) -> Embed {
     let room = budget.saturating_sub(embed.size()).min(limits::DESCRIPTION);
     embed.description = items_table(e, room);
     embed.fit(budget)
+}
+
+/// A day of the log: each entry with its time, the total against the RDA and upper limit, the
+/// warnings. The chart goes under it as the embed's image.
+pub fn day(day: &Day) -> Embed {
+    let mut embed = Embed {
+        title: format!("Your zinc on {}", day.date),
+        color: if day.warnings.is_empty() { ESTIMATE } else { WARNING },
+        footer: "Only you see your log. /log undo removes the latest entry, /log forget erases it.".into(),
+        ..Embed::default()
+    };
+    let lines: Vec<String> = day
+        .entries
+        .iter()
+        .map(|e| format!("`{}` **{} mg** {}", e.at.get(11..16).unwrap_or(""), e.total_zinc_mg, clip(&e.input, 80)))
+        .collect();
+    embed.description =
+        if lines.is_empty() { "Nothing logged yet today: `/log add`.".into() } else { lines.join("\n") };
+    let r = &day.reference;
+    embed.field("Zinc today", &format!("**{} mg**", day.total_zinc_mg), true);
+    let shares: Vec<String> =
+        r.rdas.iter().map(|s| format!("{}% of {} mg ({})", s.percent, s.rda_mg, s.label)).collect();
+    embed.field("RDA", &shares.join("\n"), true);
+    embed.field("Upper limit", &format!("{} mg a day", r.ul_mg), true);
+    embed.field("Copper today", &format!("{} mg", day.total_copper_mg), true);
+    embed.field("Warnings", &day.warnings.iter().map(|w| format!("⚠️ {w}")).collect::<Vec<_>>().join("\n"), false);
+    embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2)
+}
+
+/// The last seven days of the log, a line each.
+pub fn week(week: &Week) -> Embed {
+    let lines: Vec<String> = week
+        .days
+        .iter()
+        .map(|d| format!("`{}` **{} mg** zinc, {} mg copper", d.date, d.total_zinc_mg, d.total_copper_mg))
+        .collect();
+    let mut embed = Embed {
+        title: "Your zinc, last 7 days".into(),
+        description: lines.join("\n"),
+        color: ESTIMATE,
+        footer: "Only you see your log.".into(),
+        ..Embed::default()
+    };
+    if let Some(r) = &week.reference {
+        embed.field("RDA", &format!("{} mg ({})", r.rda_mg, r.label), true);
+        embed.field("Upper limit", &format!("{} mg a day", r.ul_mg), true);
+    }
+    embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2)
 }
 
 /// One food: its USDA description and zinc per 100 g and per household portion.
