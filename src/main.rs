@@ -390,7 +390,7 @@ fn check(content: &Path) -> ExitCode {
             let safety = &library.safety;
             let _ = writeln!(
                 out,
-                "{}: ok ({} topics; {} urgent and {} decline rules over {} concepts, and a classifier of {} features; {} foods, {} with chat names; {} supplement forms; {} profiles)",
+                "{}: ok ({} topics; {} urgent and {} decline rules over {} concepts, and a classifier of {} features; {} foods, {} with chat names, {} dishes; {} supplement forms, {} products; {} profiles)",
                 content.display(),
                 library.topics.len(),
                 safety.urgent.len(),
@@ -399,7 +399,9 @@ fn check(content: &Path) -> ExitCode {
                 safety.model.classifier.feature_count(),
                 library.foods.foods.len(),
                 library.foods.curated_count(),
+                library.foods.dishes.len(),
                 library.supplements.forms.len(),
+                library.supplements.products.len(),
                 library.reference.profiles.len()
             );
             ExitCode::SUCCESS
