@@ -122,6 +122,16 @@ async fn run() {
         end_kb as f64 / 1024.0,
         peak_kb as f64 / 1024.0
     );
+    // `/log today` (the day read from the store, its chart drawn and attached) on its own.
+    let today: Vec<Duration> = sorted(
+        by_id.iter().enumerate().skip(2 * IN_FLIGHT).filter(|(n, _)| n % 10 == 9).map(|(_, (_, d))| *d).collect(),
+    );
+    println!(
+        "/log today with its chart: p50 {:.2} ms, p99 {:.2} ms over {} calls",
+        pick(&today, 0.50),
+        pick(&today, 0.99),
+        today.len()
+    );
     assert_eq!(latencies.len(), TOTAL);
     let _ = bot.kill().await;
     let _ = std::fs::remove_dir_all(dir);
@@ -137,7 +147,7 @@ fn sorted(mut v: Vec<Duration>) -> Vec<Duration> {
 fn event(n: usize, id: u64, user: u64) -> (&'static str, serde_json::Value) {
     let channel = Fake::CHANNEL_ID;
     let (question, list) = (QUESTIONS[n % QUESTIONS.len()], LISTS[n % LISTS.len()]);
-    let interaction = match n % 8 {
+    let interaction = match n % 10 {
         0 => Fake::slash_command(id, "ask", json!([Fake::opt_str("question", question)]), user, channel),
         1 => Fake::slash_command(id, "intake", json!([Fake::opt_str("foods", list)]), user, channel),
         2 => {
@@ -149,6 +159,8 @@ fn event(n: usize, id: u64, user: u64) -> (&'static str, serde_json::Value) {
             let target = Fake::message(id + 1, channel, user, false, list, false);
             Fake::message_command(id, "Estimate zinc", target, user, channel)
         }
+        8 => Fake::subcommand(id, "log", "add", json!([Fake::opt_str("foods", list)]), user, channel),
+        9 => Fake::subcommand(id, "log", "today", json!([]), user, channel),
         // Overheard messages that the bot answers (chit-chat gets nothing, so it is left out).
         6 => return ("MESSAGE_CREATE", Fake::message(id, channel, user, false, LISTS[0], false)),
         _ => return ("MESSAGE_CREATE", Fake::message(id, channel, user, false, QUESTIONS[0], false)),

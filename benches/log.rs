@@ -27,7 +27,9 @@ fn benches(c: &mut Criterion) {
     let week = log.week(profile, now).unwrap();
     c.bench_function("draw the day's chart", |b| b.iter(|| chart::day_png(black_box(&day)).unwrap()));
     c.bench_function("draw the week's chart", |b| b.iter(|| chart::week_png(black_box(&week)).unwrap()));
-    c.bench_function("read today from the store", |b| b.iter(|| log.today(estimator, profile, black_box(now)).unwrap()));
+    c.bench_function("read today from the store", |b| {
+        b.iter(|| log.today(estimator, profile, black_box(now)).unwrap())
+    });
     c.bench_function("read the week from the store", |b| b.iter(|| log.week(profile, black_box(now)).unwrap()));
 }
 
