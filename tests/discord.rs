@@ -941,11 +941,16 @@ fn button(body: &Value, label: &str) -> Option<String> {
         .and_then(|c| c["custom_id"].as_str().map(String::from))
 }
 
-/// Whether a multipart callback carries a file called `name` whose bytes start with `magic`.
+/// Whether a multipart callback carries a file called `name`, sent with its content type
+/// (`image/png`, `text/csv`), whose bytes hold `magic`, and lists it among the message's
+/// attachments.
 fn has_file(request: &Request, name: &str, magic: &str) -> bool {
     let multipart = request.header("content-type").is_some_and(|t| t.starts_with("multipart/form-data"));
-    let part = request.raw_body.find(&format!("filename=\"{name}\""));
-    multipart && part.is_some_and(|at| request.raw_body[at..].contains(magic))
+    let mime = if name.ends_with(".png") { "image/png" } else { "text/csv" };
+    let part = request.raw_body.find(&format!("filename=\"{name}\"\r\nContent-Type: {mime}\r\n"));
+    let listed =
+        request.body["data"]["attachments"].as_array().is_some_and(|a| a.iter().any(|f| f["filename"] == name));
+    multipart && listed && part.is_some_and(|at| request.raw_body[at..].contains(magic))
 }
 
 #[tokio::test]
