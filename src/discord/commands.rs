@@ -400,7 +400,14 @@ async fn send_estimate(
         message.buttons.push(ctx.data().pending.button(ctx.author().id.get(), typed));
     }
     let chart = match recognised && ctx.data().charts {
-        true => crate::chart::estimate_png(&estimate).map_err(|e| tracing::warn!("cannot draw a chart: {e}")).ok(),
+        // Drawn off the async runtime: a millisecond of CPU that would hold up other replies.
+        true => {
+            let estimate = estimate.clone();
+            tokio::task::spawn_blocking(move || crate::chart::estimate_png(&estimate))
+                .await?
+                .map_err(|e| tracing::warn!("cannot draw a chart: {e}"))
+                .ok()
+        }
         false => None,
     };
     let chart = chart.map(|png| (png, "estimate.png"));

@@ -98,11 +98,16 @@ pub async fn log_today(ctx: Context<'_>) -> Result<(), Error> {
         .data()
         .on_store(move |store| {
             let profile = profile_of(&advisor, store, user);
-            member_log(store, user, keep_days).today(advisor.estimator(), profile, Timestamp::now())
+            // The chart is drawn here too, off the async runtime.
+            let day = member_log(store, user, keep_days).today(advisor.estimator(), profile, Timestamp::now());
+            day.map(|day| {
+                let png = chart::day_png(&day);
+                (day, png)
+            })
         })
         .await?;
     match day {
-        Ok(day) => send_chart(ctx, draw::day(&day), chart::day_png(&day), "today.png").await,
+        Ok((day, png)) => send_chart(ctx, draw::day(&day), png, "today.png").await,
         Err(e) => say(ctx, &e.to_string()).await,
     }
 }
@@ -115,11 +120,15 @@ pub async fn log_week(ctx: Context<'_>) -> Result<(), Error> {
         .data()
         .on_store(move |store| {
             let profile = profile_of(&advisor, store, user);
-            member_log(store, user, keep_days).week(profile, Timestamp::now())
+            let week = member_log(store, user, keep_days).week(profile, Timestamp::now());
+            week.map(|week| {
+                let png = chart::week_png(&week);
+                (week, png)
+            })
         })
         .await?;
     match week {
-        Ok(week) => send_chart(ctx, draw::week(&week), chart::week_png(&week), "week.png").await,
+        Ok((week, png)) => send_chart(ctx, draw::week(&week), png, "week.png").await,
         Err(e) => say(ctx, &e.to_string()).await,
     }
 }
