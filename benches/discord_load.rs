@@ -14,7 +14,11 @@ use std::time::{Duration, Instant};
 use fake_discord::FakeDiscord as Fake;
 use serde_json::json;
 
-const TOTAL: usize = 10_000;
+/// Events in the soak; `SOAK_EVENTS` sets another number (a longer run shows whether memory
+/// levels off).
+fn total() -> usize {
+    std::env::var("SOAK_EVENTS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000)
+}
 /// Events before the memory baseline is taken.
 const WARM_UP: usize = 1_000;
 const IN_FLIGHT: usize = 50;
@@ -66,13 +70,14 @@ async fn run() {
     let mut warm_kb = 0;
     let started = Instant::now();
     let deadline = started + Duration::from_secs(600);
-    while fake.request_count() - baseline < TOTAL {
+    let total = total();
+    while fake.request_count() - baseline < total {
         assert!(Instant::now() < deadline, "the soak test ran out of time");
         let done = fake.request_count() - baseline;
         if warm_kb == 0 && done >= WARM_UP {
             warm_kb = memory_kb(pid, "VmRSS:");
         }
-        if sent.len() < TOTAL && sent.len() - done < IN_FLIGHT {
+        if sent.len() < total && sent.len() - done < IN_FLIGHT {
             let n = sent.len();
             let id = 3_000_000_000_000_000_000 + 2 * n as u64;
             let user = 10_000 + (n % 500) as u64;
@@ -132,7 +137,7 @@ async fn run() {
         pick(&today, 0.99),
         today.len()
     );
-    assert_eq!(latencies.len(), TOTAL);
+    assert_eq!(latencies.len(), total);
     let _ = bot.kill().await;
     let _ = std::fs::remove_dir_all(dir);
 }
