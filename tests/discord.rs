@@ -573,6 +573,9 @@ async fn listen_channels_answer_food_lists_and_questions_and_ignore_chit_chat() 
     assert_eq!(food.len(), 1);
     assert!(text_of(&food[0].body).contains("01123"));
     assert_eq!(food[0].body["message_reference"]["fail_if_not_exists"], false, "posted even if the message is deleted");
+    let log_it =
+        food[0].body["components"][0]["components"].as_array().and_then(|b| b.iter().find(|b| b["label"] == "Log it"));
+    assert!(log_it.is_some(), "an overheard estimate can be logged: {}", food[0].body);
     assert_pings_nobody(&food[0].body);
     assert_within_limits(&food[0].body);
 
