@@ -138,3 +138,41 @@ fn a_product_is_counted_from_its_label_and_says_where_that_was_read() {
     let e = run(shipped(), "cold-eeze zinc 10 mg");
     assert_eq!(e.supplements[0].elemental_zinc_mg, 10.0);
 }
+
+/// Over the whole SR28 weight table: every household measure whose number is a size rather than
+/// a count, listed by its shape, weighs one item.
+#[test]
+fn usda_measures_whose_number_is_a_size_are_one_item() {
+    let mut shapes: Vec<String> = Vec::new();
+    for food in &shipped().foods.table.foods {
+        for weight in food.weights.iter().filter(|w| w.is_size()) {
+            assert_eq!(weight.grams_each(), weight.grams, "{} {}", food.ndb, weight.label());
+            shapes.push(weight.measure.clone());
+        }
+    }
+    shapes.sort();
+    shapes.dedup_by(|a, b| a == b);
+    assert_eq!(shapes, ["bottle 8 fl oz", "fl oz cup", "inch sub"]);
+    // Counts stay counts: 3 quesadillas, 8 fl oz, 3 oz of patties.
+    let quesadilla = shipped().food("36052").unwrap();
+    let three = quesadilla.weights.iter().find(|w| w.measure.starts_with("quesadilla 5-6")).unwrap();
+    assert_eq!(three.grams_each(), three.grams / 3.0);
+    let sub = shipped().food("21207").unwrap();
+    let footlong = sub.weights.iter().find(|w| w.amount == 12.0).unwrap();
+    assert_eq!(footlong.grams_each(), 367.0, "a 12 inch sub is one sub");
+}
+
+#[test]
+fn a_number_of_inches_is_a_size_not_a_count() {
+    // A sub as a food (the test content has no sub dish) is 21124, a cold-cut sub: USDA's 6 inch
+    // sub is 196 g and its 12 inch sub 391 g.
+    let sub = |text: &str| {
+        let e = run(test_estimator(), text);
+        assert_eq!(e.items[0].food_id, "21124", "{text}");
+        assert_eq!(e.items.len(), 1, "{text}: {:?}", e.items);
+        e.items[0].grams
+    };
+    assert_eq!(sub("a 12 inch sub"), 391.0);
+    assert_eq!(sub("2 6 inch subs"), 392.0);
+    assert_eq!(sub("a 12\" sub"), 391.0);
+}

@@ -50,9 +50,28 @@ impl Weight {
         Weight { amount, words: text::tokens(&measure), measure, grams }
     }
 
-    /// Grams in one unit of this measure (`0.5 breast` = 86 g gives 172 g a breast).
+    /// Grams in one unit of this measure (`0.5 breast` = 86 g gives 172 g a breast); a measure
+    /// whose number is a size is one unit (see [`Weight::is_size`]).
     pub fn grams_each(&self) -> f64 {
-        self.grams / self.amount
+        if self.is_size() {
+            self.grams
+        } else {
+            self.grams / self.amount
+        }
+    }
+
+    /// Whether the amount is how big the one item is rather than how many: USDA writes a 6-inch
+    /// sub as `6 inch sub`, a 12 fl oz cup as `12 fl oz cup` and an 8 fl oz bottle as
+    /// `8 bottle 8 fl oz`.
+    pub fn is_size(&self) -> bool {
+        let w: Vec<&str> = self.words.iter().map(String::as_str).collect();
+        let container = |word: &str| ["cup", "bottle", "can", "glass", "carton"].iter().any(|c| text::stem(c) == word);
+        let amount = self.amount.to_string();
+        match w.as_slice() {
+            ["inch", _, ..] => true,
+            ["fl", "oz", noun, ..] => container(noun),
+            _ => w.windows(3).any(|x| x[0] == amount && x[1] == "fl" && x[2] == "oz"),
+        }
     }
 
     /// `1 cup (198 g)`: how the measure is shown in assumptions.

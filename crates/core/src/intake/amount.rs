@@ -37,6 +37,8 @@ pub struct Amount {
     pub notes: Vec<String>,
     /// Words that are not part of the amount, in order: the food's name and filler.
     pub rest: Vec<String>,
+    /// A size in inches ("a 12 inch sub"): the number is how big, not how many.
+    pub inches: Option<f64>,
     /// Household words kept in `rest` because they are also part of food names
     /// ("chicken breast", "granola bar"), in order of appearance.
     pub household: Vec<&'static str>,
@@ -224,7 +226,10 @@ impl Amount {
                 amount.stated = true;
                 i = next;
                 let unit_word = words.get(i).copied();
-                if let Some(unit) = unit_word.and_then(unit_after_number) {
+                if matches!(unit_word, Some("inch" | "inches")) {
+                    amount.inches = Some(value);
+                    i += 1;
+                } else if let Some(unit) = unit_word.and_then(unit_after_number) {
                     amount.measures.push(Measure { value, unit, word: unit_word.unwrap_or_default().to_string() });
                     i += 1;
                 } else if words.get(i).is_some_and(|w| *w == "fl") && words.get(i + 1) == Some(&"oz") {
@@ -284,9 +289,11 @@ impl Amount {
             if let Some(fraction) = parse_number(word).filter(|f| *f < 1.0 && value >= 1.0 && value.fract() == 0.0) {
                 value += fraction;
                 i += 1;
-            } else if let Some(upper) =
-                parse_number(word).filter(|u| is_range(value, *u) && parse_number(first).is_some())
-            {
+            } else if let Some(upper) = parse_number(word).filter(|u| {
+                // "2 6 inch subs" is two subs of six inches, not a range.
+                let size_follows = matches!(words.get(i + 1), Some(&"inch") | Some(&"inches"));
+                is_range(value, *u) && parse_number(first).is_some() && !size_follows
+            }) {
                 value = self.midpoint(value, upper);
                 i += 1;
             } else if matches!(word, "to" | "or")

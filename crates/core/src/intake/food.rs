@@ -332,6 +332,16 @@ fn suggest(index: &FoodIndex, stems: &[String]) -> Vec<String> {
 
 /// Grams of `food` in `amount`, and every assumption made to get there.
 pub fn grams(lexicon: &FoodWords, food: &Food, amount: &Amount, notes: &mut Vec<String>) -> f64 {
+    if let Some(inches) = amount.inches {
+        let sized = |w: &&Weight| w.is_size() && w.words.first().is_some_and(|u| u == "inch") && w.amount == inches;
+        match food.weights.iter().find(sized) {
+            Some(weight) => {
+                notes.push(format!("1 x {} inch = {} g (USDA: {})", fmt(inches), fmt(weight.grams), weight.label()));
+                return weight.grams * amount.count;
+            }
+            None => notes.push(format!("no USDA weight for a {} inch one", fmt(inches))),
+        }
+    }
     let measure = amount.measures.iter().find(|m| matches!(m.unit, Unit::Mass(_))).or_else(|| amount.measures.first());
     let each = match measure {
         Some(m) => match m.unit {
