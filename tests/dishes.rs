@@ -176,3 +176,12 @@ fn a_number_of_inches_is_a_size_not_a_count() {
     assert_eq!(sub("2 6 inch subs"), 392.0);
     assert_eq!(sub("a 12\" sub"), 391.0);
 }
+
+#[test]
+fn doses_that_add_up_to_an_absurd_day_make_the_estimate_implausible() {
+    let e = run(shipped(), "zinc 400 mg, zinc 400 mg, zinc 400 mg");
+    assert_eq!(serde_json::to_value(e.status).unwrap(), "implausible");
+    assert!(e.warnings[0].contains("1200 mg"), "{:?}", e.warnings);
+    let fine = run(shipped(), "zinc 50 mg, zinc 50 mg");
+    assert_eq!(serde_json::to_value(fine.status).unwrap(), "ok");
+}

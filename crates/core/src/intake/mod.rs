@@ -536,14 +536,27 @@ impl Estimator {
         let total = estimate.food_zinc_mg + estimate.supplement_zinc_mg;
         estimate.reference = reference(profile, total);
         estimate.warnings = self.warnings(profile, &estimate, total, truncated);
-        estimate.status =
-            if estimate.items.iter().any(|i| !i.counted) || estimate.supplements.iter().any(|s| !s.counted) {
-                Status::Implausible
-            } else if estimate.items.is_empty() && estimate.supplements.is_empty() {
-                Status::NothingRecognized
-            } else {
-                Status::Ok
-            };
+        // Doses each plausible can add up to no plausible day ("zinc 500 mg" ten times).
+        let absurd_day = estimate.supplement_zinc_mg > self.reference.limits.max_supplement_mg;
+        if absurd_day {
+            estimate.warnings.insert(
+                0,
+                format!(
+                    "The supplements add up to {} mg of zinc, more than anyone could take in a day: please check the amounts.",
+                    fmt(round(estimate.supplement_zinc_mg, 2))
+                ),
+            );
+        }
+        estimate.status = if absurd_day
+            || estimate.items.iter().any(|i| !i.counted)
+            || estimate.supplements.iter().any(|s| !s.counted)
+        {
+            Status::Implausible
+        } else if estimate.items.is_empty() && estimate.supplements.is_empty() {
+            Status::NothingRecognized
+        } else {
+            Status::Ok
+        };
         estimate.food_zinc_mg = round(estimate.food_zinc_mg, 2);
         estimate.supplement_zinc_mg = round(estimate.supplement_zinc_mg, 2);
         estimate.total_zinc_mg = round(total, 2);
