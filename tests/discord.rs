@@ -953,7 +953,9 @@ fn has_file(request: &Request, name: &str, magic: &str) -> bool {
     let part = request.raw_body.find(&format!("filename=\"{name}\"\r\nContent-Type: {mime}\r\n"));
     let listed =
         request.body["data"]["attachments"].as_array().is_some_and(|a| a.iter().any(|f| f["filename"] == name));
-    multipart && listed && part.is_some_and(|at| request.raw_body[at..].contains(magic))
+    // A chart is tens of kilobytes, far under Discord's 25 MB for an upload.
+    let sized = !name.ends_with(".png") || (10_000..25 * 1024 * 1024).contains(&request.raw_body.len());
+    multipart && listed && sized && part.is_some_and(|at| request.raw_body[at..].contains(magic))
 }
 
 #[tokio::test]
