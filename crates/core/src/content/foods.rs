@@ -43,17 +43,22 @@ pub struct Weight {
     /// The measure's words, folded and stemmed (`cup, chopped` gives `cup`, `chopped`), for unit
     /// and size look-ups.
     pub words: Vec<String>,
+    /// Whether the amount is how big the one item is rather than how many (see
+    /// [`Weight::is_size`]); read once, as the weight is loaded.
+    size: bool,
 }
 
 impl Weight {
     pub fn new(amount: f64, measure: String, grams: f64) -> Weight {
-        Weight { amount, words: text::tokens(&measure), measure, grams }
+        let words = text::tokens(&measure);
+        let size = names_a_size(amount, &words);
+        Weight { amount, words, measure, grams, size }
     }
 
     /// Grams in one unit of this measure (`0.5 breast` = 86 g gives 172 g a breast); a measure
     /// whose number is a size is one unit (see [`Weight::is_size`]).
     pub fn grams_each(&self) -> f64 {
-        if self.is_size() {
+        if self.size {
             self.grams
         } else {
             self.grams / self.amount
@@ -64,19 +69,24 @@ impl Weight {
     /// sub as `6 inch sub`, a 12 fl oz cup as `12 fl oz cup` and an 8 fl oz bottle as
     /// `8 bottle 8 fl oz`.
     pub fn is_size(&self) -> bool {
-        let w: Vec<&str> = self.words.iter().map(String::as_str).collect();
-        let container = |word: &str| ["cup", "bottle", "can", "glass", "carton"].iter().any(|c| text::stem(c) == word);
-        let amount = self.amount.to_string();
-        match w.as_slice() {
-            ["inch", _, ..] => true,
-            ["fl", "oz", noun, ..] => container(noun),
-            _ => w.windows(3).any(|x| x[0] == amount && x[1] == "fl" && x[2] == "oz"),
-        }
+        self.size
     }
 
     /// `1 cup (198 g)`: how the measure is shown in assumptions.
     pub fn label(&self) -> String {
         format!("{} {}", self.amount, self.measure)
+    }
+}
+
+/// See [`Weight::is_size`]: `words` are the measure's tokens.
+fn names_a_size(amount: f64, words: &[String]) -> bool {
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let container = |word: &str| ["cup", "bottle", "can", "glass", "carton"].iter().any(|c| text::stem(c) == word);
+    let amount = amount.to_string();
+    match w.as_slice() {
+        ["inch", _, ..] => true,
+        ["fl", "oz", noun, ..] => container(noun),
+        _ => w.windows(3).any(|x| x[0] == amount && x[1] == "fl" && x[2] == "oz"),
     }
 }
 

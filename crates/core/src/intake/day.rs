@@ -57,30 +57,33 @@ impl Estimator {
     /// Adds up the entries of `date`, with the warnings a single estimate of that total would
     /// get: over the upper limit, or supplements alone at or near it.
     pub fn day(&self, date: &str, entries: Vec<Entry>, profile: &Profile) -> Day {
-        let zinc: f64 = entries.iter().map(|e| e.total_zinc_mg).sum();
-        let copper: f64 = entries.iter().map(|e| e.total_copper_mg).sum();
-        let supplements: f64 = entries.iter().map(|e| e.supplement_zinc_mg).sum();
+        let total = DayTotal::of(date, &entries);
         Day {
-            date: date.to_string(),
-            total_zinc_mg: round(zinc, 2),
-            total_copper_mg: round(copper, 3),
-            reference: reference(profile, zinc),
-            warnings: self.limit_warnings(profile, supplements, zinc, false),
+            date: total.date,
+            total_zinc_mg: total.total_zinc_mg,
+            total_copper_mg: total.total_copper_mg,
+            reference: reference(profile, total.total_zinc_mg),
+            warnings: self.limit_warnings(profile, total.supplement_zinc_mg, total.total_zinc_mg, false),
             entries,
+        }
+    }
+}
+
+impl DayTotal {
+    /// The totals of `entries`, logged on `date`.
+    fn of(date: &str, entries: &[Entry]) -> DayTotal {
+        let sum = |part: fn(&Entry) -> f64| entries.iter().map(part).sum::<f64>();
+        DayTotal {
+            date: date.to_string(),
+            total_zinc_mg: round(sum(|e| e.total_zinc_mg), 2),
+            total_copper_mg: round(sum(|e| e.total_copper_mg), 3),
+            supplement_zinc_mg: round(sum(|e| e.supplement_zinc_mg), 2),
         }
     }
 }
 
 /// A week of days (dates and their entries, oldest first) as totals.
 pub fn week(days: &[(String, Vec<Entry>)], profile: &Profile) -> Week {
-    let days = days
-        .iter()
-        .map(|(date, entries)| DayTotal {
-            date: date.clone(),
-            total_zinc_mg: round(entries.iter().map(|e| e.total_zinc_mg).sum(), 2),
-            total_copper_mg: round(entries.iter().map(|e| e.total_copper_mg).sum(), 3),
-            supplement_zinc_mg: round(entries.iter().map(|e| e.supplement_zinc_mg).sum(), 2),
-        })
-        .collect();
+    let days = days.iter().map(|(date, entries)| DayTotal::of(date, entries)).collect();
     Week { days, reference: Some(reference(profile, 0.0)) }
 }

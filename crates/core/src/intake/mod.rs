@@ -109,6 +109,13 @@ pub struct Estimate {
     pub warnings: Vec<String>,
 }
 
+impl Estimate {
+    /// Whether a food or a supplement was recognised, counted or not.
+    pub fn recognised(&self) -> bool {
+        !(self.items.is_empty() && self.supplements.is_empty())
+    }
+}
+
 /// The intake engine: the validated food table, supplement forms and reference values, with the
 /// index it builds over the foods.
 #[derive(Debug)]
@@ -204,27 +211,28 @@ impl Estimator {
     /// would otherwise take ("2 big macs", "a quarter pounder", "reese's peanut butter cups"):
     /// only the words around the name say how much.
     fn read_amount(&self, words: &[String]) -> Amount {
-        let (outside, name) = self.around_name(words);
-        let mut amount = Amount::read(&outside);
-        if let Some(mut rest) = name {
-            rest.append(&mut amount.rest);
-            amount.rest = rest;
-        }
+        let amount = Amount::read(words);
+        let Some(name) = self.amount_words_name(words, &amount) else { return amount };
+        let mut amount = Amount::read(&outside(words, &name));
+        let mut rest = words[name].to_vec();
+        rest.append(&mut amount.rest);
+        amount.rest = rest;
         amount
     }
 
-    /// The words of a mention outside a name that holds amount words, and that name's words;
-    /// all the words and `None` when there is no such name.
-    fn around_name(&self, words: &[String]) -> (Vec<String>, Option<Vec<String>>) {
-        let rest = Amount::read(words).rest;
-        let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
-        match food::amount_words_name(&self.foods, &stems, &rest) {
-            Some(name) => {
-                let outside = words[..name.start].iter().chain(&words[name.end..]).cloned().collect();
-                (outside, Some(words[name].to_vec()))
-            }
-            None => (words.to_vec(), None),
+    /// The words of a mention outside a name that holds amount words (all of them when there
+    /// is no such name).
+    fn around_name(&self, words: &[String]) -> Vec<String> {
+        match self.amount_words_name(words, &Amount::read(words)) {
+            Some(name) => outside(words, &name),
+            None => words.to_vec(),
         }
+    }
+
+    /// Where in `words` a name holding words that `amount` took as an amount is typed.
+    fn amount_words_name(&self, words: &[String], amount: &Amount) -> Option<std::ops::Range<usize>> {
+        let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
+        food::amount_words_name(&self.foods, &stems, &amount.rest)
     }
 
     /// Joins an amount of a dish's part to the dish before it: in "porridge with 40 g oats" the
@@ -392,26 +400,10 @@ impl Estimator {
                 if !counted {
                     notes.push(format!("implausible: over {} g of one food, not counted", fmt(limits.max_food_grams)));
                 }
-                let zinc = grams * food.zinc_mg_per_100g / 100.0;
-                let copper = food.copper_mg_per_100g.map(|c| grams * c / 100.0);
-                if copper.is_none() {
+                if food.copper_mg_per_100g.is_none() {
                     notes.push("SR28 has no copper value for this food".into());
                 }
-                if counted {
-                    estimate.food_zinc_mg += zinc;
-                    estimate.total_copper_mg += copper.unwrap_or(0.0);
-                }
-                estimate.items.push(FoodItem {
-                    input: input.to_string(),
-                    dish: None,
-                    food: food.description.clone(),
-                    food_id: food.ndb.clone(),
-                    grams: round(grams, 1),
-                    zinc_mg: round(zinc, 2),
-                    copper_mg: copper.map(|c| round(c, 3)),
-                    assumptions: notes,
-                    counted,
-                });
+                push_item(estimate, Item { input, dish: None, food, grams, assumptions: notes, counted });
             }
             Lookup::Unknown { did_you_mean } => {
                 estimate.unrecognized.push(input.to_string());
@@ -452,7 +444,7 @@ impl Estimator {
         let servings = match &part_amount {
             Some((_, amount)) if !amount.measures.is_empty() => 1.0,
             _ => {
-                let words = self.dish_amount_words(dish, &self.around_name(words).0);
+                let words = self.dish_amount_words(dish, &self.around_name(words));
                 dish::servings(&self.foods.table.foods, dish, &words, &mut notes)
             }
         };
@@ -481,23 +473,7 @@ impl Estimator {
                     part.grams * servings
                 }
             };
-            let zinc = grams * food.zinc_mg_per_100g / 100.0;
-            let copper = food.copper_mg_per_100g.map(|c| grams * c / 100.0);
-            if counted {
-                estimate.food_zinc_mg += zinc;
-                estimate.total_copper_mg += copper.unwrap_or(0.0);
-            }
-            estimate.items.push(FoodItem {
-                input: input.to_string(),
-                dish: Some(named.clone()),
-                food: food.description.clone(),
-                food_id: food.ndb.clone(),
-                grams: round(grams, 1),
-                zinc_mg: round(zinc, 2),
-                copper_mg: copper.map(|c| round(c, 3)),
-                assumptions,
-                counted,
-            });
+            push_item(estimate, Item { input, dish: Some(named.clone()), food, grams, assumptions, counted });
         }
     }
 
@@ -552,7 +528,7 @@ impl Estimator {
             || estimate.supplements.iter().any(|s| !s.counted)
         {
             Status::Implausible
-        } else if estimate.items.is_empty() && estimate.supplements.is_empty() {
+        } else if !estimate.recognised() {
             Status::NothingRecognized
         } else {
             Status::Ok
@@ -605,6 +581,43 @@ impl Estimator {
         }
         out
     }
+}
+
+/// A weighed food, before it becomes a [`FoodItem`].
+struct Item<'a> {
+    input: &'a str,
+    dish: Option<String>,
+    food: &'a Food,
+    grams: f64,
+    assumptions: Vec<String>,
+    counted: bool,
+}
+
+/// Adds an item to the estimate, and its zinc and copper to the totals when it is counted.
+fn push_item(estimate: &mut Estimate, item: Item) {
+    let Item { input, dish, food, grams, assumptions, counted } = item;
+    let zinc = grams * food.zinc_mg_per_100g / 100.0;
+    let copper = food.copper_mg_per_100g.map(|c| grams * c / 100.0);
+    if counted {
+        estimate.food_zinc_mg += zinc;
+        estimate.total_copper_mg += copper.unwrap_or(0.0);
+    }
+    estimate.items.push(FoodItem {
+        input: input.to_string(),
+        dish,
+        food: food.description.clone(),
+        food_id: food.ndb.clone(),
+        grams: round(grams, 1),
+        zinc_mg: round(zinc, 2),
+        copper_mg: copper.map(|c| round(c, 3)),
+        assumptions,
+        counted,
+    });
+}
+
+/// `words` without the range `name`.
+fn outside(words: &[String], name: &std::ops::Range<usize>) -> Vec<String> {
+    words[..name.start].iter().chain(&words[name.end..]).cloned().collect()
 }
 
 /// An estimate with nothing in it yet.

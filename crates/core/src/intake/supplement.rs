@@ -109,13 +109,7 @@ pub fn read(table: &SupplementTable, stems: &[String], amount: &Amount) -> Readi
 /// The product a mention names, by its longest matching name ("centrum silver" before
 /// "centrum").
 pub fn product<'a>(table: &'a SupplementTable, stems: &[String]) -> Option<&'a Product> {
-    table
-        .products
-        .iter()
-        .flat_map(|p| p.names.iter().map(move |n| (n, p)))
-        .filter(|(name, _)| has_phrase(stems, name))
-        .max_by_key(|(name, _)| name.split(' ').count())
-        .map(|(_, p)| p)
+    longest(table.products.iter().map(|p| (p, &p.names)), stems)
 }
 
 /// Reads a product named without a dose: the units typed ("2 tablets", "x3"), or the label's
@@ -149,13 +143,17 @@ pub fn read_product(product: &Product, amount: &Amount) -> Reading {
 
 /// The form named by the longest matching phrase ("sulfate monohydrate" before "sulfate").
 fn best_form<'a>(table: &'a SupplementTable, stems: &[String]) -> Option<&'a Form> {
-    table
-        .forms
-        .iter()
-        .flat_map(|f| f.words.iter().map(move |w| (w, f)))
+    longest(table.forms.iter().map(|f| (f, &f.words)), stems)
+}
+
+/// Of `things`, each with its phrases (space-separated stems), the one with the longest phrase
+/// found in `stems`.
+fn longest<'a, T>(things: impl Iterator<Item = (&'a T, &'a Vec<String>)>, stems: &[String]) -> Option<&'a T> {
+    things
+        .flat_map(|(thing, phrases)| phrases.iter().map(move |p| (p, thing)))
         .filter(|(phrase, _)| has_phrase(stems, phrase))
         .max_by_key(|(phrase, _)| phrase.split(' ').count())
-        .map(|(_, f)| f)
+        .map(|(_, thing)| thing)
 }
 
 /// Stems of a mention's words, for the checks above.

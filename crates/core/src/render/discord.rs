@@ -358,7 +358,7 @@ pub fn estimate(advisor: &Advisor, e: &Estimate) -> Embed {
             .collect();
         embed.field("Supplements", &lines.join("\n"), false);
     }
-    if !e.items.is_empty() || !e.supplements.is_empty() {
+    if e.recognised() {
         let r = &e.reference;
         embed.field(
             "Zinc",

@@ -106,7 +106,7 @@ pub fn estimate_text(e: &Estimate) -> String {
             }
         }
     }
-    if !e.items.is_empty() || !e.supplements.is_empty() {
+    if e.recognised() {
         let r = &e.reference;
         out.push_str(&format!(
             "\nzinc: {} mg from food + {} mg from supplements = {} mg\n",
