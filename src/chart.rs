@@ -37,57 +37,42 @@ struct Bar {
 
 /// Today: one bar per entry, each starting where the one before ended, then the day's total.
 pub fn day_png(day: &Day) -> Result<Vec<u8>, String> {
-    let mut bars = Vec::new();
-    let mut total = 0.0;
-    let (mut food_total, mut supplement_total) = (0.0, 0.0);
-    for entry in &day.entries {
+    let parts = day.entries.iter().map(|entry| {
         let supplement = entry.supplement_zinc_mg.min(entry.total_zinc_mg);
-        let food = entry.total_zinc_mg - supplement;
-        let label = entry.at.get(11..16).unwrap_or("").to_string();
-        bars.push(Bar { label, base: total, food, supplement });
-        total += entry.total_zinc_mg;
-        food_total += food;
-        supplement_total += supplement;
-    }
-    bars.push(Bar { label: "total".into(), base: 0.0, food: food_total, supplement: supplement_total });
-    draw(&format!("Zinc on {}", day.date), &bars, &day.reference)
+        (entry.at.get(11..16).unwrap_or("").to_string(), entry.total_zinc_mg - supplement, supplement)
+    });
+    draw(&format!("Zinc on {}", day.date), &stacked(parts.collect()), &day.reference)
 }
 
 /// One estimate: a bar per mention (a dish's parts together), each starting where the one before
 /// ended, then the total.
 pub fn estimate_png(estimate: &Estimate) -> Result<Vec<u8>, String> {
-    let mut bars: Vec<Bar> = Vec::new();
-    let mut total = 0.0;
+    let mut parts: Vec<(String, f64, f64)> = Vec::new();
     let mut last_input: Option<&str> = None;
     for item in estimate.items.iter().filter(|i| i.counted) {
-        match bars.last_mut() {
-            Some(bar) if last_input == Some(item.input.as_str()) => bar.food += item.zinc_mg,
-            _ => bars.push(Bar {
-                label: crate::text::clip(&item.input, 12),
-                base: total,
-                food: item.zinc_mg,
-                supplement: 0.0,
-            }),
+        match parts.last_mut() {
+            Some((_, food, _)) if last_input == Some(item.input.as_str()) => *food += item.zinc_mg,
+            _ => parts.push((crate::text::clip(&item.input, 12), item.zinc_mg, 0.0)),
         }
-        total += item.zinc_mg;
         last_input = Some(&item.input);
     }
-    for s in estimate.supplements.iter().filter(|s| s.counted) {
-        bars.push(Bar {
-            label: crate::text::clip(&s.input, 12),
-            base: total,
-            food: 0.0,
-            supplement: s.elemental_zinc_mg,
-        });
-        total += s.elemental_zinc_mg;
+    let supplements = estimate.supplements.iter().filter(|s| s.counted);
+    parts.extend(supplements.map(|s| (crate::text::clip(&s.input, 12), 0.0, s.elemental_zinc_mg)));
+    draw(&format!("Zinc estimate: {}", estimate.reference.label), &stacked(parts), &estimate.reference)
+}
+
+/// A bar for each of `parts` (a label, food mg, supplement mg), each starting where the one
+/// before ended, then a bar of their total.
+fn stacked(parts: Vec<(String, f64, f64)>) -> Vec<Bar> {
+    let mut bars = Vec::with_capacity(parts.len() + 1);
+    let (mut food_total, mut supplement_total) = (0.0, 0.0);
+    for (label, food, supplement) in parts {
+        bars.push(Bar { label, base: food_total + supplement_total, food, supplement });
+        food_total += food;
+        supplement_total += supplement;
     }
-    bars.push(Bar {
-        label: "total".into(),
-        base: 0.0,
-        food: estimate.food_zinc_mg,
-        supplement: estimate.supplement_zinc_mg,
-    });
-    draw(&format!("Zinc estimate: {}", estimate.reference.label), &bars, &estimate.reference)
+    bars.push(Bar { label: "total".into(), base: 0.0, food: food_total, supplement: supplement_total });
+    bars
 }
 
 /// The week: a bar per day, oldest first.

@@ -84,7 +84,7 @@ pub fn run(advisor: &Advisor, store: &Path, keep_days: u32) -> io::Result<()> {
                 }
                 match &opened {
                     Some(store) => {
-                        let log = Log { store, user: "local".into(), zone: TimeZone::system(), keep_days };
+                        let log = Log::of(store, "local", TimeZone::system(), keep_days);
                         logbook(advisor, &log, line.split(' ').next().unwrap_or(""), rest, &profile)
                     }
                     None => format!("The log is not available: cannot open the store {}", store.display()),

@@ -32,7 +32,21 @@ pub struct Log<'a> {
     pub keep_days: u32,
 }
 
-impl Log<'_> {
+impl<'a> Log<'a> {
+    /// The log of `user` in `store`, read in the time zone they saved (a Discord member's, with
+    /// `/profile set`), else in `fallback`.
+    pub fn of(store: &'a Store, user: &str, fallback: TimeZone, keep_days: u32) -> Log<'a> {
+        let saved = user.parse::<u64>().ok().and_then(|id| store.time_zone(id).ok().flatten());
+        let zone = saved.and_then(|name| zone(&name)).unwrap_or(fallback);
+        Log { store, user: user.to_string(), zone, keep_days }
+    }
+
+    /// The life stage the user saved, else the default.
+    pub fn profile<'e>(&self, estimator: &'e Estimator) -> &'e Profile {
+        let saved = self.user.parse::<u64>().ok().and_then(|id| self.store.life_stage(id).ok().flatten());
+        estimator.profile(saved.as_deref()).unwrap_or_else(|_| estimator.reference.default())
+    }
+
     /// Estimates `text` and logs it at `now`, or says why not: an empty or unrecognised list is
     /// refused and nothing is written.
     pub fn add(
@@ -91,13 +105,10 @@ impl Log<'_> {
             .map(|date| (date, Vec::new()))
             .collect();
         for row in self.store.log_since(&self.user, since.as_millisecond())? {
-            let at = self.local(row.at);
-            let date = at.date().to_string();
+            let date = self.local(row.at).date().to_string();
             if let Some((_, entries)) = days.iter_mut().find(|(d, _)| *d == date) {
-                // Shown to the second: the milliseconds only order entries logged together.
-                let second = Timestamp::from_second(at.timestamp().as_second()).unwrap_or(at.timestamp());
                 entries.push(Entry {
-                    at: second.display_with_offset(at.offset()).to_string(),
+                    at: self.local_time(row.at),
                     input: row.input,
                     total_zinc_mg: row.zinc_mg,
                     total_copper_mg: row.copper_mg,
@@ -106,6 +117,14 @@ impl Log<'_> {
             }
         }
         Ok(days)
+    }
+
+    /// When `millis` (Unix milliseconds) was, in the user's time zone, to the second, as RFC 3339
+    /// with its offset: the milliseconds only order entries logged together.
+    pub fn local_time(&self, millis: i64) -> String {
+        let at = self.local(millis);
+        let second = Timestamp::from_second(at.timestamp().as_second()).unwrap_or(at.timestamp());
+        second.display_with_offset(at.offset()).to_string()
     }
 
     fn local(&self, millis: i64) -> Zoned {

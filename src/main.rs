@@ -276,15 +276,8 @@ fn log(content: &Path, path: &Path, user: &str, keep_days: u32, action: LogActio
         Err(errors) => return fail(&errors, &broken(content)),
     };
     // A Discord user's saved life stage and time zone apply; "local" is this machine's.
-    let id = user.parse::<u64>().ok();
-    let saved =
-        |read: fn(&Store, u64) -> rusqlite::Result<Option<String>>| id.and_then(|id| read(&store, id).ok().flatten());
-    let profile = match estimator.profile(saved(Store::life_stage).as_deref()) {
-        Ok(profile) => profile,
-        Err(_) => estimator.reference.default(),
-    };
-    let zone = saved(Store::time_zone).and_then(|name| zincbot::log::zone(&name)).unwrap_or_else(TimeZone::system);
-    let log = Log { store: &store, user: user.to_string(), zone, keep_days };
+    let log = Log::of(&store, user, TimeZone::system(), keep_days);
+    let profile = log.profile(&estimator);
     let now = Timestamp::now();
     let result: Result<String, String> = match action {
         LogAction::Add { text } => log

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 
-use super::{reply, Chosen, Context, Data, Error};
+use super::{reply, say, Chosen, Context, Data, Error};
 use crate::advisor::Advisor;
 use crate::ask::{Answer, AskStatus};
 use crate::intake::Estimate;
@@ -395,7 +395,7 @@ async fn send_estimate(
 ) -> Result<(), Error> {
     chosen.annotate(&mut estimate);
     let mut message = draw::Message::from(draw::estimate(advisor, &estimate));
-    let recognised = !(estimate.items.is_empty() && estimate.supplements.is_empty());
+    let recognised = estimate.recognised();
     if recognised {
         message.buttons.push(ctx.data().pending.button(ctx.author().id.get(), typed));
     }
@@ -440,14 +440,6 @@ async fn is_bot_admin(ctx: Context<'_>) -> bool {
             false
         }
     }
-}
-
-/// A short plain reply.
-async fn say(ctx: Context<'_>, text: &str, ephemeral: bool) -> Result<(), Error> {
-    let text = crate::text::clip(text, draw::limits::CONTENT);
-    ctx.send(poise::CreateReply::default().content(text).ephemeral(ephemeral).allowed_mentions(super::no_mentions()))
-        .await?;
-    Ok(())
 }
 
 async fn autocomplete_profile(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {

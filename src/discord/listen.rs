@@ -53,7 +53,7 @@ pub async fn on_message(
     }
     let ctx = framework.serenity_context;
     let mut rendered = draw::response(&advisor, &response);
-    let recognised = response.estimate.as_ref().is_some_and(|e| !(e.items.is_empty() && e.supplements.is_empty()));
+    let recognised = response.estimate.as_ref().is_some_and(|e| e.recognised());
     if let Some(last) = rendered.last_mut().filter(|_| recognised) {
         last.buttons.push(data.pending.button(message.author.id.get(), &text));
     }

@@ -10,8 +10,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use poise::serenity_prelude as serenity;
 
-use super::{no_mentions, Context, Data, Error};
-use crate::advisor::Advisor;
+use super::{no_mentions, say, Context, Data, Error};
 use crate::chart;
 use crate::log::{Log, LogError};
 use crate::render::discord as draw;
@@ -87,7 +86,7 @@ pub async fn log_add(
     foods: String,
 ) -> Result<(), Error> {
     let reply = logged(ctx.data(), ctx.author().id.get(), foods).await?;
-    say(ctx, &reply).await
+    say(ctx, &reply, true).await
 }
 
 /// Today's log, its total against your RDA and upper limit, and a chart
@@ -97,9 +96,9 @@ pub async fn log_today(ctx: Context<'_>) -> Result<(), Error> {
     let day = ctx
         .data()
         .on_store(move |store| {
-            let profile = profile_of(&advisor, store, user);
+            let log = member_log(store, user, keep_days);
             // The chart is drawn here too, off the async runtime.
-            let day = member_log(store, user, keep_days).today(advisor.estimator(), profile, Timestamp::now());
+            let day = log.today(advisor.estimator(), log.profile(advisor.estimator()), Timestamp::now());
             day.map(|day| {
                 let png = chart::day_png(&day);
                 (day, png)
@@ -108,7 +107,7 @@ pub async fn log_today(ctx: Context<'_>) -> Result<(), Error> {
         .await?;
     match day {
         Ok((day, png)) => send_chart(ctx, draw::day(&day), png, "today.png").await,
-        Err(e) => say(ctx, &e.to_string()).await,
+        Err(e) => say(ctx, &e.to_string(), true).await,
     }
 }
 
@@ -119,8 +118,8 @@ pub async fn log_week(ctx: Context<'_>) -> Result<(), Error> {
     let week = ctx
         .data()
         .on_store(move |store| {
-            let profile = profile_of(&advisor, store, user);
-            let week = member_log(store, user, keep_days).week(profile, Timestamp::now());
+            let log = member_log(store, user, keep_days);
+            let week = log.week(log.profile(advisor.estimator()), Timestamp::now());
             week.map(|week| {
                 let png = chart::week_png(&week);
                 (week, png)
@@ -129,7 +128,7 @@ pub async fn log_week(ctx: Context<'_>) -> Result<(), Error> {
         .await?;
     match week {
         Ok((week, png)) => send_chart(ctx, draw::week(&week), png, "week.png").await,
-        Err(e) => say(ctx, &e.to_string()).await,
+        Err(e) => say(ctx, &e.to_string(), true).await,
     }
 }
 
@@ -143,20 +142,26 @@ pub async fn log_undo(ctx: Context<'_>) -> Result<(), Error> {
         Ok(None) => "Your log is empty: nothing to undo.".to_string(),
         Err(e) => e.to_string(),
     };
-    say(ctx, &text).await
+    say(ctx, &text, true).await
 }
 
 /// Download your log as a CSV file
 #[poise::command(slash_command, rename = "export")]
 pub async fn log_export(ctx: Context<'_>) -> Result<(), Error> {
-    let user = ctx.author().id.get();
-    let rows = ctx.data().on_store(move |store| (store.log_since(&user.to_string(), 0), zone_of(store, user))).await?;
-    let (rows, zone) = (rows.0?, rows.1);
-    if rows.is_empty() {
-        return say(ctx, "Your log is empty: nothing to export.").await;
+    let (user, keep_days) = (ctx.author().id.get(), ctx.data().keep_days);
+    let (entries, file) = ctx
+        .data()
+        .on_store(move |store| -> Result<(usize, Vec<u8>), Error> {
+            let log = member_log(store, user, keep_days);
+            let rows = store.log_since(&log.user, 0)?;
+            Ok((rows.len(), csv(&log, &rows)?))
+        })
+        .await??;
+    if entries == 0 {
+        return say(ctx, "Your log is empty: nothing to export.", true).await;
     }
-    let attachment = serenity::CreateAttachment::bytes(csv(&rows, &zone)?, "zinc-log.csv");
-    let text = format!("Your log: {} entries. It holds what you typed and the totals, nothing else.", rows.len());
+    let attachment = serenity::CreateAttachment::bytes(file, "zinc-log.csv");
+    let text = format!("Your log: {entries} entries. It holds what you typed and the totals, nothing else.");
     ctx.send(
         poise::CreateReply::default()
             .content(text)
@@ -173,7 +178,7 @@ pub async fn log_export(ctx: Context<'_>) -> Result<(), Error> {
 pub async fn log_forget(ctx: Context<'_>) -> Result<(), Error> {
     let user = ctx.author().id.get();
     let erased = ctx.data().on_store(move |store| store.log_forget(&user.to_string())).await??;
-    say(ctx, &format!("Erased your log ({erased} entries).")).await
+    say(ctx, &format!("Erased your log ({erased} entries)."), true).await
 }
 
 /// A click on **Log it**: logs the estimate held for that button, privately.
@@ -201,8 +206,8 @@ async fn logged(data: &Data, user: u64, text: String) -> Result<String, Error> {
     let (advisor, keep_days) = (data.advisor(), data.keep_days);
     let outcome = data
         .on_store(move |store| {
-            let profile = profile_of(&advisor, store, user);
             let log = member_log(store, user, keep_days);
+            let profile = log.profile(advisor.estimator());
             let now = Timestamp::now();
             log.add(advisor.estimator(), &text, profile, now)?;
             log.today(advisor.estimator(), profile, now)
@@ -222,28 +227,17 @@ async fn logged(data: &Data, user: u64, text: String) -> Result<String, Error> {
     })
 }
 
-/// A member's log in their saved time zone.
+/// A member's log in their saved time zone, UTC until they save one.
 fn member_log(store: &Store, user: u64, keep_days: u32) -> Log<'_> {
-    Log { store, user: user.to_string(), zone: zone_of(store, user), keep_days }
-}
-
-fn zone_of(store: &Store, user: u64) -> TimeZone {
-    store.time_zone(user).ok().flatten().and_then(|name| crate::log::zone(&name)).unwrap_or(TimeZone::UTC)
-}
-
-/// The member's saved life stage, or the default.
-fn profile_of<'a>(advisor: &'a Advisor, store: &Store, user: u64) -> &'a zincbot_core::content::Profile {
-    let saved = store.life_stage(user).ok().flatten();
-    advisor.profile(saved.as_deref()).unwrap_or_else(|_| advisor.estimator().reference.default())
+    Log::of(store, &user.to_string(), TimeZone::UTC, keep_days)
 }
 
 /// The log as CSV: local time, what was typed, the totals.
-fn csv(rows: &[crate::store::LogRow], zone: &TimeZone) -> Result<Vec<u8>, Error> {
+fn csv(log: &Log, rows: &[crate::store::LogRow]) -> Result<Vec<u8>, Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(["at", "input", "total_zinc_mg", "total_copper_mg"])?;
     for row in rows {
-        let at = Timestamp::from_second(row.at.div_euclid(1000))?.to_zoned(zone.clone());
-        let at = at.timestamp().display_with_offset(at.offset()).to_string();
+        let at = log.local_time(row.at);
         out.write_record([at, row.input.clone(), row.zinc_mg.to_string(), row.copper_mg.to_string()])?;
     }
     Ok(out.into_inner().map_err(|e| e.to_string())?)
@@ -258,11 +252,5 @@ async fn send_chart(
 ) -> Result<(), Error> {
     let chart = png.map_err(|e| tracing::warn!("cannot draw a chart: {e}")).ok().map(|png| (png, name));
     ctx.send(super::reply_with_chart(&draw::Message::from(embed), true, chart)).await?;
-    Ok(())
-}
-
-async fn say(ctx: Context<'_>, text: &str) -> Result<(), Error> {
-    let text = crate::text::clip(text, draw::limits::CONTENT);
-    ctx.send(poise::CreateReply::default().content(text).ephemeral(true).allowed_mentions(no_mentions())).await?;
     Ok(())
 }

@@ -433,6 +433,13 @@ fn create_embed(embed: &Embed) -> serenity::CreateEmbed {
     created
 }
 
+/// A short plain reply.
+async fn say(ctx: Context<'_>, text: &str, ephemeral: bool) -> Result<(), Error> {
+    let text = crate::text::clip(text, crate::render::discord::limits::CONTENT);
+    ctx.send(poise::CreateReply::default().content(text).ephemeral(ephemeral).allowed_mentions(no_mentions())).await?;
+    Ok(())
+}
+
 /// A rendered message as a poise reply.
 fn reply(message: &Message, ephemeral: bool) -> poise::CreateReply {
     reply_with_chart(message, ephemeral, None)

@@ -98,15 +98,7 @@ impl Store {
             "SELECT at, input, zinc_mg, copper_mg, supplement_zinc_mg FROM log
              WHERE user = ?1 AND at >= ?2 ORDER BY at, id",
         )?;
-        let rows = query.query_map(params![user, since], |row| {
-            Ok(LogRow {
-                at: row.get(0)?,
-                input: row.get(1)?,
-                zinc_mg: row.get(2)?,
-                copper_mg: row.get(3)?,
-                supplement_zinc_mg: row.get(4)?,
-            })
-        })?;
+        let rows = query.query_map(params![user, since], |row| LogRow::read(row, 0))?;
         rows.collect()
     }
 
@@ -118,16 +110,7 @@ impl Store {
                 "SELECT id, at, input, zinc_mg, copper_mg, supplement_zinc_mg FROM log
                  WHERE user = ?1 ORDER BY at DESC, id DESC LIMIT 1",
                 params![user],
-                |row| {
-                    let entry = LogRow {
-                        at: row.get(1)?,
-                        input: row.get(2)?,
-                        zinc_mg: row.get(3)?,
-                        copper_mg: row.get(4)?,
-                        supplement_zinc_mg: row.get(5)?,
-                    };
-                    Ok((row.get::<_, i64>(0)?, entry))
-                },
+                |row| Ok((row.get::<_, i64>(0)?, LogRow::read(row, 1)?)),
             )
             .optional()?;
         let Some((id, entry)) = last else { return Ok(None) };
@@ -153,6 +136,19 @@ pub struct LogRow {
     pub zinc_mg: f64,
     pub copper_mg: f64,
     pub supplement_zinc_mg: f64,
+}
+
+impl LogRow {
+    /// The row's columns `at, input, zinc_mg, copper_mg, supplement_zinc_mg`, from column `first`.
+    fn read(row: &rusqlite::Row, first: usize) -> rusqlite::Result<LogRow> {
+        Ok(LogRow {
+            at: row.get(first)?,
+            input: row.get(first + 1)?,
+            zinc_mg: row.get(first + 2)?,
+            copper_mg: row.get(first + 3)?,
+            supplement_zinc_mg: row.get(first + 4)?,
+        })
+    }
 }
 
 /// Empties the write-ahead log, which still holds the pages of deleted rows, into the zeroed
