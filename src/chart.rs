@@ -5,7 +5,7 @@
 //! The picture has its own light background and dark ink, so it reads the same in Discord's
 //! dark and light themes; supplements are orange, food is blue.
 
-use std::sync::Once;
+use std::sync::{Mutex, Once};
 
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ColorType, ImageEncoder};
@@ -26,6 +26,11 @@ const RDA: RGBColor = RGBColor(46, 139, 87);
 const UL: RGBColor = RGBColor(192, 57, 43);
 const INK: RGBColor = RGBColor(33, 33, 33);
 const PAPER: RGBColor = RGBColor(250, 250, 247);
+
+/// Image buffers kept for the next charts: a chart reuses one instead of asking the system for
+/// a fresh 1.5 MB and faulting its pages in; a few are kept, any more are freed.
+static SPARE: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+const SPARES: usize = 4;
 
 /// One bar: a label, where it starts, and its food and supplement parts (mg).
 struct Bar {
@@ -97,16 +102,28 @@ pub fn week_png(week: &Week) -> Result<Vec<u8>, String> {
 fn draw(title: &str, bars: &[Bar], reference: &Reference) -> Result<Vec<u8>, String> {
     register_font();
     let (width, height) = SIZE;
-    let mut pixels = vec![0u8; (width * height * 3) as usize];
+    let spare = SPARE.lock().unwrap_or_else(|e| e.into_inner()).pop();
+    let mut pixels = spare.unwrap_or_else(|| vec![0u8; (width * height * 3) as usize]);
+    let png = paint(&mut pixels, title, bars, reference);
+    let mut spare = SPARE.lock().unwrap_or_else(|e| e.into_inner());
+    if spare.len() < SPARES {
+        spare.push(pixels);
+    }
+    png
+}
+
+/// Paints the chart into `pixels` (every pixel, so a spare buffer needs no clearing) and
+/// encodes it as PNG.
+fn paint(pixels: &mut [u8], title: &str, bars: &[Bar], reference: &Reference) -> Result<Vec<u8>, String> {
     {
-        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+        let root = BitMapBackend::with_buffer(pixels, SIZE).into_drawing_area();
         plot(&root, title, bars, reference).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     // Flat colours compress well even at the fastest setting, which is several times quicker.
     let mut png = Vec::new();
     let encoder = PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Sub);
-    encoder.write_image(&pixels, width, height, ColorType::Rgb8).map_err(|e| e.to_string())?;
+    encoder.write_image(pixels, SIZE.0, SIZE.1, ColorType::Rgb8).map_err(|e| e.to_string())?;
     Ok(png)
 }
 
@@ -239,12 +256,18 @@ mod tests {
                 .collect(),
             reference: Some(reference()),
         };
-        for png in [day_png(&day).unwrap(), week_png(&week).unwrap()] {
+        let (first_day, first_week) = (day_png(&day).unwrap(), week_png(&week).unwrap());
+        for png in [&first_day, &first_week] {
             assert_eq!(&png[1..4], b"PNG");
             // The IHDR chunk holds the width and height, big-endian, from byte 16.
             let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
             let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
             assert_eq!((width, height), SIZE);
+        }
+        // Drawn again in buffers another chart used, they come out the same.
+        for _ in 0..SPARES + 1 {
+            assert_eq!(day_png(&day).unwrap(), first_day);
+            assert_eq!(week_png(&week).unwrap(), first_week);
         }
     }
 }

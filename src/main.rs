@@ -8,6 +8,9 @@ use clap::{Parser, Subcommand};
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::Layer;
 use zincbot::advisor::Advisor;
 use zincbot::ask::Asker;
 use zincbot::config::Config;
@@ -168,11 +171,16 @@ fn run(config: &Config, content: &Path) -> ExitCode {
     };
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| zincbot::discord::LOG_FILTER.into());
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    let resharding = zincbot::discord::ShardingRequired::default();
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_target(false).with_filter(filter))
+        .with(resharding.layer())
+        .init();
     let advisor = match load(content) {
         Ok(advisor) => advisor,
         Err(code) => return code,
     };
+    return_large_buffers();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -180,7 +188,7 @@ fn run(config: &Config, content: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(zincbot::discord::run(config, &token, advisor));
+    let result = runtime.block_on(zincbot::discord::run(config, &token, advisor, &resharding));
     // A store call stuck on another process's lock must not hold the exit up.
     runtime.shutdown_timeout(zincbot::discord::SHUTDOWN_GRACE);
     match result {
@@ -191,6 +199,20 @@ fn run(config: &Config, content: &Path) -> ExitCode {
         }
     }
 }
+
+/// Makes freed buffers of 128 KiB or more (a chart's image) go back to the system. glibc
+/// otherwise raises its threshold after the first one is freed and keeps later ones in the
+/// per-thread arenas of the blocking pool, where they held some 60 MB that was never reused.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn return_large_buffers() {
+    // SAFETY: mallopt only changes an allocator setting, and runs before any other thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_large_buffers() {}
 
 fn chat(config: &Config, content: &Path) -> ExitCode {
     let advisor = match load(content) {

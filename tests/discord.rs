@@ -62,7 +62,7 @@ async fn start_with(fake: Fake, http: serenity::Http, settings: Settings) -> Bot
 async fn start_with_store(fake: Fake, http: serenity::Http, settings: Settings, store: Store) -> Bot {
     let content = common::content_copy("e2e");
     let advisor = Advisor::load(&content).expect("content loads");
-    let mut client = discord::client(http, settings, advisor, store).await.expect("client builds");
+    let mut client = discord::client(http, settings, advisor.into(), store.into()).await.expect("client builds");
     let task = tokio::spawn(async move {
         let _ = client.start().await;
     });
@@ -470,7 +470,7 @@ async fn a_bot_that_cannot_register_its_commands_does_not_start() {
     let (fake, http) = failing_registration(404, json!({"message": "Unknown Guild", "code": 10004})).await;
     let content = common::content_copy("e2e-unregistered");
     let advisor = Advisor::load(&content).expect("content loads");
-    let started = discord::client(http, settings(0.0), advisor, Store::in_memory().unwrap()).await;
+    let started = discord::client(http, settings(0.0), advisor.into(), Store::in_memory().unwrap().into()).await;
     let error = started.err().expect("no client").to_string();
     assert!(error.contains(&format!("guild {}", Fake::GUILD_ID)) && error.contains("Unknown Guild"), "{error}");
     assert_eq!(fake.identify_count(), 0, "never went online");
@@ -777,13 +777,8 @@ async fn a_429_is_honoured_by_the_ratelimiter() {
     assert!(proxy.connects().iter().all(|c| c.starts_with("discord.com:443")), "{:?}", proxy.connects());
 }
 
-/// `zincbot run --config FILE` with `api_proxy_url` answers like `zincbot ask` and
-/// `zincbot intake`, and shuts down cleanly on SIGTERM.
-#[tokio::test]
-async fn the_binary_runs_against_any_discord_compatible_server() {
-    let fake = Fake::start().await;
-    let folder = tempfile::tempdir().unwrap();
-    let dir = folder.path();
+/// `zincbot run` on a default config pointed at `fake` with `api_proxy_url`, its store in `dir`.
+fn spawn_binary(fake: &Fake, dir: &Path) -> tokio::process::Child {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let config = format!(
         "[discord]\nguild_ids = [{}]\nlisten_channels = [{}]\napi_proxy_url = \"{}\"\n\n[content]\ndir = {:?}\n\n[store]\npath = {:?}\n",
@@ -794,7 +789,7 @@ async fn the_binary_runs_against_any_discord_compatible_server() {
         dir.join("profiles.sqlite3").display().to_string()
     );
     std::fs::write(dir.join("config.toml"), config).unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_zincbot"))
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_zincbot"))
         .args(["run", "--config"])
         .arg(dir.join("config.toml"))
         .env("DISCORD_TOKEN", Fake::TOKEN)
@@ -804,7 +799,18 @@ async fn the_binary_runs_against_any_discord_compatible_server() {
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// `zincbot run --config FILE` with `api_proxy_url` answers like `zincbot ask` and
+/// `zincbot intake`, and shuts down cleanly on SIGTERM.
+#[tokio::test]
+async fn the_binary_runs_against_any_discord_compatible_server() {
+    let fake = Fake::start().await;
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut child = spawn_binary(&fake, dir);
     assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
     assert!(fake.wait_for_request(|r| r.method == "PUT" && r.route().ends_with("/commands"), WAIT).await.is_some());
 
@@ -854,6 +860,56 @@ async fn the_binary_runs_against_any_discord_compatible_server() {
     tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut log).await.unwrap();
     assert!(!log.contains(Fake::TOKEN), "the token never reaches the log");
     assert!(dir.join("profiles.sqlite3").exists(), "the store was created on first run");
+}
+
+/// A command's reply that Discord fails with a 5xx is sent again, not lost.
+#[tokio::test]
+async fn a_command_reply_discord_failed_is_sent_again() {
+    let bot = start().await;
+    let id = next_id();
+    let route = format!("/interactions/{id}/");
+    bot.fake.respond_once("POST", &route, 502, Vec::new(), json!({"message": "Bad Gateway", "code": 0}));
+    let question = json!([Fake::opt_str("question", "zinc and cipro?")]);
+    bot.fake
+        .dispatch("INTERACTION_CREATE", Fake::slash_command(id, "ask", question, Fake::USER_ID, Fake::CHANNEL_ID))
+        .await;
+    let sent = || {
+        bot.fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.route().starts_with(&route))
+            .collect::<Vec<_>>()
+    };
+    assert!(bot.fake.wait_until(WAIT, || sent().len() == 2).await, "sent again after the 502: {}", sent().len());
+    assert!(text_of(&sent()[1].body).contains("antibiotics"), "the answer itself");
+}
+
+/// A session closed with 4011 (sharding required) starts again with more shards instead of
+/// reconnecting with too few forever.
+#[tokio::test]
+async fn close_code_4011_starts_the_bot_again_with_more_shards() {
+    let fake = Fake::start().await;
+    let folder = tempfile::tempdir().unwrap();
+    let _child = spawn_binary(&fake, folder.path());
+    assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
+    let shard_of = |p: &Value| p["d"]["shard"].as_array().map(|s| (s[0].as_u64().unwrap(), s[1].as_u64().unwrap()));
+    let identified = |fake: &Fake| {
+        let payloads = fake.gateway_payloads();
+        payloads.iter().filter(|p| p["op"] == 2).filter_map(shard_of).collect::<Vec<_>>()
+    };
+    assert_eq!(identified(&fake), [(0, 1)], "one shard, as Discord recommended");
+
+    // Discord now recommends two shards, and refuses the one-shard session.
+    let gateway = json!({"url": fake.gateway_url(), "shards": 2,
+        "session_start_limit": {"total": 1000, "remaining": 998, "reset_after": 0, "max_concurrency": 2}});
+    fake.respond_once("GET", "/gateway/bot", 200, Vec::new(), gateway);
+    fake.close_gateway(4011).await;
+    let both = fake.wait_until(Duration::from_secs(20), || {
+        let shards = identified(&fake);
+        shards.contains(&(0, 2)) && shards.contains(&(1, 2))
+    });
+    assert!(both.await, "identified as shards 0 and 1 of 2: {:?}", identified(&fake));
+    assert_eq!(fake.resume_count(), 0, "the refused session is not resumed");
 }
 
 /// The Message Content intent is asked for only when configured; without it, mentions still

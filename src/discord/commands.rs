@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 
-use super::{reply, say, Chosen, Context, Data, Error};
+use super::{reply, say, send, Chosen, Context, Data, Error};
 use crate::advisor::Advisor;
 use crate::ask::{Answer, AskStatus};
 use crate::intake::Estimate;
@@ -45,7 +45,7 @@ pub async fn ask(
     let advisor = ctx.data().advisor();
     let answer = advisor.ask(&question);
     for message in draw::answer_messages(&advisor, &answer) {
-        ctx.send(reply(&message, false)).await?;
+        send(ctx, reply(&message, false)).await?;
     }
     if answer.status == AskStatus::Urgent {
         alert_from(ctx, &answer).await;
@@ -58,7 +58,7 @@ pub async fn ask(
 async fn urgent_first(ctx: Context<'_>, advisor: &Advisor, text: &str, ephemeral: bool) -> Result<(), Error> {
     if let Some(answer) = advisor.urgent(text) {
         for message in draw::answer_messages(advisor, &answer) {
-            ctx.send(reply(&message, ephemeral)).await?;
+            send(ctx, reply(&message, ephemeral)).await?;
         }
         alert_from(ctx, &answer).await;
     }
@@ -120,7 +120,7 @@ pub async fn food(
         Some(food) => draw::food(&advisor, food),
         None => return say(ctx, &format!("I could not find a food called \"{}\".", text::fold(&name)), true).await,
     };
-    ctx.send(reply(&draw::Message::from(embed), false)).await?;
+    send(ctx, reply(&draw::Message::from(embed), false)).await?;
     Ok(())
 }
 
@@ -230,7 +230,7 @@ pub async fn profile_forget(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    ctx.send(reply(&draw::Message::from(draw::topics(&advisor)), true)).await?;
+    send(ctx, reply(&draw::Message::from(draw::topics(&advisor)), true)).await?;
     Ok(())
 }
 
@@ -238,7 +238,7 @@ pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     let advisor = ctx.data().advisor();
-    ctx.send(reply(&draw::Message::from(draw::about(&advisor)), false)).await?;
+    send(ctx, reply(&draw::Message::from(draw::about(&advisor)), false)).await?;
     Ok(())
 }
 
@@ -400,19 +400,15 @@ async fn send_estimate(
         message.buttons.push(ctx.data().pending.button(ctx.author().id.get(), typed));
     }
     let chart = match recognised && ctx.data().charts {
-        // Drawn off the async runtime: a millisecond of CPU that would hold up other replies.
         true => {
             let estimate = estimate.clone();
-            tokio::task::spawn_blocking(move || crate::chart::estimate_png(&estimate))
-                .await?
-                .map_err(|e| tracing::warn!("cannot draw a chart: {e}"))
-                .ok()
+            ctx.data().chart(move || crate::chart::estimate_png(&estimate)).await
         }
         false => None,
     };
     let chart = chart.map(|png| (png, "estimate.png"));
     let reply = super::reply_with_chart(&message, ephemeral, chart);
-    ctx.send(reply).await?;
+    send(ctx, reply).await?;
     Ok(())
 }
 

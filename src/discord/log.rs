@@ -10,7 +10,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use poise::serenity_prelude as serenity;
 
-use super::{no_mentions, say, Context, Data, Error};
+use super::{no_mentions, say, send, Context, Data, Error};
 use crate::chart;
 use crate::log::{Log, LogError};
 use crate::render::discord as draw;
@@ -97,16 +97,15 @@ pub async fn log_today(ctx: Context<'_>) -> Result<(), Error> {
         .data()
         .on_store(move |store| {
             let log = member_log(store, user, keep_days);
-            // The chart is drawn here too, off the async runtime.
-            let day = log.today(advisor.estimator(), log.profile(advisor.estimator()), Timestamp::now());
-            day.map(|day| {
-                let png = chart::day_png(&day);
-                (day, png)
-            })
+            log.today(advisor.estimator(), log.profile(advisor.estimator()), Timestamp::now())
         })
         .await?;
     match day {
-        Ok((day, png)) => send_chart(ctx, draw::day(&day), png, "today.png").await,
+        Ok(day) => {
+            let embed = draw::day(&day);
+            let png = ctx.data().chart(move || chart::day_png(&day)).await;
+            send_chart(ctx, embed, png, "today.png").await
+        }
         Err(e) => say(ctx, &e.to_string(), true).await,
     }
 }
@@ -119,15 +118,15 @@ pub async fn log_week(ctx: Context<'_>) -> Result<(), Error> {
         .data()
         .on_store(move |store| {
             let log = member_log(store, user, keep_days);
-            let week = log.week(log.profile(advisor.estimator()), Timestamp::now());
-            week.map(|week| {
-                let png = chart::week_png(&week);
-                (week, png)
-            })
+            log.week(log.profile(advisor.estimator()), Timestamp::now())
         })
         .await?;
     match week {
-        Ok((week, png)) => send_chart(ctx, draw::week(&week), png, "week.png").await,
+        Ok(week) => {
+            let embed = draw::week(&week);
+            let png = ctx.data().chart(move || chart::week_png(&week)).await;
+            send_chart(ctx, embed, png, "week.png").await
+        }
         Err(e) => say(ctx, &e.to_string(), true).await,
     }
 }
@@ -162,7 +161,8 @@ pub async fn log_export(ctx: Context<'_>) -> Result<(), Error> {
     }
     let attachment = serenity::CreateAttachment::bytes(file, "zinc-log.csv");
     let text = format!("Your log: {entries} entries. It holds what you typed and the totals, nothing else.");
-    ctx.send(
+    send(
+        ctx,
         poise::CreateReply::default()
             .content(text)
             .attachment(attachment)
@@ -243,14 +243,9 @@ fn csv(log: &Log, rows: &[crate::store::LogRow]) -> Result<Vec<u8>, Error> {
     Ok(out.into_inner().map_err(|e| e.to_string())?)
 }
 
-/// An embed with its chart attached as a PNG, privately; without the chart if it cannot be drawn.
-async fn send_chart(
-    ctx: Context<'_>,
-    embed: draw::Embed,
-    png: Result<Vec<u8>, String>,
-    name: &str,
-) -> Result<(), Error> {
-    let chart = png.map_err(|e| tracing::warn!("cannot draw a chart: {e}")).ok().map(|png| (png, name));
-    ctx.send(super::reply_with_chart(&draw::Message::from(embed), true, chart)).await?;
+/// An embed with its chart attached as a PNG, privately; without the chart if it could not be drawn.
+async fn send_chart(ctx: Context<'_>, embed: draw::Embed, png: Option<Vec<u8>>, name: &str) -> Result<(), Error> {
+    let chart = png.map(|png| (png, name));
+    send(ctx, super::reply_with_chart(&draw::Message::from(embed), true, chart)).await?;
     Ok(())
 }

@@ -5,6 +5,9 @@ mod clicks;
 mod commands;
 mod listen;
 mod log;
+mod sharding;
+
+pub use sharding::ShardingRequired;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
@@ -28,8 +31,7 @@ pub const LOG_FILTER: &str = "info,serenity=warn";
 
 /// What the bot holds while it runs.
 pub struct Data {
-    /// The live advisor; `/reload` swaps in a new one only when the new content loads cleanly.
-    advisor: RwLock<Arc<Advisor>>,
+    advisor: LiveAdvisor,
     store: Arc<Store>,
     listen_channels: HashSet<u64>,
     reply_to_mentions: bool,
@@ -47,14 +49,36 @@ pub struct Data {
     charts: bool,
 }
 
+/// The advisor the bot answers with: `/reload` swaps in a new one only when the new content
+/// loads cleanly, and a restart of the gateway with more shards keeps the one loaded last.
+#[derive(Clone)]
+pub struct LiveAdvisor(Arc<RwLock<Arc<Advisor>>>);
+
+impl From<Advisor> for LiveAdvisor {
+    fn from(advisor: Advisor) -> LiveAdvisor {
+        LiveAdvisor(Arc::new(RwLock::new(Arc::new(advisor))))
+    }
+}
+
+impl LiveAdvisor {
+    /// The advisor as it is now (a reload does not disturb an answer in progress).
+    fn get(&self) -> Arc<Advisor> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn replace(&self, advisor: Advisor) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(advisor);
+    }
+}
+
 impl Data {
     /// The advisor as it is now (a reload does not disturb an answer in progress).
     pub fn advisor(&self) -> Arc<Advisor> {
-        self.advisor.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.advisor.get()
     }
 
     fn replace_advisor(&self, advisor: Advisor) {
-        *self.advisor.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(advisor);
+        self.advisor.replace(advisor);
     }
 
     /// Whether the bot listens where `message` was posted: a listen channel, or a thread or
@@ -95,6 +119,12 @@ impl Data {
     async fn on_store<T: Send + 'static>(&self, f: impl FnOnce(&Store) -> T + Send + 'static) -> Result<T, Error> {
         let store = self.store.clone();
         Ok(tokio::task::spawn_blocking(move || f(&store)).await?)
+    }
+
+    /// A chart drawn by `draw` off the async runtime, `None` (and a warning) when it cannot be.
+    async fn chart(&self, draw: impl FnOnce() -> Result<Vec<u8>, String> + Send + 'static) -> Option<Vec<u8>> {
+        let drawn = tokio::task::spawn_blocking(draw).await.map_err(|e| e.to_string()).and_then(|png| png);
+        drawn.map_err(|e| tracing::warn!("cannot draw a chart: {e}")).ok()
     }
 }
 
@@ -232,8 +262,8 @@ pub fn http(token: &Secret, proxy: Option<&str>) -> serenity::Http {
 pub async fn client(
     http: serenity::Http,
     settings: Settings,
-    advisor: Advisor,
-    store: Store,
+    advisor: LiveAdvisor,
+    store: Arc<Store>,
 ) -> Result<serenity::Client, Error> {
     let mut intents = serenity::GatewayIntents::GUILD_MESSAGES | serenity::GatewayIntents::DIRECT_MESSAGES;
     // Least privilege: mentions and direct messages carry their text without the privileged
@@ -246,8 +276,8 @@ pub async fn client(
         _ => {}
     }
     let data = Data {
-        advisor: RwLock::new(Arc::new(advisor)),
-        store: Arc::new(store),
+        advisor,
+        store,
         listen_channels: settings.listen_channels.iter().copied().collect(),
         reply_to_mentions: settings.reply_to_mentions,
         cooldown: Cooldown::new(settings.cooldown_seconds),
@@ -347,37 +377,79 @@ fn is_passing(error: &serenity::Error) -> bool {
     }
 }
 
-/// Runs the bot until SIGINT or SIGTERM, then shuts the gateway down cleanly.
-pub async fn run(config: &Config, token: &Secret, advisor: Advisor) -> Result<(), String> {
+/// How many times the bot starts again with more shards before it gives up.
+const MAX_RESHARDS: u32 = 3;
+
+/// Runs the bot until SIGINT or SIGTERM, then shuts the gateway down cleanly. It runs as many
+/// shards as Discord recommends; when Discord closes a session for too many guilds per shard
+/// (close code 4011, reported by `resharding`), it starts again with at least twice as many.
+pub async fn run(
+    config: &Config,
+    token: &Secret,
+    advisor: Advisor,
+    resharding: &ShardingRequired,
+) -> Result<(), String> {
     let store = Store::open(&config.store.path)
         .map_err(|e| format!("cannot open the store {}: {e}", config.store.path.display()))?;
-    let http = http(token, config.discord.api_proxy_url.as_deref());
-    let mut client =
-        client(http, Settings::from_config(config), advisor, store).await.map_err(|e| format!("cannot start: {e}"))?;
-    let shards = client.shard_manager.clone();
-    // As many shards as Discord recommends, so a growing bot is never refused for too few.
-    let result = tokio::select! {
-        result = client.start_autosharded() => result,
-        () = shutdown_signal() => {
-            tracing::info!("shutting down");
-            // A clean close while the gateway is up, and an exit within 2 s even in an outage.
-            if tokio::time::timeout(SHUTDOWN_GRACE, shards.shutdown_all()).await.is_err() {
-                tracing::warn!("the gateway did not close in time; exiting anyway");
+    let (advisor, store) = (LiveAdvisor::from(advisor), Arc::new(store));
+    let mut shards: Option<u32> = None;
+    let mut reshards = 0;
+    loop {
+        let http = http(token, config.discord.api_proxy_url.as_deref());
+        let recommended = retrying(|| http.get_bot_gateway())
+            .await
+            .map_err(|e| format!("cannot read the gateway: {}", gateway_error(e)))?
+            .shards;
+        let total = shards.map_or(recommended, |before| recommended.max(before * 2));
+        let mut client = client(http, Settings::from_config(config), advisor.clone(), Arc::clone(&store))
+            .await
+            .map_err(|e| format!("cannot start: {e}"))?;
+        let manager = client.shard_manager.clone();
+        tracing::info!("starting {total} shard(s)");
+        tokio::select! {
+            result = client.start_shards(total) => return result.map_err(gateway_error),
+            () = shutdown_signal() => {
+                tracing::info!("shutting down");
+                stop(&manager).await;
+                return Ok(());
             }
-            Ok(())
+            () = resharding.notified() => {
+                stop(&manager).await;
+                if reshards == MAX_RESHARDS {
+                    return Err(format!(
+                        "Discord still requires more shards (close code 4011) after {total}: check the bot's guild count"
+                    ));
+                }
+                tracing::warn!("Discord requires more shards (close code 4011); starting again with more");
+                shards = Some(total);
+                reshards += 1;
+            }
         }
-    };
-    result.map_err(|e| match e {
+    }
+}
+
+/// Closes every shard's gateway cleanly while it is up, and gives up within 2 s in an outage.
+async fn stop(manager: &serenity::ShardManager) {
+    if tokio::time::timeout(SHUTDOWN_GRACE, manager.shutdown_all()).await.is_err() {
+        tracing::warn!("the gateway did not close in time; exiting anyway");
+    }
+}
+
+/// The line an operator reads when the gateway refuses the bot.
+fn gateway_error(e: serenity::Error) -> String {
+    match e {
         serenity::Error::Gateway(serenity::GatewayError::DisallowedGatewayIntents) => {
             "Discord refused the Message Content intent: enable it for the bot in the developer portal \
              (Bot > Privileged Gateway Intents), or set message_content = false in [discord]"
                 .to_string()
         }
-        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
-            "Discord rejected the token: check DISCORD_TOKEN or [discord] token".to_string()
-        }
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication)
+        | serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(serenity::ErrorResponse {
+            status_code: serenity::StatusCode::UNAUTHORIZED,
+            ..
+        })) => "Discord rejected the token: check DISCORD_TOKEN or [discord] token".to_string(),
         other => format!("gateway error: {other}"),
-    })
+    }
 }
 
 async fn shutdown_signal() {
@@ -436,7 +508,14 @@ fn create_embed(embed: &Embed) -> serenity::CreateEmbed {
 /// A short plain reply.
 async fn say(ctx: Context<'_>, text: &str, ephemeral: bool) -> Result<(), Error> {
     let text = crate::text::clip(text, crate::render::discord::limits::CONTENT);
-    ctx.send(poise::CreateReply::default().content(text).ephemeral(ephemeral).allowed_mentions(no_mentions())).await?;
+    send(ctx, poise::CreateReply::default().content(text).ephemeral(ephemeral).allowed_mentions(no_mentions())).await
+}
+
+/// Sends a command's reply, again when Discord failed it for a passing reason (a 5xx, or a 429
+/// through a proxy), so an answer is not lost to one bad gateway. A reply Discord did take
+/// before failing is refused on the retry ("already acknowledged"), never shown twice.
+async fn send(ctx: Context<'_>, reply: poise::CreateReply) -> Result<(), Error> {
+    retrying(|| ctx.send(reply.clone())).await?;
     Ok(())
 }
 
