@@ -358,3 +358,12 @@ fn a_huge_word_is_echoed_cut_short() {
     assert!(echoed.ends_with('…'));
     assert_eq!(e.suggestions[0].input, *echoed);
 }
+
+#[test]
+fn a_time_of_day_is_not_an_amount_and_a_count_weighs_the_kind_typed() {
+    let e = run("at 8 two weetabix, at 7 am 2 eggs");
+    assert_eq!(e.items[0].grams, 36.0, "{:?}", e.items[0].assumptions);
+    assert_eq!(e.items[1].grams, 100.0, "{:?}", e.items[1].assumptions);
+    let e = run("5 cherry tomatoes");
+    assert_eq!(e.items[0].grams, 85.0, "USDA's 1 cherry is 17 g: {:?}", e.items[0].assumptions);
+}

@@ -123,5 +123,5 @@ fn held_out_dish_set_figures() {
 }
 
 /// Regression floors: the figures last measured, rounded down; the goal is 95 %.
-const DISH_FLOOR: f64 = 57.0;
+const DISH_FLOOR: f64 = 60.0;
 const DISH_HOLDOUT_FLOOR: f64 = 49.0;

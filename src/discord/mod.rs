@@ -377,12 +377,12 @@ fn is_passing(error: &serenity::Error) -> bool {
     }
 }
 
-/// How many times the bot starts again with more shards before it gives up.
-const MAX_RESHARDS: u32 = 3;
-
 /// Runs the bot until SIGINT or SIGTERM, then shuts the gateway down cleanly. It runs as many
-/// shards as Discord recommends; when Discord closes a session for too many guilds per shard
-/// (close code 4011, reported by `resharding`), it starts again with at least twice as many.
+/// shards as Discord recommends. When Discord closes a session for too many servers per shard
+/// (close code 4011, reported by `resharding`), it stops with an error saying so: started again
+/// (systemd's `Restart=on-failure` does it), it runs as many shards as Discord then recommends.
+/// It does not restart the shards itself, because serenity 0.12 can spin forever closing a
+/// shard whose connection Discord already closed; ending the process ends that too.
 pub async fn run(
     config: &Config,
     token: &Secret,
@@ -391,47 +391,39 @@ pub async fn run(
 ) -> Result<(), String> {
     let store = Store::open(&config.store.path)
         .map_err(|e| format!("cannot open the store {}: {e}", config.store.path.display()))?;
-    let (advisor, store) = (LiveAdvisor::from(advisor), Arc::new(store));
-    let mut shards: Option<u32> = None;
-    let mut reshards = 0;
-    loop {
-        let http = http(token, config.discord.api_proxy_url.as_deref());
-        let recommended = retrying(|| http.get_bot_gateway())
-            .await
-            .map_err(|e| format!("cannot read the gateway: {}", gateway_error(e)))?
-            .shards;
-        let total = shards.map_or(recommended, |before| recommended.max(before * 2));
-        let mut client = client(http, Settings::from_config(config), advisor.clone(), Arc::clone(&store))
-            .await
-            .map_err(|e| format!("cannot start: {e}"))?;
-        let manager = client.shard_manager.clone();
-        tracing::info!("starting {total} shard(s)");
-        tokio::select! {
-            result = client.start_shards(total) => return result.map_err(gateway_error),
-            () = shutdown_signal() => {
-                tracing::info!("shutting down");
-                stop(&manager).await;
-                return Ok(());
-            }
-            () = resharding.notified() => {
-                stop(&manager).await;
-                if reshards == MAX_RESHARDS {
-                    return Err(format!(
-                        "Discord still requires more shards (close code 4011) after {total}: check the bot's guild count"
-                    ));
-                }
-                tracing::warn!("Discord requires more shards (close code 4011); starting again with more");
-                shards = Some(total);
-                reshards += 1;
-            }
+    let http = http(token, config.discord.api_proxy_url.as_deref());
+    let mut client = client(http, Settings::from_config(config), advisor.into(), Arc::new(store))
+        .await
+        .map_err(|e| format!("cannot start: {e}"))?;
+    let manager = client.shard_manager.clone();
+    tokio::select! {
+        result = client.start_autosharded() => result.map_err(gateway_error),
+        () = shutdown_signal() => {
+            tracing::info!("shutting down");
+            stop(&manager).await;
+            Ok(())
+        }
+        () = resharding.notified() => {
+            stop(&manager).await;
+            Err("Discord requires more shards (close code 4011): start zincbot again and it will run as many \
+                 as Discord now recommends"
+                .to_string())
         }
     }
 }
 
-/// Closes every shard's gateway cleanly while it is up, and gives up within 2 s in an outage.
+/// Closes every shard's gateway cleanly while it is up, giving up after [`SHUTDOWN_GRACE`]. The
+/// deadline is kept by a thread of its own: a shard stuck closing may hold up the runtime's
+/// timers.
 async fn stop(manager: &serenity::ShardManager) {
-    if tokio::time::timeout(SHUTDOWN_GRACE, manager.shutdown_all()).await.is_err() {
-        tracing::warn!("the gateway did not close in time; exiting anyway");
+    let (deadline, passed) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        std::thread::sleep(SHUTDOWN_GRACE);
+        let _ = deadline.send(());
+    });
+    tokio::select! {
+        () = manager.shutdown_all() => {}
+        _ = passed => tracing::warn!("the gateway did not close in time; exiting anyway"),
     }
 }
 

@@ -4,7 +4,7 @@
 //! ("sharding required"). serenity 0.12 reports that only in its log and then reconnects with the
 //! same shard count, forever. [`ShardingRequired`] is a tracing layer that watches serenity's log
 //! for that report (whatever filter the operator set for the printed log), so [`super::run`] can
-//! start again with more shards.
+//! stop and be started again with as many shards as Discord then recommends.
 
 use std::sync::Arc;
 

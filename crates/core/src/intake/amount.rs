@@ -222,6 +222,12 @@ impl Amount {
                 i += 1;
                 continue;
             }
+            // A time of day is not an amount: "at 8 two weetabix", "at 7 am".
+            if word == "at" && words.get(i + 1).is_some_and(|w| parse_number(w).is_some()) {
+                let clock = words.get(i + 2).is_some_and(|w| matches!(*w, "am" | "pm" | "oclock"));
+                i += if clock { 3 } else { 2 };
+                continue;
+            }
             if let Some((value, next)) = amount.number_group(&words, i) {
                 amount.stated = true;
                 i = next;

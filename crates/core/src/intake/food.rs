@@ -408,11 +408,17 @@ fn household(food: &Food, word: &str, notes: &mut Vec<String>) -> f64 {
 /// single item, else USDA's weight for one item (one almond, a medium banana), else the portion.
 fn one_item(lexicon: &FoodWords, food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
     let bulk = |w: &Weight| w.words.first().is_some_and(|first| lexicon.bulk.contains(first));
+    let names: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
+    // A weight named by the kind typed ("5 cherry tomatoes": USDA's "1 cherry") comes first.
+    let kind = |w: &Weight| !bulk(w) && w.words.len() == 1 && names.contains(&w.words[0]);
+    if let Some(weight) = food.weights.iter().find(|w| kind(w)) {
+        notes.push(format!("each counted as {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));
+        return piece_grams(weight);
+    }
     if let Some(portion) = food.portion.map(|i| &food.weights[i]).filter(|w| !bulk(w)) {
         notes.push(format!("each counted as {} g (USDA: {})", fmt(piece_grams(portion)), portion.label()));
         return piece_grams(portion);
     }
-    let names: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
     let score = |w: &Weight| -> Option<u8> {
         if bulk(w) {
             return None;

@@ -47,6 +47,7 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
         let folded = folded.replace(" w/ ", " with ").replace(" & ", " and ");
         // 14" is 14 inches, which a pizza or a sub is sized by.
         let folded = INCHES.replace_all(&folded, "$1 inch ");
+        let folded = asides(&folded);
         let pieces = chunks(lexicon, &folded);
         let last = pieces.len().saturating_sub(1);
         for (i, (chunk, colon)) in pieces.into_iter().enumerate() {
@@ -84,6 +85,41 @@ fn inline_list(line: &str) -> Vec<&str> {
     }
     items.retain(|item| !item.trim().is_empty());
     items
+}
+
+/// Reads what is typed in brackets after a food. A list with amounts gives its parts ("sardines
+/// on toast (1 tin, 2 slices toast)" reads as a heading and its parts); anything else belongs to
+/// the food before it: an amount ("salmon (6oz)"), a form ("zinc 25 mg (citrate)") or a
+/// description ("gf bread (brown rice/tapioca type)"), without the punctuation that would split
+/// it off as foods of its own.
+fn asides(line: &str) -> String {
+    if !line.contains(['(', '[']) {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find(['(', '[']) {
+        out.push_str(&rest[..open]);
+        let inside = &rest[open + 1..];
+        let close = inside.find([')', ']']).unwrap_or(inside.len());
+        let aside = &inside[..close];
+        rest = inside.get(close + 1..).unwrap_or("");
+        let has_amount = aside.chars().any(|c| c.is_ascii_digit()) || aside.split_whitespace().any(is_number_word);
+        let kept = match has_amount && aside.contains([',', ';']) {
+            true => format!(": {aside},"),
+            false => aside.replace(['/', '+', '?', '!', ':', ',', ';'], " "),
+        };
+        out.push(' ');
+        out.push_str(&kept);
+        out.push(' ');
+    }
+    out.push_str(rest);
+    // Without the brackets' own spacing: "bread (6oz) toasted" reads "bread 6oz toasted".
+    out.split_whitespace().collect::<Vec<_>>().join(" ").replace(" :", ":").replace(" ,", ",")
+}
+
+fn is_number_word(word: &str) -> bool {
+    super::amount::number_word(word).is_some()
 }
 
 /// Drops a leading bullet or list number: `- `, `* `, `• `, `1. `, `2) `.
@@ -192,6 +228,30 @@ mod tests {
         assert_eq!(texts("1. oatmeal\n2) 3 oz. beef"), ["oatmeal", "3 oz. beef"]);
         assert_eq!(texts("I had eggs. Then toast"), ["eggs", "toast"]);
         assert_eq!(texts("for breakfast I had 2 eggs"), ["2 eggs"]);
+    }
+
+    #[test]
+    fn reads_what_is_in_brackets() {
+        // A list of parts with amounts: the food before it heads them.
+        assert_eq!(
+            texts("sardines on toast (1 tin in tomato sauce, 2 slices toast)"),
+            ["sardines on toast", "1 tin in tomato sauce", "2 slices toast"]
+        );
+        // An amount goes with its food.
+        assert_eq!(texts("wild salmon fillet (6oz) and rice"), ["wild salmon fillet 6oz", "rice"]);
+        assert_eq!(
+            texts("egg fried rice (about 2 cups?), prawn crackers"),
+            ["egg fried rice about 2 cups", "prawn crackers"]
+        );
+        // Words alone describe the food, and are not foods of their own.
+        assert_eq!(
+            texts("2 slices gf bread (brown rice/tapioca type) toasted, 2 eggs"),
+            ["2 slices gf bread brown rice tapioca type toasted", "2 eggs"]
+        );
+        assert_eq!(
+            texts("pizza [classic crust, thin], salad (unclosed"),
+            ["pizza classic crust thin", "salad unclosed"]
+        );
     }
 
     #[test]
