@@ -36,13 +36,21 @@ struct Figures {
     urgent_right: usize,
     out_of_scope: usize,
     declined: usize,
+    /// Questions no topic answers, and how many got an honest no-match (or a not-about-zinc
+    /// decline) instead of a neighbour's answer.
+    unanswerable: usize,
+    abstained: usize,
+    /// No-match replies, and how many were to questions no topic answers.
+    no_matches: usize,
+    no_matches_right: usize,
 }
 
 fn pct(a: usize, b: usize) -> f64 {
     100.0 * a as f64 / b.max(1) as f64
 }
 
-fn evaluate(file: &str) -> Figures {
+/// Runs the set; prints each miss unless the set is `held_out` (then only its figures).
+fn evaluate(file: &str, held_out: bool) -> Figures {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let asker = Asker::load(&root.join("content")).expect("content loads");
     let set: Set = toml::from_str(&std::fs::read_to_string(root.join("tests/data").join(file)).unwrap()).unwrap();
@@ -63,6 +71,12 @@ fn evaluate(file: &str) -> Figures {
                 f.declined += usize::from(ok);
                 ok
             }
+            "no_match" => {
+                f.unanswerable += 1;
+                let ok = matches!(answer.status, AskStatus::NoMatch | AskStatus::Declined);
+                f.abstained += usize::from(ok);
+                ok
+            }
             slug => {
                 assert!(asker.topic(slug).is_some(), "unknown topic {slug}");
                 f.in_scope += 1;
@@ -73,6 +87,10 @@ fn evaluate(file: &str) -> Figures {
                 ok
             }
         };
+        if answer.status == AskStatus::NoMatch {
+            f.no_matches += 1;
+            f.no_matches_right += usize::from(q.expect == "no_match");
+        }
         if answer.topic.is_some() {
             let texts = std::iter::once(&answer.text).chain(&answer.caveats);
             let cited = texts.clone().all(|t| citations::uncited(t).is_none());
@@ -100,15 +118,27 @@ fn evaluate(file: &str) -> Figures {
         f.wrongly_declined,
         pct(f.wrongly_declined, f.in_scope)
     );
-    for miss in &misses {
-        println!("MISS {miss}");
+    if f.unanswerable > 0 {
+        println!(
+            "{file}: unanswerable questions abstained on {}/{}; no-match replies to unanswerable questions {}/{} (precision {:.1} %)",
+            f.abstained,
+            f.unanswerable,
+            f.no_matches_right,
+            f.no_matches,
+            pct(f.no_matches_right, f.no_matches)
+        );
+    }
+    if !held_out {
+        for miss in &misses {
+            println!("MISS {miss}");
+        }
     }
     f
 }
 
 #[test]
 fn the_question_set_meets_its_thresholds() {
-    let f = evaluate("questions.toml");
+    let f = evaluate("questions.toml", false);
     assert!(f.in_scope >= 200 && f.out_of_scope >= 30 && f.urgent >= 15, "the set is too small");
     assert!(pct(f.right, f.in_scope) >= 92.0, "top-1 accuracy below 92 %");
     assert_eq!(f.urgent_right, f.urgent, "every urgent question must be routed urgent");
@@ -118,7 +148,7 @@ fn the_question_set_meets_its_thresholds() {
 
 #[test]
 fn the_held_out_set_routes_every_emergency_and_does_not_regress() {
-    let f = evaluate("questions_holdout.toml");
+    let f = evaluate("questions_holdout.toml", false);
     assert_eq!(f.urgent_right, f.urgent, "every urgent question must be routed urgent");
     // Floors a little under the figures measured once the general fixes were in (85.6 %, 88.9 %, 0 %),
     // to catch regressions rather than to tune against.
@@ -129,10 +159,27 @@ fn the_held_out_set_routes_every_emergency_and_does_not_regress() {
 
 #[test]
 fn the_second_held_out_set_routes_every_emergency() {
-    let f = evaluate("questions_holdout2.toml");
+    let f = evaluate("questions_holdout2.toml", false);
     assert_eq!(f.urgent_right, f.urgent, "every urgent question must be routed urgent");
     // Floors under the figures first measured on this set (80.0 %, 81.2 %, 0 %).
     assert!(pct(f.right, f.in_scope) >= 75.0, "held-out top-1 accuracy fell below 75 %");
     assert!(pct(f.declined, f.out_of_scope) >= 75.0, "held-out declines fell below 75 %");
     assert!(pct(f.wrongly_declined, f.in_scope) <= 5.0, "held-out wrong declines above 5 %");
+}
+
+/// Questions by two more writers in community style (170 each, with unanswerable ones and some
+/// in Spanish, German, French and Portuguese): `questions3.toml` may be tuned on,
+/// `questions_holdout3.toml` is held out (only its figures are printed).
+#[test]
+fn the_third_question_sets() {
+    let tuning = evaluate("questions3.toml", false);
+    let held_out = evaluate("questions_holdout3.toml", true);
+    // Floors under the figures measured (75.5 % and 77.4 % top-1 when first measured; 78.7 % and
+    // 79.4 % with the Spanish, German, French and Portuguese words in the lexicon; 2.6 % wrongly
+    // declined in each), to catch regressions: the goal is 95 %.
+    for (f, floor) in [(&tuning, 78.0), (&held_out, 79.0)] {
+        assert!(f.in_scope >= 150 && f.unanswerable >= 15, "the set is whole");
+        assert!(pct(f.right, f.in_scope) >= floor, "top-1 below {floor} %");
+        assert!(pct(f.wrongly_declined, f.in_scope) <= 3.0, "more than 3 % wrongly declined");
+    }
 }
