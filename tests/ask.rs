@@ -252,3 +252,15 @@ proptest! {
         let _ = advisor().respond(&text, profile, Addressed::Directly);
     }
 }
+
+/// What a question asks wins over the condition it mentions, and a question about the condition
+/// alone still gets the condition.
+#[test]
+fn the_asking_wins_over_a_condition_mentioned_in_passing() {
+    assert_eq!(
+        ask("my husband has psoriasis, which foods are richest in zinc?").topic.as_deref(),
+        Some("food-sources")
+    );
+    assert_eq!(ask("is zinc good for psoriasis?").topic.as_deref(), Some("psoriasis-psa"));
+    assert_eq!(ask("does zinc help lupus").topic.as_deref(), Some("lupus-sle"));
+}

@@ -175,9 +175,10 @@ fn the_third_question_sets() {
     let tuning = evaluate("questions3.toml", false);
     let held_out = evaluate("questions_holdout3.toml", true);
     // Floors under the figures measured (75.5 % and 77.4 % top-1 when first measured; 78.7 % and
-    // 79.4 % with the Spanish, German, French and Portuguese words in the lexicon; 2.6 % wrongly
-    // declined in each), to catch regressions: the goal is 95 %.
-    for (f, floor) in [(&tuning, 78.0), (&held_out, 79.0)] {
+    // 79.4 % with the Spanish, German, French and Portuguese words in the lexicon; 80.6 % and
+    // 80.6 % once conditions weighed less beside what is asked; 2.6 % wrongly declined in each),
+    // to catch regressions: the goal is 95 %.
+    for (f, floor) in [(&tuning, 80.0), (&held_out, 80.0)] {
         assert!(f.in_scope >= 150 && f.unanswerable >= 15, "the set is whole");
         assert!(pct(f.right, f.in_scope) >= floor, "top-1 below {floor} %");
         assert!(pct(f.wrongly_declined, f.in_scope) <= 3.0, "more than 3 % wrongly declined");

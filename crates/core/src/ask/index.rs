@@ -46,6 +46,8 @@ impl Field {
 const K1: f64 = 1.2;
 /// How much naming a topic's keyword adds, per unit of the keyword's rarity.
 const KEYWORD_BONUS: f64 = 1.0;
+/// What a context word counts for beside a word of the question's own (see [`TopicIndex::search`]).
+const CONTEXT_WEIGHT: f64 = 0.7;
 
 /// The canonical form of a stemmed word.
 fn canonical(lexicon: &QuestionWords, token: String) -> String {
@@ -201,9 +203,10 @@ impl TopicIndex {
     pub fn search(&self, query: &Query, limit: usize) -> Vec<(usize, f64)> {
         let n = self.lengths.len() as f64;
         let mut scores: HashMap<u32, f64> = HashMap::new();
+        let weight = self.context_weight(query);
         for term in &query.terms {
             let Some(list) = self.postings.get(term) else { continue };
-            let idf = ((n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5) + 1.0).ln();
+            let idf = weight(term) * ((n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5) + 1.0).ln();
             for (doc, counts) in list {
                 let length = &self.lengths[*doc as usize];
                 let mut tf = 0.0;
@@ -227,7 +230,7 @@ impl TopicIndex {
             for &k in self.keywords_by_word.get(*word).into_iter().flatten() {
                 let (keyword, topic) = &self.keywords[k as usize];
                 if keyword.iter().all(|w| words.contains(w.as_str())) && seen.insert(k) {
-                    let strength: f64 = keyword.iter().map(|w| self.idf(w)).fold(0.0, f64::max);
+                    let strength: f64 = keyword.iter().map(|w| weight(w) * self.idf(w)).fold(0.0, f64::max);
                     *bonus.entry(*topic).or_default() += KEYWORD_BONUS * strength;
                 }
             }
@@ -239,6 +242,18 @@ impl TopicIndex {
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(limit);
         ranked
+    }
+
+    /// How much each term of `query` counts: a context word ("psoriasis") counts
+    /// [`CONTEXT_WEIGHT`] when the question also has a word of its own that some topic knows
+    /// (a pair of words counts as context when either word is), else everything counts fully.
+    fn context_weight<'q>(&'q self, query: &Query) -> impl Fn(&str) -> f64 + 'q {
+        let context = &self.lexicon.context;
+        let is_context = |term: &str| term.split(' ').any(|w| context.contains(w));
+        let asks = query.terms.iter().any(|t| {
+            !t.contains(' ') && !is_context(t) && !self.lexicon.generic.contains(t) && self.postings.contains_key(t)
+        });
+        move |term: &str| if asks && term.split(' ').any(|w| context.contains(w)) { CONTEXT_WEIGHT } else { 1.0 }
     }
 
     /// Whether `term` names something specific to `topic`: it is in the topic's title or keywords

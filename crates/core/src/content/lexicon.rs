@@ -24,6 +24,9 @@ pub struct QuestionWords {
     pub stop_words: HashSet<String>,
     /// Words that judge rather than name: they never make a question specific to a topic.
     pub generic: HashSet<String>,
+    /// Words that say who or what a question is about (a condition) rather than what it asks:
+    /// they weigh less when the question also asks something ("PsA: plant sources of zinc?").
+    pub context: HashSet<String>,
     /// Abbreviation -> the stems it stands for, expanded on the query side.
     pub abbreviations: HashMap<String, Vec<String>>,
     /// Word -> the one form it is read as, in topics and questions alike.
@@ -83,6 +86,7 @@ struct ZincFile {
 struct QuestionsFile {
     stop_words: Entries,
     generic: Entries,
+    context: Entries,
     question_openers: Entries,
     question_phrases: Entries,
     abbreviations: Pairs,
@@ -136,6 +140,7 @@ impl Lexicon {
             zinc: zinc.clone(),
             stop_words: reader.set("questions.stop_words", &q.stop_words, Form::Stem),
             generic: reader.set("questions.generic", &q.generic, Form::Stem),
+            context: reader.set("questions.context", &q.context, Form::Stem),
             abbreviations: reader
                 .pairs("questions.abbreviations", &q.abbreviations, |r, list, v| r.phrase(list, v, Form::Stem)),
             synonyms: reader.pairs("questions.synonyms", &q.synonyms, |r, list, v| r.word(list, v, Form::Stem)),
