@@ -367,3 +367,11 @@ fn a_time_of_day_is_not_an_amount_and_a_count_weighs_the_kind_typed() {
     let e = run("5 cherry tomatoes");
     assert_eq!(e.items[0].grams, 85.0, "USDA's 1 cherry is 17 g: {:?}", e.items[0].assumptions);
 }
+
+#[test]
+fn a_tin_of_something_is_a_can_without_a_number() {
+    let e = run("tin of sardines in olive oil");
+    assert_eq!(e.items[0].grams, 92.0, "USDA's can (3.75 oz): {:?}", e.items[0].assumptions);
+    let e = run("can i have 2 eggs");
+    assert_eq!(e.items[0].grams, 100.0, "a verb, not a can: {:?}", e.items[0].assumptions);
+}

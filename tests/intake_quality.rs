@@ -123,5 +123,7 @@ fn held_out_dish_set_figures() {
 }
 
 /// Regression floors: the figures last measured, rounded down; the goal is 95 %.
-const DISH_FLOOR: f64 = 60.0;
-const DISH_HOLDOUT_FLOOR: f64 = 49.0;
+const DISH_FLOOR: f64 = 61.0;
+/// The held-out figure went from 49 % to 48 % when fractions inside brackets ("(1 lb 85/15
+/// beef)", "(2/3 cup)") began to be read as fractions rather than as two counts.
+const DISH_HOLDOUT_FLOOR: f64 = 48.0;

@@ -253,7 +253,9 @@ impl Amount {
                 i += 1;
                 continue;
             }
-            if let Some(unit) = unit(word) {
+            // "can" is a unit only before "of" when no number says so: "tin of sardines".
+            let container = matches!(word, "can" | "cans" | "tin" | "tins") && words.get(i + 1) == Some(&"of");
+            if let Some(unit) = unit(word).or_else(|| container.then_some(Unit::Household("can"))) {
                 amount.measures.push(Measure { value: 1.0, unit, word: word.to_string() });
             } else if word == "fl" && words.get(i + 1) == Some(&"oz") {
                 amount.measures.push(Measure { value: 1.0, unit: Unit::Volume(FL_OZ_ML), word: "fl oz".into() });

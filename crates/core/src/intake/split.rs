@@ -107,7 +107,7 @@ fn asides(line: &str) -> String {
         let has_amount = aside.chars().any(|c| c.is_ascii_digit()) || aside.split_whitespace().any(is_number_word);
         let kept = match has_amount && aside.contains([',', ';']) {
             true => format!(": {aside},"),
-            false => aside.replace(['/', '+', '?', '!', ':', ',', ';'], " "),
+            false => without_separators(aside),
         };
         out.push(' ');
         out.push_str(&kept);
@@ -116,6 +116,19 @@ fn asides(line: &str) -> String {
     out.push_str(rest);
     // Without the brackets' own spacing: "bread (6oz) toasted" reads "bread 6oz toasted".
     out.split_whitespace().collect::<Vec<_>>().join(" ").replace(" :", ":").replace(" ,", ",")
+}
+
+/// `text` with the punctuation that would split it into mentions made spaces, except inside a
+/// number ("85/15 beef", "1,5 kg").
+fn without_separators(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(char::is_ascii_digit);
+    let kept = |(i, &c): (usize, &char)| match c {
+        '/' | ',' | ':' if digit(i.checked_sub(1)) && digit(Some(i + 1)) => c,
+        '/' | '+' | '?' | '!' | ':' | ',' | ';' => ' ',
+        _ => c,
+    };
+    chars.iter().enumerate().map(kept).collect()
 }
 
 fn is_number_word(word: &str) -> bool {
