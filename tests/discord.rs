@@ -62,7 +62,7 @@ async fn start_with(fake: Fake, http: serenity::Http, settings: Settings) -> Bot
 async fn start_with_store(fake: Fake, http: serenity::Http, settings: Settings, store: Store) -> Bot {
     let content = common::content_copy("e2e");
     let advisor = Advisor::load(&content).expect("content loads");
-    let mut client = discord::client(http, settings, advisor.into(), store.into()).await.expect("client builds");
+    let mut client = discord::client(http, settings, advisor, store).await.expect("client builds");
     let task = tokio::spawn(async move {
         let _ = client.start().await;
     });
@@ -470,7 +470,7 @@ async fn a_bot_that_cannot_register_its_commands_does_not_start() {
     let (fake, http) = failing_registration(404, json!({"message": "Unknown Guild", "code": 10004})).await;
     let content = common::content_copy("e2e-unregistered");
     let advisor = Advisor::load(&content).expect("content loads");
-    let started = discord::client(http, settings(0.0), advisor.into(), Store::in_memory().unwrap().into()).await;
+    let started = discord::client(http, settings(0.0), advisor, Store::in_memory().unwrap()).await;
     let error = started.err().expect("no client").to_string();
     assert!(error.contains(&format!("guild {}", Fake::GUILD_ID)) && error.contains("Unknown Guild"), "{error}");
     assert_eq!(fake.identify_count(), 0, "never went online");

@@ -31,7 +31,8 @@ pub const LOG_FILTER: &str = "info,serenity=warn";
 
 /// What the bot holds while it runs.
 pub struct Data {
-    advisor: LiveAdvisor,
+    /// The live advisor; `/reload` swaps in a new one only when the new content loads cleanly.
+    advisor: RwLock<Arc<Advisor>>,
     store: Arc<Store>,
     listen_channels: HashSet<u64>,
     reply_to_mentions: bool,
@@ -49,36 +50,14 @@ pub struct Data {
     charts: bool,
 }
 
-/// The advisor the bot answers with: `/reload` swaps in a new one only when the new content
-/// loads cleanly, and a restart of the gateway with more shards keeps the one loaded last.
-#[derive(Clone)]
-pub struct LiveAdvisor(Arc<RwLock<Arc<Advisor>>>);
-
-impl From<Advisor> for LiveAdvisor {
-    fn from(advisor: Advisor) -> LiveAdvisor {
-        LiveAdvisor(Arc::new(RwLock::new(Arc::new(advisor))))
-    }
-}
-
-impl LiveAdvisor {
-    /// The advisor as it is now (a reload does not disturb an answer in progress).
-    fn get(&self) -> Arc<Advisor> {
-        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    fn replace(&self, advisor: Advisor) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(advisor);
-    }
-}
-
 impl Data {
     /// The advisor as it is now (a reload does not disturb an answer in progress).
     pub fn advisor(&self) -> Arc<Advisor> {
-        self.advisor.get()
+        self.advisor.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     fn replace_advisor(&self, advisor: Advisor) {
-        self.advisor.replace(advisor);
+        *self.advisor.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(advisor);
     }
 
     /// Whether the bot listens where `message` was posted: a listen channel, or a thread or
@@ -262,8 +241,8 @@ pub fn http(token: &Secret, proxy: Option<&str>) -> serenity::Http {
 pub async fn client(
     http: serenity::Http,
     settings: Settings,
-    advisor: LiveAdvisor,
-    store: Arc<Store>,
+    advisor: Advisor,
+    store: Store,
 ) -> Result<serenity::Client, Error> {
     let mut intents = serenity::GatewayIntents::GUILD_MESSAGES | serenity::GatewayIntents::DIRECT_MESSAGES;
     // Least privilege: mentions and direct messages carry their text without the privileged
@@ -276,8 +255,8 @@ pub async fn client(
         _ => {}
     }
     let data = Data {
-        advisor,
-        store,
+        advisor: RwLock::new(Arc::new(advisor)),
+        store: Arc::new(store),
         listen_channels: settings.listen_channels.iter().copied().collect(),
         reply_to_mentions: settings.reply_to_mentions,
         cooldown: Cooldown::new(settings.cooldown_seconds),
@@ -392,9 +371,8 @@ pub async fn run(
     let store = Store::open(&config.store.path)
         .map_err(|e| format!("cannot open the store {}: {e}", config.store.path.display()))?;
     let http = http(token, config.discord.api_proxy_url.as_deref());
-    let mut client = client(http, Settings::from_config(config), advisor.into(), Arc::new(store))
-        .await
-        .map_err(|e| format!("cannot start: {e}"))?;
+    let mut client =
+        client(http, Settings::from_config(config), advisor, store).await.map_err(|e| format!("cannot start: {e}"))?;
     let manager = client.shard_manager.clone();
     tokio::select! {
         result = client.start_autosharded() => result.map_err(gateway_error),
@@ -435,11 +413,9 @@ fn gateway_error(e: serenity::Error) -> String {
              (Bot > Privileged Gateway Intents), or set message_content = false in [discord]"
                 .to_string()
         }
-        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication)
-        | serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(serenity::ErrorResponse {
-            status_code: serenity::StatusCode::UNAUTHORIZED,
-            ..
-        })) => "Discord rejected the token: check DISCORD_TOKEN or [discord] token".to_string(),
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
+            "Discord rejected the token: check DISCORD_TOKEN or [discord] token".to_string()
+        }
         other => format!("gateway error: {other}"),
     }
 }
