@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use poise::serenity_prelude as serenity;
 
 use super::{no_mentions, say, send, Context, Data, Error};
+use crate::advisor::Advisor;
 use crate::chart;
 use crate::log::{Log, LogError};
 use crate::render::discord as draw;
@@ -92,40 +93,35 @@ pub async fn log_add(
 /// Today's log, its total against your RDA and upper limit, and a chart
 #[poise::command(slash_command, rename = "today")]
 pub async fn log_today(ctx: Context<'_>) -> Result<(), Error> {
-    let (user, advisor, keep_days) = (ctx.author().id.get(), ctx.data().advisor(), ctx.data().keep_days);
-    let day = ctx
-        .data()
-        .on_store(move |store| {
-            let log = member_log(store, user, keep_days);
-            log.today(advisor.estimator(), log.profile(advisor.estimator()), Timestamp::now())
-        })
-        .await?;
-    match day {
-        Ok(day) => {
-            let embed = draw::day(&day);
-            let png = ctx.data().chart(move || chart::day_png(&day)).await;
-            send_chart(ctx, embed, png, "today.png").await
-        }
-        Err(e) => say(ctx, &e.to_string(), true).await,
-    }
+    let read = |log: &Log, advisor: &Advisor| {
+        log.today(advisor.estimator(), log.profile(advisor.estimator()), Timestamp::now())
+    };
+    show(ctx, read, draw::day, chart::day_png, "today.png").await
 }
 
 /// The last seven days, and a chart
 #[poise::command(slash_command, rename = "week")]
 pub async fn log_week(ctx: Context<'_>) -> Result<(), Error> {
+    let read = |log: &Log, advisor: &Advisor| log.week(log.profile(advisor.estimator()), Timestamp::now());
+    show(ctx, read, draw::week, chart::week_png, "week.png").await
+}
+
+/// Part of the member's log, read by `read` off the async runtime, shown privately as the embed
+/// `embed` draws with its chart (`name`) attached; a log that cannot be read says why.
+async fn show<T: Send + 'static>(
+    ctx: Context<'_>,
+    read: impl FnOnce(&Log, &Advisor) -> Result<T, LogError> + Send + 'static,
+    embed: fn(&T) -> draw::Embed,
+    png: fn(&T) -> Result<Vec<u8>, String>,
+    name: &str,
+) -> Result<(), Error> {
     let (user, advisor, keep_days) = (ctx.author().id.get(), ctx.data().advisor(), ctx.data().keep_days);
-    let week = ctx
-        .data()
-        .on_store(move |store| {
-            let log = member_log(store, user, keep_days);
-            log.week(log.profile(advisor.estimator()), Timestamp::now())
-        })
-        .await?;
-    match week {
-        Ok(week) => {
-            let embed = draw::week(&week);
-            let png = ctx.data().chart(move || chart::week_png(&week)).await;
-            send_chart(ctx, embed, png, "week.png").await
+    let part = ctx.data().on_store(move |store| read(&member_log(store, user, keep_days), &advisor)).await?;
+    match part {
+        Ok(part) => {
+            let embed = embed(&part);
+            let chart = ctx.data().chart(move || png(&part)).await.map(|png| (png, name));
+            send(ctx, super::reply_with_chart(&draw::Message::from(embed), true, chart)).await
         }
         Err(e) => say(ctx, &e.to_string(), true).await,
     }
@@ -241,11 +237,4 @@ fn csv(log: &Log, rows: &[crate::store::LogRow]) -> Result<Vec<u8>, Error> {
         out.write_record([at, row.input.clone(), row.zinc_mg.to_string(), row.copper_mg.to_string()])?;
     }
     Ok(out.into_inner().map_err(|e| e.to_string())?)
-}
-
-/// An embed with its chart attached as a PNG, privately; without the chart if it could not be drawn.
-async fn send_chart(ctx: Context<'_>, embed: draw::Embed, png: Option<Vec<u8>>, name: &str) -> Result<(), Error> {
-    let chart = png.map(|png| (png, name));
-    send(ctx, super::reply_with_chart(&draw::Message::from(embed), true, chart)).await?;
-    Ok(())
 }

@@ -249,11 +249,11 @@ impl TopicIndex {
     /// (a pair of words counts as context when either word is), else everything counts fully.
     fn context_weight<'q>(&'q self, query: &Query) -> impl Fn(&str) -> f64 + 'q {
         let context = &self.lexicon.context;
-        let is_context = |term: &str| term.split(' ').any(|w| context.contains(w));
+        let is_context = move |term: &str| term.split(' ').any(|w| context.contains(w));
         let asks = query.terms.iter().any(|t| {
             !t.contains(' ') && !is_context(t) && !self.lexicon.generic.contains(t) && self.postings.contains_key(t)
         });
-        move |term: &str| if asks && term.split(' ').any(|w| context.contains(w)) { CONTEXT_WEIGHT } else { 1.0 }
+        move |term: &str| if asks && is_context(term) { CONTEXT_WEIGHT } else { 1.0 }
     }
 
     /// Whether `term` names something specific to `topic`: it is in the topic's title or keywords

@@ -104,7 +104,8 @@ fn asides(line: &str) -> String {
         let close = inside.find([')', ']']).unwrap_or(inside.len());
         let aside = &inside[..close];
         rest = inside.get(close + 1..).unwrap_or("");
-        let has_amount = aside.chars().any(|c| c.is_ascii_digit()) || aside.split_whitespace().any(is_number_word);
+        let has_amount = aside.chars().any(|c| c.is_ascii_digit())
+            || aside.split_whitespace().any(|w| super::amount::number_word(w).is_some());
         let kept = match has_amount && aside.contains([',', ';']) {
             true => format!(": {aside},"),
             false => without_separators(aside),
@@ -129,10 +130,6 @@ fn without_separators(text: &str) -> String {
         _ => c,
     };
     chars.iter().enumerate().map(kept).collect()
-}
-
-fn is_number_word(word: &str) -> bool {
-    super::amount::number_word(word).is_some()
 }
 
 /// Drops a leading bullet or list number: `- `, `* `, `• `, `1. `, `2) `.

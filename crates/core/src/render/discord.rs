@@ -10,7 +10,7 @@ use crate::content::foods::Food;
 use crate::content::topics::Source;
 use crate::intake::amount::fmt;
 use crate::intake::day::{Day, Week};
-use crate::intake::{Estimate, Status};
+use crate::intake::{Estimate, Reference, Status};
 
 use crate::text::clip;
 
@@ -365,13 +365,10 @@ pub fn estimate(advisor: &Advisor, e: &Estimate) -> Embed {
             &format!("**{} mg** (food {} + supplements {})", e.total_zinc_mg, e.food_zinc_mg, e.supplement_zinc_mg),
             true,
         );
-        let shares: Vec<String> =
-            r.rdas.iter().map(|s| format!("{}% of {} mg ({})", s.percent, s.rda_mg, s.label)).collect();
-        embed.field("RDA", &shares.join("\n"), true);
-        embed.field("Upper limit", &format!("{} mg a day", r.ul_mg), true);
+        reference_fields(&mut embed, r);
         embed.field("Copper", &format!("{} mg", e.total_copper_mg), true);
     }
-    embed.field("Warnings", &e.warnings.iter().map(|w| format!("⚠️ {w}")).collect::<Vec<_>>().join("\n"), false);
+    warnings_field(&mut embed, &e.warnings);
     let unknown: Vec<String> = e
         .suggestions
         .iter()
@@ -411,15 +408,24 @@ pub fn day(day: &Day) -> Embed {
         .collect();
     embed.description =
         if lines.is_empty() { "Nothing logged yet today: `/log add`.".into() } else { lines.join("\n") };
-    let r = &day.reference;
     embed.field("Zinc today", &format!("**{} mg**", day.total_zinc_mg), true);
+    reference_fields(&mut embed, &day.reference);
+    embed.field("Copper today", &format!("{} mg", day.total_copper_mg), true);
+    warnings_field(&mut embed, &day.warnings);
+    embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2)
+}
+
+/// The RDA shares and the upper limit a total is measured against.
+fn reference_fields(embed: &mut Embed, r: &Reference) {
     let shares: Vec<String> =
         r.rdas.iter().map(|s| format!("{}% of {} mg ({})", s.percent, s.rda_mg, s.label)).collect();
     embed.field("RDA", &shares.join("\n"), true);
     embed.field("Upper limit", &format!("{} mg a day", r.ul_mg), true);
-    embed.field("Copper today", &format!("{} mg", day.total_copper_mg), true);
-    embed.field("Warnings", &day.warnings.iter().map(|w| format!("⚠️ {w}")).collect::<Vec<_>>().join("\n"), false);
-    embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2)
+}
+
+/// The warnings, one a line (an empty field is left out).
+fn warnings_field(embed: &mut Embed, warnings: &[String]) {
+    embed.field("Warnings", &warnings.iter().map(|w| format!("⚠️ {w}")).collect::<Vec<_>>().join("\n"), false);
 }
 
 /// The last seven days of the log, a line each.
