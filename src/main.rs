@@ -81,6 +81,9 @@ enum Command {
     /// Retrain the safety classifier (content/safety-model.tsv) on the labelled messages in
     /// content/safety-examples/
     TrainSafety,
+    /// Retrain the topic classifier (content/topic-model.tsv) on the labelled questions in
+    /// content/question-examples/
+    TrainTopics,
     /// Regenerate content/foods.csv and content/food-weights.csv from the USDA SR28 files and
     /// content/food-names.csv
     ImportFoods {
@@ -144,6 +147,7 @@ fn main() -> ExitCode {
         Command::Check => check(&content),
         Command::ImportFoods { sr28, verify } => import_foods(&content, &sr28, verify),
         Command::TrainSafety => train_safety(&content),
+        Command::TrainTopics => train_topics(&content),
     }
 }
 
@@ -246,8 +250,14 @@ fn ask(content: &Path, text: &str, json: bool, explain: bool) -> ExitCode {
             let (classes, evidence) = zincbot::ask::triage::model_view(&asker.safety, question);
             let classes: Vec<String> = classes.iter().take(3).map(|(c, p)| format!("{c} {p:.2}")).collect();
             writeln!(out, "safety model: {} (words: {})", classes.join(", "), evidence.join(", "))?;
-            for (topic, score, coverage) in asker.explain(question) {
-                writeln!(out, "{topic:<36} score {score:>6.2}  coverage {coverage:.2}")?;
+            let (ranked, no_match) = asker.explain(question);
+            writeln!(out, "topic model: no topic answers it {no_match:.2}")?;
+            for (topic, r) in ranked {
+                writeln!(
+                    out,
+                    "{topic:<36} rank {:>5.2}  words {:>6.2} (coverage {:.2})  topic model {:.2}",
+                    r.combined, r.words, r.coverage, r.model
+                )?;
             }
         }
         let answer = asker.ask(question);
@@ -406,9 +416,10 @@ fn check(content: &Path) -> ExitCode {
             let safety = &library.safety;
             let _ = writeln!(
                 out,
-                "{}: ok ({} topics; {} urgent and {} decline rules over {} concepts, and a classifier of {} features; {} foods, {} with chat names, {} dishes; {} supplement forms, {} products; {} profiles)",
+                "{}: ok ({} topics and a topic classifier of {} features; {} urgent and {} decline rules over {} concepts, and a safety classifier of {} features; {} foods, {} with chat names, {} dishes; {} supplement forms, {} products; {} profiles)",
                 content.display(),
                 library.topics.len(),
+                library.topic_model.feature_count(),
                 safety.urgent.len(),
                 safety.decline.len(),
                 safety.concepts.len(),
@@ -434,27 +445,41 @@ fn check(content: &Path) -> ExitCode {
 
 fn train_safety(content: &Path) -> ExitCode {
     use zincbot::content::safety;
-    let set = match safety::training_set(content) {
-        Ok(set) => set,
-        Err(errors) => return fail(&errors, "the safety examples are broken"),
+    match safety::training_set(content) {
+        Ok(set) => train(content, set, safety::MODEL_FILE, "train-safety", safety::EXAMPLES_DIR),
+        Err(errors) => fail(&errors, "the safety examples are broken"),
+    }
+}
+
+fn train_topics(content: &Path) -> ExitCode {
+    use zincbot::content::{citations::NeverCite, topic_model, topics};
+    // The topics are checked by `check` after training; here only their questions are needed.
+    let topics = match topics::load(&content.join("topics"), &NeverCite::default()) {
+        Ok(topics) => topics,
+        Err(errors) => return fail(&errors, "the topics are broken"),
     };
-    let model = zincbot::classifier::train(set.classes, &set.groups, &set.examples, set.digest);
-    let examples = set.examples;
+    match topic_model::training_set(content, &topics) {
+        Ok(set) => train(content, set, topic_model::MODEL_FILE, "train-topics", topic_model::EXAMPLES_DIR),
+        Err(errors) => fail(&errors, "the question examples are broken"),
+    }
+}
+
+/// Trains a classifier on `set` and writes it to `content/file`; if the content does not load
+/// with it (a class no longer names a rule or topic), the previous model is put back.
+fn train(content: &Path, set: zincbot::classifier::TrainingSet, file: &str, command: &str, examples: &str) -> ExitCode {
+    let count = set.examples.len();
+    let model = set.train();
     let header = format!(
-        "The safety classifier, written by `zincbot train-safety` from the {} messages in {}/.\n\
-         Do not edit: add or relabel examples there and train again. Format: see crates/core/src/classifier.rs.",
-        examples.len(),
-        safety::EXAMPLES_DIR
+        "Written by `zincbot {command}` from the {count} labelled messages in {examples}/.\n\
+         Do not edit: add or relabel examples there and train again. Format: see crates/core/src/classifier.rs."
     );
-    let path = content.join(safety::MODEL_FILE);
+    let path = content.join(file);
     let previous = std::fs::read(&path).ok();
     if let Err(e) = std::fs::write(&path, model.to_tsv(&header)) {
         eprintln!("zincbot: cannot write {}: {e}", path.display());
         return ExitCode::FAILURE;
     }
-    println!("wrote {} ({} examples, {} classes)", path.display(), examples.len(), model.classes.len());
-    // The classes must name rules in safety.toml: if the content does not load with the new
-    // model, the old one is put back.
+    println!("wrote {} ({count} examples, {} classes)", path.display(), model.classes.len());
     let code = check(content);
     if code != ExitCode::SUCCESS {
         if let Some(previous) = previous {

@@ -264,3 +264,22 @@ fn the_asking_wins_over_a_condition_mentioned_in_passing() {
     assert_eq!(ask("is zinc good for psoriasis?").topic.as_deref(), Some("psoriasis-psa"));
     assert_eq!(ask("does zinc help lupus").topic.as_deref(), Some("lupus-sle"));
 }
+
+/// The topic classifier finds what a question asks where its words lean elsewhere: the topic
+/// with the best word score is not the one answered.
+#[test]
+fn the_topic_classifier_outranks_words_that_lean_elsewhere() {
+    for (question, topic) in [
+        ("can the zinc in my multivitamin and my cold lozenges add up to too much", "label-reading-stacking"),
+        ("my mum has dementia and mixes up her tablets, what happens if she doubles her zinc", "acute-toxicity"),
+    ] {
+        let (ranked, no_match) = asker().explain(question);
+        let by_words = ranked.iter().max_by(|a, b| a.1.words.total_cmp(&b.1.words)).unwrap();
+        assert_ne!(by_words.0, topic, "{question}: the words alone already find it");
+        assert!(no_match < 0.5, "{question}");
+        // After an urgent block (a person with dementia and tablets), the topic follows under `also`.
+        let a = ask(question);
+        let answered = a.topic.or_else(|| a.also.and_then(|also| also.topic));
+        assert_eq!(answered.as_deref(), Some(topic), "{question}");
+    }
+}

@@ -236,8 +236,10 @@ fn ask_explain_shows_the_ranking() {
     let mut lines = text.lines();
     assert!(lines.next().unwrap().starts_with("safety concepts:"), "{text}");
     assert!(lines.next().unwrap().starts_with("safety model: ordinary"), "{text}");
-    assert!(lines.next().unwrap().starts_with("lupus-sle"), "{text}");
-    assert!(text.contains("coverage"));
+    assert!(lines.next().unwrap().starts_with("topic model: no topic answers it 0.0"), "{text}");
+    let best = lines.next().unwrap();
+    assert!(best.starts_with("lupus-sle") && best.contains("words") && best.contains("coverage"), "{text}");
+    assert!(best.contains("topic model 0.9") || best.contains("topic model 1.00"), "{text}");
 }
 
 #[test]
@@ -299,4 +301,44 @@ fn run_without_a_token_or_with_a_bad_config_says_so_in_one_line() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains(":2:"), "the line is named: {err}");
+}
+
+#[test]
+fn train_topics_learns_what_new_questions_ask() {
+    let dir = common::content_copy("train-topics");
+    let content = dir.to_str().unwrap();
+    let asked = |q: &str| -> serde_json::Value {
+        serde_json::from_slice(&zincbot(&["--content", content, "ask", "--json", q]).stdout).unwrap()
+    };
+    assert_eq!(asked("quorvex zinc?")["status"], "no_match", "the shipped model does not know the name");
+    let examples = dir.join("question-examples");
+    std::fs::remove_dir_all(&examples).unwrap();
+    std::fs::create_dir(&examples).unwrap();
+    // A made-up product name, taught as a question about supplement forms.
+    let mut set = String::new();
+    for text in [
+        "is quorvex a good kind of zinc",
+        "quorvex zinc vs gluconate",
+        "which is better, quorvex or picolinate",
+        "does quorvex absorb well",
+    ] {
+        set.push_str(&format!("[[question]]\ntext = {text:?}\nexpect = \"supplement-forms\"\n\n"));
+    }
+    std::fs::write(examples.join("taught.toml"), set).unwrap();
+    let stale = zincbot(&["--content", content, "check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(stdout(&stale).contains("run `zincbot train-topics`"), "{}", stdout(&stale));
+
+    let trained = zincbot(&["--content", content, "train-topics"]);
+    assert!(trained.status.success(), "{}{}", stdout(&trained), String::from_utf8_lossy(&trained.stderr));
+    assert!(stdout(&trained).contains("wrote") && stdout(&trained).contains(": ok"), "{}", stdout(&trained));
+    let answer = asked("quorvex zinc?");
+    assert_eq!(answer["topic"], "supplement-forms", "{answer}");
+
+    // A label that is no topic is refused with its file and line.
+    std::fs::write(examples.join("bad.toml"), "[[question]]\ntext = \"x\"\nexpect = \"vitiligos\"\n").unwrap();
+    let refused = zincbot(&["--content", content, "train-topics"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("bad.toml:3: \"vitiligos\" is not a topic"), "{err}");
 }

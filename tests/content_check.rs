@@ -197,6 +197,21 @@ fn a_safety_model_class_that_is_no_rule() {
 }
 
 #[test]
+fn a_question_example_edited_after_training() {
+    let (errors, _) = errors_after("stale-topic-model", "question-examples/writer_1.toml", |t| {
+        format!("{t}\n[[question]]\ntext = \"new wording\"\nexpect = \"upper-limit\"\n")
+    });
+    assert_one(&errors, "topic-model.tsv", 0, "run `zincbot train-topics`");
+}
+
+#[test]
+fn a_topic_model_class_that_is_no_topic() {
+    let (errors, text) =
+        errors_after("topic-class", "topic-model.tsv", |t| t.replacen("\tvitiligo\t", "\tvitiligos\t", 1));
+    assert_one(&errors, "topic-model.tsv", line_containing(&text, "classes\t"), "class \"vitiligos\" is not a topic");
+}
+
+#[test]
 fn a_safety_model_line_that_does_not_parse() {
     let (errors, text) = errors_after("model-line", "safety-model.tsv", |t| t.replacen("\n#cant\t", "\n#cant\tx", 1));
     assert_one(&errors, "safety-model.tsv", line_containing(&text, "#cant\tx"), "bad weight line");

@@ -49,10 +49,10 @@ impl Advisor {
 
     /// Builds the engines from a library loaded from `content_dir`.
     pub fn new(library: Library, content_dir: &Path) -> Advisor {
-        let Library { topics, safety, foods, supplements, reference, lexicon } = library;
+        let Library { topics, safety, topic_model, foods, supplements, reference, lexicon } = library;
         let Lexicon { questions, foods: food_words } = lexicon;
         Advisor {
-            asker: Asker::new(topics, safety, questions),
+            asker: Asker::new(topics, safety, topic_model, questions),
             estimator: Estimator::new(foods, supplements, reference, food_words),
             content_dir: content_dir.to_path_buf(),
         }

@@ -263,6 +263,24 @@ impl Classifier {
     }
 }
 
+/// Labelled examples, as [`train`] takes them.
+pub struct TrainingSet {
+    /// The class names, in the order the model will hold them.
+    pub classes: Vec<String>,
+    /// The group of each class (see [`train`]).
+    pub groups: Vec<usize>,
+    pub examples: Vec<Example>,
+    /// The digest of the example files, to record in the model.
+    pub digest: u64,
+}
+
+impl TrainingSet {
+    /// Trains a classifier on these examples.
+    pub fn train(self) -> Classifier {
+        train(self.classes, &self.groups, &self.examples, self.digest)
+    }
+}
+
 /// Trains a classifier on `examples`: logistic regression with an L2 penalty, fitted by
 /// full-batch Adam from zero, so the result depends on nothing but the examples.
 ///

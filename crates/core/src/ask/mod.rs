@@ -10,6 +10,7 @@ pub mod triage;
 
 use serde::Serialize;
 
+use crate::classifier::Classifier;
 use crate::content::lexicon::QuestionWords;
 use crate::content::safety::{Language, Rule, Safety, UrgentKind};
 use crate::content::topics::{Route, Source, Topic};
@@ -97,6 +98,38 @@ const MIN_COVERAGE: f64 = 0.3;
 /// ... or two thirds of it with a score this strong.
 const STRONG_SCORE: f64 = 5.0;
 
+/// How much the topic classifier's probability counts beside the word score (relative to the
+/// best word score, so both run from 0 to 1) ...
+const MODEL_WEIGHT: f64 = 1.0;
+/// ... the probability at which it answers a topic on its own ...
+const MODEL_SURE: f32 = 0.4;
+/// ... and at which its judgement that no topic answers the question prevails. All three were
+/// chosen on the tuning question sets (`questions.toml`, `questions3.toml`), which the
+/// classifier is not trained on.
+const NO_MATCH_AT: f32 = 0.5;
+/// A question whose words a topic covers this well, with a strong score, is answered from it
+/// even when the classifier judges that no topic answers it ("how much is too much").
+const PLAIN_COVERAGE: f64 = 0.7;
+/// A spelling of zinc this long also counts at the start of a longer word ("zinkmangel").
+const COMPOUND_STEM: usize = 4;
+/// A topic no word of the question matched is offered as a close one only from this probability.
+const CLOSEST_MODEL: f32 = 0.05;
+
+/// One topic as retrieval ranked it for a question.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    /// Index into [`Asker::topics`].
+    pub topic: usize,
+    /// Its BM25F score over the question's words (0 when no word matched).
+    pub words: f64,
+    /// The topic classifier's probability for it.
+    pub model: f32,
+    /// The share of the question's meaningful words it contains, weighted by rarity.
+    pub coverage: f64,
+    /// What it is ranked by: `words` relative to the best, plus `model` weighed.
+    pub combined: f64,
+}
+
 /// The question engine: the curated topics and the safety rules, with the index it builds over
 /// the topics and the words it reads questions with.
 #[derive(Debug)]
@@ -105,20 +138,26 @@ pub struct Asker {
     pub topics: Vec<Topic>,
     pub safety: Safety,
     index: TopicIndex,
+    /// The topic classifier: what a question asks, learned from labelled questions.
+    model: Classifier,
+    /// For each of the model's classes, the topic it stands for (`None` for no match).
+    model_topics: Vec<Option<usize>>,
 }
 
 impl Asker {
     /// Indexes the topics, reading them and every question with `lexicon`.
-    pub fn new(topics: Vec<Topic>, safety: Safety, lexicon: QuestionWords) -> Asker {
+    pub fn new(topics: Vec<Topic>, safety: Safety, model: Classifier, lexicon: QuestionWords) -> Asker {
         let index = TopicIndex::build(&topics, lexicon);
-        Asker { topics, safety, index }
+        let model_topics = model.classes.iter().map(|c| topics.iter().position(|t| t.id == *c)).collect();
+        Asker { topics, safety, index, model, model_topics }
     }
 
     /// Loads only what answering needs from `dir` (the `content/` folder): the topics, the
     /// safety rules and the lexicon, not the food tables.
     pub fn load(dir: &std::path::Path) -> Result<Asker, Vec<ContentError>> {
-        let ((topics, safety), lexicon) = content::both(content::load_questions(dir), content::load_lexicon(dir))?;
-        Ok(Asker::new(topics, safety, lexicon.questions))
+        let ((topics, safety, model), lexicon) =
+            content::both(content::load_questions(dir), content::load_lexicon(dir))?;
+        Ok(Asker::new(topics, safety, model, lexicon.questions))
     }
 
     /// The words questions are read with.
@@ -246,25 +285,22 @@ impl Asker {
         let safety = &self.safety;
         let index = &self.index;
         let query = index.query(question);
-        let ranked = index.search(&query, 4);
+        let (ranked, no_match) = self.rank(question, &query);
         let about_zinc = self.mentions_zinc(question);
-        // A question that does not say "zinc" must at least name something specific to the topic
-        // (a condition, a medicine, a product) before it is answered.
-        let confident = ranked.first().is_some_and(|&(top, score)| {
-            let coverage = self.coverage(&query, top);
-            // Long messages carry many words no topic needs; a strong score makes up for that.
-            let covered = coverage >= MIN_COVERAGE || (score >= STRONG_SCORE && coverage >= MIN_COVERAGE / 1.5);
-            score >= MIN_SCORE && covered && (about_zinc || query.terms.iter().any(|t| index.is_specific(t, top)))
-        });
-        if confident {
-            return self.topic_answer(&self.topics[ranked[0].0]);
+        if let Some(best) = ranked.first().filter(|best| self.confident(&query, best, no_match, about_zinc)) {
+            return self.topic_answer(&self.topics[best.topic]);
         }
         if !about_zinc {
             let text = &safety.not_about_zinc;
             let declined = standing(safety, AskStatus::Declined, Some(NOT_ABOUT_ZINC), "Not about zinc", text);
             return Answer { reason: Reason::NotAboutZinc, ..declined };
         }
-        let mut closest: Vec<&str> = ranked.iter().take(3).map(|&(t, _)| self.topics[t].id.as_str()).collect();
+        let mut closest: Vec<&str> = ranked
+            .iter()
+            .filter(|r| r.words > 0.0 || r.model >= CLOSEST_MODEL)
+            .take(3)
+            .map(|r| self.topics[r.topic].id.as_str())
+            .collect();
         if closest.is_empty() {
             closest = safety.no_match_topics.iter().map(String::as_str).collect();
         }
@@ -282,16 +318,62 @@ impl Asker {
         }
     }
 
-    /// How retrieval ranked the topics for `question`: (topic id, score, coverage), best first.
-    /// Lets moderators see why a question landed where it did.
-    pub fn explain(&self, question: &str) -> Vec<(String, f64, f64)> {
-        let index = &self.index;
-        let query = index.query(question);
-        index
-            .search(&query, 5)
-            .into_iter()
-            .map(|(t, score)| (self.topics[t].id.clone(), score, self.coverage(&query, t)))
-            .collect()
+    /// Every topic either signal found, best first (the word score relative to the best word
+    /// score, plus the classifier's probability weighed by [`MODEL_WEIGHT`]), and the
+    /// classifier's probability that no topic answers the question.
+    fn rank(&self, question: &str, query: &index::Query) -> (Vec<Ranked>, f32) {
+        let words = self.index.search(query, self.topics.len());
+        let best_words = words.first().map_or(0.0, |&(_, score)| score);
+        let mut ranked: Vec<Ranked> = (0..self.topics.len())
+            .map(|topic| Ranked { topic, words: 0.0, model: 0.0, coverage: 0.0, combined: 0.0 })
+            .collect();
+        for &(topic, score) in &words {
+            ranked[topic].words = score;
+        }
+        let probabilities = self.model.probabilities(question);
+        let mut no_match = 0.0;
+        for (class, p) in self.model_topics.iter().zip(probabilities) {
+            match class {
+                Some(topic) => ranked[*topic].model = p,
+                None => no_match = p,
+            }
+        }
+        for r in &mut ranked {
+            let relative = if best_words > 0.0 { r.words / best_words } else { 0.0 };
+            r.combined = relative + MODEL_WEIGHT * f64::from(r.model);
+        }
+        ranked.retain(|r| r.combined > 0.0);
+        ranked.sort_by(|a, b| b.combined.total_cmp(&a.combined).then(a.topic.cmp(&b.topic)));
+        for r in &mut ranked {
+            r.coverage = self.coverage(query, r.topic);
+        }
+        (ranked, no_match)
+    }
+
+    /// Whether the best-ranked topic answers the question well enough: by its words (a strong
+    /// enough score covering enough of the question) or by the classifier's confidence, unless
+    /// the classifier judges that no topic answers it and the words do not plainly say
+    /// otherwise; either way, a question that does not say
+    /// "zinc" must name something specific to the topic (a condition, a medicine, a product).
+    fn confident(&self, query: &index::Query, best: &Ranked, no_match: f32, about_zinc: bool) -> bool {
+        // Long messages carry many words no topic needs; a strong score makes up for that.
+        let covered =
+            best.coverage >= MIN_COVERAGE || (best.words >= STRONG_SCORE && best.coverage >= MIN_COVERAGE / 1.5);
+        let by_words = best.words >= MIN_SCORE && covered;
+        let by_model = best.model >= MODEL_SURE;
+        let plain = best.words >= STRONG_SCORE && best.coverage >= PLAIN_COVERAGE;
+        (by_words || by_model)
+            && (no_match < NO_MATCH_AT || plain)
+            && (about_zinc || query.terms.iter().any(|t| self.index.is_specific(t, best.topic)))
+    }
+
+    /// How retrieval ranked the topics for `question`: the best five with what each signal
+    /// gave, and the classifier's probability that no topic answers it. Lets moderators see why
+    /// a question landed where it did.
+    pub fn explain(&self, question: &str) -> (Vec<(String, Ranked)>, f32) {
+        let query = self.index.query(question);
+        let (ranked, no_match) = self.rank(question, &query);
+        (ranked.into_iter().take(5).map(|r| (self.topics[r.topic].id.clone(), r)).collect(), no_match)
     }
 
     /// The share of the query's meaningful words that the topic contains, each weighted by its
@@ -322,9 +404,12 @@ impl Asker {
         }
     }
 
-    /// Whether the question names zinc at all.
+    /// Whether the question names zinc at all, alone or at the start of a compound word
+    /// (German "Zinkspiegel", "Zinkmangel").
     fn mentions_zinc(&self, question: &str) -> bool {
-        text::tokens(question).iter().any(|t| self.lexicon().zinc.contains(t))
+        let zinc = &self.lexicon().zinc;
+        let compound = |t: &str| zinc.iter().any(|z| z.len() >= COMPOUND_STEM && t.starts_with(z.as_str()));
+        text::tokens(question).iter().any(|t| zinc.contains(t) || compound(t))
     }
 }
 

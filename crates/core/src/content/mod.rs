@@ -11,10 +11,12 @@ pub mod lexicon;
 pub mod reference;
 pub mod safety;
 pub mod supplements;
+pub mod topic_model;
 pub mod topics;
 
 use std::path::{Path, PathBuf};
 
+use crate::classifier::Classifier;
 use crate::text::line_of;
 pub use foods::FoodTable;
 pub use lexicon::Lexicon;
@@ -46,6 +48,8 @@ pub struct Library {
     /// Curated topics, sorted by id.
     pub topics: Vec<Topic>,
     pub safety: Safety,
+    /// The topic classifier retrieval ranks with beside its word index.
+    pub topic_model: Classifier,
     pub foods: FoodTable,
     pub supplements: SupplementTable,
     pub reference: ReferenceValues,
@@ -56,8 +60,8 @@ impl Library {
     /// Loads `dir` (the `content/` folder), or returns every problem found in it.
     pub fn load(dir: &Path) -> Result<Library, Vec<ContentError>> {
         let ((questions, foods), lexicon) = both(both(load_questions(dir), load_foods(dir)), load_lexicon(dir))?;
-        let ((topics, safety), (foods, supplements, reference)) = (questions, foods);
-        Ok(Library { topics, safety, foods, supplements, reference, lexicon })
+        let ((topics, safety, topic_model), (foods, supplements, reference)) = (questions, foods);
+        Ok(Library { topics, safety, topic_model, foods, supplements, reference, lexicon })
     }
 
     /// The topic with this id.
@@ -66,15 +70,17 @@ impl Library {
     }
 }
 
-/// Loads what answering questions needs: the topics, and the safety rules that name them.
-pub fn load_questions(dir: &Path) -> Result<(Vec<Topic>, Safety), Vec<ContentError>> {
+/// Loads what answering questions needs: the topics, the safety rules that name them and the
+/// topic classifier.
+pub fn load_questions(dir: &Path) -> Result<(Vec<Topic>, Safety, Classifier), Vec<ContentError>> {
     let ids = topics::ids_in(&dir.join("topics"));
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     // A broken never-cite list is reported with the rest; the topics are checked without it.
     let never = citations::NeverCite::load(&dir.join("never-cite.toml"));
     let topics = topics::load(&dir.join("topics"), never.as_ref().unwrap_or(&citations::NeverCite::default()));
     let ((topics, safety), _) = both(both(topics, Safety::load(dir, &ids)), never)?;
-    Ok((topics, safety))
+    let model = topic_model::load(dir, &topics)?;
+    Ok((topics, safety, model))
 }
 
 /// Loads what estimating intake needs: the food table, the supplement forms and the reference
@@ -105,6 +111,46 @@ pub fn both<A, B>(
         (Ok(a), Ok(b)) => Ok((a, b)),
         (a, b) => Err(a.err().into_iter().chain(b.err()).flatten().collect()),
     }
+}
+
+/// The labelled example files in `dir` (`*.toml`) a classifier is trained on, sorted by name:
+/// each path with its text.
+pub(crate) fn example_files(dir: &Path) -> Result<Vec<(PathBuf, String)>, Vec<ContentError>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| vec![ContentError::new(dir, 0, format!("cannot read: {e}"))])?;
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    paths.into_iter().map(|p| read(&p).map(|text| (p, text))).collect()
+}
+
+/// The digest of example files (their names and text) that a model records, to tell when it
+/// needs training again.
+pub(crate) fn examples_digest(files: &[(PathBuf, String)]) -> u64 {
+    let names: Vec<String> =
+        files.iter().map(|(p, _)| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
+    crate::classifier::digest(names.iter().map(String::as_str).zip(files.iter().map(|(_, t)| t.as_str())))
+}
+
+/// Reads a trained classifier from `path`, checking that it was trained on the examples as they
+/// are now (`trained_on`, their digest; `command` retrains it); also returns the line of its
+/// classes, for errors about them.
+pub(crate) fn load_classifier(
+    path: &Path,
+    trained_on: u64,
+    command: &str,
+) -> Result<(Classifier, usize), Vec<ContentError>> {
+    let text = read(path)?;
+    let classifier =
+        Classifier::parse(&text).map_err(|(line, message)| vec![ContentError::new(path, line, message)])?;
+    if classifier.trained_on != trained_on {
+        let message = format!("trained on other examples than there are now: run `zincbot {command}`");
+        return Err(vec![ContentError::new(path, 0, message)]);
+    }
+    let classes_line = line_of(&text, text.find("\nclasses\t").map_or(0, |i| i + 1));
+    Ok((classifier, classes_line))
 }
 
 /// Reads a file for a loader, turning an I/O failure into a [`ContentError`].

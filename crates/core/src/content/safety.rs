@@ -20,8 +20,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::topics::Source;
-use super::{parse_toml, read, ContentError};
-use crate::classifier::{self, Classifier, Example, ORDINARY};
+use super::{example_files, examples_digest, load_classifier, parse_toml, ContentError};
+use crate::classifier::{Classifier, Example, TrainingSet, ORDINARY};
 
 /// Concept names the detector itself relies on.
 const NEGATION: &str = "negation";
@@ -496,10 +496,8 @@ pub const EXAMPLES_DIR: &str = "safety-examples";
 /// examples as they are now.
 fn load_model(dir: &Path, file: &ModelFile, urgent: &[Rule], decline: &[Rule]) -> Result<Model, Vec<ContentError>> {
     let path = dir.join(MODEL_FILE);
-    let text = read(&path)?;
-    let classifier =
-        Classifier::parse(&text).map_err(|(line, message)| vec![ContentError::new(&path, line, message)])?;
-    let classes_line = crate::text::line_of(&text, text.find("\nclasses\t").map_or(0, |i| i + 1));
+    let trained_on = examples_digest(&example_files(&dir.join(EXAMPLES_DIR))?);
+    let (classifier, classes_line) = load_classifier(&path, trained_on, "train-safety")?;
     let mut errors = Vec::new();
     let mut rules = Vec::new();
     for class in &classifier.classes {
@@ -517,33 +515,10 @@ fn load_model(dir: &Path, file: &ModelFile, urgent: &[Rule], decline: &[Rule]) -
         }
         rules.push(rule);
     }
-    let files = example_files(&dir.join(EXAMPLES_DIR))?;
-    if classifier.trained_on != digest(&files) {
-        let message = format!("trained on other examples than {EXAMPLES_DIR}/ now holds: run `zincbot train-safety`");
-        errors.push(ContentError::new(&path, 0, message));
-    }
     if !errors.is_empty() {
         return Err(errors);
     }
     Ok(Model { classifier, rules, urgent_at: *file.urgent_at.get_ref(), decline_at: *file.decline_at.get_ref() })
-}
-
-/// The example files in `dir` (`*.toml`), sorted by name: each path with its text.
-fn example_files(dir: &Path) -> Result<Vec<(std::path::PathBuf, String)>, Vec<ContentError>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| vec![ContentError::new(dir, 0, format!("cannot read: {e}"))])?;
-    let mut paths: Vec<_> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    paths.sort();
-    paths.into_iter().map(|p| read(&p).map(|text| (p, text))).collect()
-}
-
-fn digest(files: &[(std::path::PathBuf, String)]) -> u64 {
-    let names: Vec<String> =
-        files.iter().map(|(p, _)| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
-    classifier::digest(names.iter().map(String::as_str).zip(files.iter().map(|(_, t)| t.as_str())))
 }
 
 /// The labelled examples in `content/safety-examples/`, ready for [`classifier::train`].
@@ -598,17 +573,6 @@ pub fn training_set(content: &Path) -> Result<TrainingSet, Vec<ContentError>> {
         groups: classes.iter().map(|(g, _)| *g).collect(),
         classes: classes.into_iter().map(|(_, c)| c).collect(),
         examples,
-        digest: digest(&files),
+        digest: examples_digest(&files),
     })
-}
-
-/// The labelled examples, as [`classifier::train`] takes them.
-pub struct TrainingSet {
-    /// Ordinary first, then every category used, sorted.
-    pub classes: Vec<String>,
-    /// The group of each class: 0 ordinary, 1 urgent, 2 decline.
-    pub groups: Vec<usize>,
-    pub examples: Vec<Example>,
-    /// The digest to record in the model.
-    pub digest: u64,
 }
