@@ -1,13 +1,15 @@
-//! The safety classifier: a backstop behind the rules of `safety.toml`.
+//! The classifier behind the rules of `safety.toml` and beside the topic index.
 //!
-//! The rules say why they fire and moderators can edit them, but they only know the wordings
-//! someone thought of. The classifier is a multinomial logistic regression over the words, word
-//! pairs and four-letter pieces of words of a message (the pieces carry typos, inflections and
-//! the other languages), trained on the labelled example messages in
-//! `content/safety-examples/` (urgent ones by category, requests to decline by rule, ordinary
-//! near misses) by `zincbot train-safety`, and stored as text in `content/safety-model.tsv`. A
-//! message no rule escalated is escalated when the classifier gives the urgent categories
-//! together enough probability; the same holds for declines.
+//! Rules and indexes say why they decide and moderators can edit them, but they only know the
+//! wordings someone thought of. The classifier is a multinomial logistic regression over the
+//! words, word pairs and four-letter pieces of words of a message (the pieces carry typos,
+//! inflections and the other languages), trained on labelled example messages and stored as
+//! text. Two are trained: the safety classifier (`content/safety-model.tsv`, from
+//! `content/safety-examples/`: urgent messages by category, requests to decline by rule,
+//! ordinary near misses; `zincbot train-safety`), which escalates or declines a message no rule
+//! caught when its categories together get enough probability; and the topic classifier
+//! (`content/topic-model.tsv`, see [`crate::content::topic_model`]; `zincbot train-topics`),
+//! which ranks topics beside their words.
 //!
 //! Written by hand rather than with a machine-learning crate: scoring is a sparse dot product
 //! and training a few dozen lines of gradient descent, where the linear-model crates want dense

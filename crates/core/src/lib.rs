@@ -3,8 +3,8 @@
 //!
 //! Layers, each using only those above it:
 //!
-//! - [`text`] is the one normaliser every engine shares; [`classifier`] is the safety
-//!   classifier (a logistic regression over words and word pieces).
+//! - [`text`] is the one normaliser every engine shares; [`classifier`] is the logistic
+//!   regression over words and word pieces behind safety triage and topic ranking.
 //! - [`content`] loads `content/` (topics, safety rules, the USDA-derived food table, supplement
 //!   forms, reference values) into an immutable [`content::Library`] of validated data; every
 //!   health statement and every number the bot uses lives there, with its sources.

@@ -1,8 +1,9 @@
-//! Question -> [`Answer`]: safety routing first, then ranked retrieval over the curated topics,
-//! with an honest threshold below which the bot says it has no sourced answer.
+//! Question -> [`Answer`]: safety routing first, then retrieval over the curated topics, ranked
+//! by the question's words and by the topic classifier, with an honest threshold below which the
+//! bot says it has no sourced answer.
 //!
-//! Pure: a function of the question and the [`Asker`] (the topics and safety rules, with the
-//! index it builds over the topics). Every word of an answer comes from `content/`; this module
+//! Pure: a function of the question and the [`Asker`] (the topics, the safety rules and the
+//! topic classifier, with the index it builds over the topics). Every word of an answer comes from `content/`; this module
 //! only decides which content fits.
 
 pub mod index;
