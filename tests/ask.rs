@@ -283,3 +283,17 @@ fn the_topic_classifier_outranks_words_that_lean_elsewhere() {
         assert_eq!(answered.as_deref(), Some(topic), "{question}");
     }
 }
+
+/// A question in another language the content covers gets the English answer with a line in
+/// its own language saying so; an English question gets no such line.
+#[test]
+fn an_answer_in_english_to_another_language_says_so_in_that_language() {
+    let a = ask("¿Cuánto zinc necesita al día una mujer adulta? Tengo artritis y tomo metotrexato");
+    assert_eq!(a.status, AskStatus::Answered, "{a:?}");
+    let note = a.note.as_deref().unwrap_or_default();
+    assert!(note.contains("inglés") && note.contains("médico"), "{a:?}");
+    assert!(zincbot::render::answer_text(&a).contains(note));
+    let english = ask("how much zinc does an adult woman need a day?");
+    assert_eq!(english.note, None);
+    assert!(!serde_json::to_string(&english).unwrap().contains("\"note\""));
+}

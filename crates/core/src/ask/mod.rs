@@ -52,6 +52,10 @@ pub struct Answer {
     /// Related topics (for `no_match`, the closest ones).
     pub related: Vec<String>,
     pub disclaimer: String,
+    /// When the question is in another language the content covers and the reply is in English:
+    /// a line in that language saying so, and that a clinician can help in that language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// The safety rule that routed the question (`not-about-zinc` when nothing in it concerns
     /// zinc), if one did.
     pub rule: Option<String>,
@@ -210,6 +214,7 @@ impl Asker {
             reviewed: Some(topic.reviewed.clone()),
             related: topic.related.clone(),
             disclaimer: self.safety.disclaimer.clone(),
+            note: None,
             rule: None,
             also: None,
             reason: Reason::Topic,
@@ -236,18 +241,21 @@ impl Asker {
         matches!(triage::triage(&self.safety, question), Some(Triage::Urgent { .. }))
     }
 
-    /// The answer to `question` once triage has decided.
+    /// The answer to `question` once triage has decided; a reply in English to a question in
+    /// another language says so in that language.
     fn answer(&self, question: &str, decided: Option<Triage>) -> Answer {
         let safety = &self.safety;
-        match decided {
-            Some(Triage::Urgent { rule, language }) => self.urgent_block(question, rule, language),
+        let answer = match decided {
+            Some(Triage::Urgent { rule, language }) => return self.urgent_block(question, rule, language),
             Some(Triage::Decline { rule }) => Answer {
                 related: rule.related.clone(),
                 sources: rule.sources.clone(),
                 ..standing(safety, AskStatus::Declined, Some(&rule.id), &rule.title, &rule.reply)
             },
             None => self.retrieve(question),
-        }
+        };
+        let note = triage::language_of(safety, question).map(|l| l.english_note.trim().to_string());
+        Answer { note, ..answer }
     }
 
     /// The urgent block for `rule`, in the message's language when the content has one, with the
@@ -267,12 +275,7 @@ impl Asker {
         let also = (kind != UrgentKind::Crisis && self.mentions_zinc(question))
             .then(|| self.retrieve(question))
             .filter(|a| a.status == AskStatus::Answered)
-            .map(|mut answer| {
-                if let Some(language) = language {
-                    answer.text = format!("{}\n\n{}", language.english_note.trim(), answer.text);
-                }
-                Box::new(answer)
-            });
+            .map(|answer| Box::new(Answer { note: language.map(|l| l.english_note.trim().to_string()), ..answer }));
         Answer {
             sources,
             related: rule.related.clone(),
@@ -437,6 +440,7 @@ fn standing(safety: &Safety, status: AskStatus, rule: Option<&str>, title: &str,
         reviewed: None,
         related: Vec::new(),
         disclaimer: safety.disclaimer.clone(),
+        note: None,
         rule: rule.map(String::from),
         also: None,
         reason: if rule.is_some() { Reason::SafetyRule } else { Reason::NoMatch },

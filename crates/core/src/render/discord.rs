@@ -309,7 +309,8 @@ pub fn answer(advisor: &Advisor, a: &Answer) -> Embed {
         AskStatus::Answered => ANSWERED,
         AskStatus::Declined | AskStatus::NoMatch => DECLINED,
     };
-    let mut description = a.text.trim().to_string();
+    let mut description = a.note.as_ref().map_or_else(String::new, |note| format!("*{note}*\n\n"));
+    description.push_str(a.text.trim());
     for caveat in &a.caveats {
         description.push_str(&format!("\n\n⚠️ {caveat}"));
     }

@@ -184,6 +184,9 @@ fn answer_body(a: &Answer) -> String {
         (AskStatus::Urgent, _) => {}
         _ => out.push_str(&format!("{}\n\n", a.title)),
     }
+    if let Some(note) = &a.note {
+        out.push_str(&format!("{note}\n\n"));
+    }
     out.push_str(a.text.trim());
     out.push('\n');
     for caveat in &a.caveats {
