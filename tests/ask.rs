@@ -297,3 +297,21 @@ fn an_answer_in_english_to_another_language_says_so_in_that_language() {
     assert_eq!(english.note, None);
     assert!(!serde_json::to_string(&english).unwrap().contains("\"note\""));
 }
+
+/// A lack of zinc is not missing tablets: French "manque de zinc" and German "fehlendes Zink"
+/// name a deficiency, while "il manque des comprimés" still names tablets gone missing.
+#[test]
+fn a_lack_of_zinc_is_not_missing_tablets() {
+    for (message, urgent) in [
+        ("Mon fils est cœliaque et diabétique. La maladie cœliaque peut provoquer un manque de zinc ?", false),
+        ("il manque des comprimés de zinc dans la boîte et mon fils de 2 ans a de la poudre sur les lèvres", true),
+        ("Mein Sohn hat Zöliakie, kann das zu einem Fehlbedarf an Zink führen?", false),
+        ("bei meinem Sohn fehlen drei Zinktabletten aus der Packung", true),
+    ] {
+        let a = ask(message);
+        assert_eq!(a.status == AskStatus::Urgent, urgent, "{message}: {a:?}");
+        if urgent {
+            assert_eq!(a.rule.as_deref(), Some("child-ingestion"), "{message}");
+        }
+    }
+}
