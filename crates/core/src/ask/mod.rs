@@ -115,6 +115,8 @@ const NO_MATCH_AT: f32 = 0.5;
 /// A question whose words a topic covers this well, with a strong score, is answered from it
 /// even when the classifier judges that no topic answers it ("how much is too much").
 const PLAIN_COVERAGE: f64 = 0.7;
+/// How many of the best-ranked topics `explain` shows, with their coverage.
+pub const SHOWN: usize = 5;
 /// A spelling of zinc this long also counts at the start of a longer word ("zinkmangel").
 const COMPOUND_STEM: usize = 4;
 /// A topic no word of the question matched is offered as a close one only from this probability.
@@ -129,7 +131,8 @@ pub struct Ranked {
     pub words: f64,
     /// The topic classifier's probability for it.
     pub model: f32,
-    /// The share of the question's meaningful words it contains, weighted by rarity.
+    /// The share of the question's meaningful words it contains, weighted by rarity (measured
+    /// for the best [`SHOWN`] only).
     pub coverage: f64,
     /// What it is ranked by: `words` relative to the best, plus `model` weighed.
     pub combined: f64,
@@ -348,7 +351,8 @@ impl Asker {
         }
         ranked.retain(|r| r.combined > 0.0);
         ranked.sort_by(|a, b| b.combined.total_cmp(&a.combined).then(a.topic.cmp(&b.topic)));
-        for r in &mut ranked {
+        // Only the best are ever judged or shown, and coverage is the costly part.
+        for r in ranked.iter_mut().take(SHOWN) {
             r.coverage = self.coverage(query, r.topic);
         }
         (ranked, no_match)
@@ -377,7 +381,7 @@ impl Asker {
     pub fn explain(&self, question: &str) -> (Vec<(String, Ranked)>, f32) {
         let query = self.index.query(question);
         let (ranked, no_match) = self.rank(question, &query);
-        (ranked.into_iter().take(5).map(|r| (self.topics[r.topic].id.clone(), r)).collect(), no_match)
+        (ranked.into_iter().take(SHOWN).map(|r| (self.topics[r.topic].id.clone(), r)).collect(), no_match)
     }
 
     /// The share of the query's meaningful words that the topic contains, each weighted by its
