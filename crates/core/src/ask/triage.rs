@@ -234,14 +234,14 @@ fn spans(safety: &Safety, text: &MatchText, concept: usize) -> Vec<(usize, usize
         .collect()
 }
 
-/// The language of the message, when it is one the content has urgent replies in: the one
-/// with the most marker words, if it has at least [`MIN_MARKERS`] and more than English.
 /// The language of `message`, when it is one the content covers other than English.
 pub fn language_of<'a>(safety: &'a Safety, message: &str) -> Option<&'a Language> {
     let text = MatchText::new(message);
     language(safety, &text, &Found::new(safety, &text))
 }
 
+/// The language of the message, when it is one the content has urgent replies in: the one
+/// with the most marker words, if it has at least [`MIN_MARKERS`] and more than English.
 fn language<'a>(safety: &'a Safety, text: &MatchText, found: &Found) -> Option<&'a Language> {
     let english = found.at(safety.grammar.english).len();
     safety
