@@ -162,11 +162,14 @@ pub(crate) fn read(path: &Path) -> Result<String, Vec<ContentError>> {
 /// for locating the errors found after parsing.
 pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String), Vec<ContentError>> {
     let text = read(path)?;
-    match toml::from_str(&text) {
-        Ok(value) => Ok((value, text)),
-        Err(e) => {
-            let line = e.span().map_or(0, |span| line_of(&text, span.start));
-            Err(vec![ContentError::new(path, line, e.message().to_string())])
-        }
-    }
+    let value = parse_text(path, &text)?;
+    Ok((value, text))
+}
+
+/// Parses the TOML `text` of the file at `path` into `T`, locating a syntax or shape error by line.
+pub(crate) fn parse_text<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, Vec<ContentError>> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(0, |span| line_of(text, span.start));
+        vec![ContentError::new(path, line, e.message().to_string())]
+    })
 }

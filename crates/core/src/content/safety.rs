@@ -20,7 +20,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::topics::Source;
-use super::{example_files, examples_digest, load_classifier, parse_toml, ContentError};
+use super::{example_files, examples_digest, load_classifier, parse_text, parse_toml, ContentError};
 use crate::classifier::{Classifier, Example, TrainingSet, ORDINARY};
 
 /// Concept names the detector itself relies on.
@@ -521,17 +521,16 @@ fn load_model(dir: &Path, file: &ModelFile, urgent: &[Rule], decline: &[Rule]) -
     Ok(Model { classifier, rules, urgent_at: *file.urgent_at.get_ref(), decline_at: *file.decline_at.get_ref() })
 }
 
-/// The labelled examples in `content/safety-examples/`, ready for [`classifier::train`].
+/// The labelled examples in `content/safety-examples/`, ready for [`TrainingSet::train`].
 pub fn training_set(content: &Path) -> Result<TrainingSet, Vec<ContentError>> {
     let files = example_files(&content.join(EXAMPLES_DIR))?;
     let mut errors = Vec::new();
     let mut labelled = Vec::new();
     for (path, text) in &files {
-        let set: ExamplesFile = match toml::from_str(text) {
+        let set: ExamplesFile = match parse_text(path, text) {
             Ok(set) => set,
             Err(e) => {
-                let line = e.span().map_or(0, |span| crate::text::line_of(text, span.start));
-                errors.push(ContentError::new(path, line, e.message().to_string()));
+                errors.extend(e);
                 continue;
             }
         };

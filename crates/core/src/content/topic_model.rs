@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{example_files, examples_digest, load_classifier, ContentError, Topic};
+use super::{example_files, examples_digest, load_classifier, parse_text, ContentError, Topic};
 use crate::classifier::{Classifier, Example, TrainingSet};
 use crate::text::line_of;
 
@@ -72,11 +72,10 @@ pub fn training_set(content: &Path, topics: &[Topic]) -> Result<TrainingSet, Vec
     let mut labelled: Vec<(String, String)> =
         topics.iter().flat_map(|t| t.questions.iter().map(|q| (q.clone(), t.id.clone()))).collect();
     for (path, text) in &files {
-        let set: ExamplesFile = match toml::from_str(text) {
+        let set: ExamplesFile = match parse_text(path, text) {
             Ok(set) => set,
             Err(e) => {
-                let line = e.span().map_or(0, |span| line_of(text, span.start));
-                errors.push(ContentError::new(path, line, e.message().to_string()));
+                errors.extend(e);
                 continue;
             }
         };
