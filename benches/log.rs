@@ -9,13 +9,13 @@ use jiff::Timestamp;
 use zincbot::advisor::Advisor;
 use zincbot::chart;
 use zincbot::log::Log;
-use zincbot::store::Store;
+use zincbot::store::Sqlite;
 
 fn benches(c: &mut Criterion) {
     let advisor = Advisor::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("content loads");
     let estimator = advisor.estimator();
     let profile = estimator.reference.default();
-    let store = Store::in_memory().unwrap();
+    let store = Sqlite::in_memory().unwrap();
     let log = Log { store: &store, user: "1".into(), zone: TimeZone::UTC, keep_days: 90 };
     let now = Timestamp::now();
     // Six entries a day for 90 days.

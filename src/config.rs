@@ -17,6 +17,7 @@ pub struct Config {
     pub log: LogConfig,
     pub cooldown: CooldownConfig,
     pub safety: SafetyConfig,
+    pub health: HealthConfig,
 }
 
 /// A secret that prints as `***`, so a `Debug` of the configuration cannot leak it.
@@ -69,6 +70,61 @@ pub struct DiscordConfig {
     pub admins: Vec<u64>,
     /// Attach a small chart of the estimate to `/intake` replies.
     pub charts: bool,
+    /// Which gateway shards this process runs.
+    pub shards: Shards,
+}
+
+/// The gateway shards one process runs: all of them, as many as Discord recommends, or a range
+/// of a fixed total so that several processes share one bot.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(try_from = "ShardsToml")]
+pub enum Shards {
+    /// `shards = "auto"`: every shard, as many as Discord recommends.
+    #[default]
+    Auto,
+    /// `shards = { ids = [0, 1], total = 4 }`: shards `ids` (consecutive) of `total`.
+    Range { ids: std::ops::Range<u32>, total: u32 },
+}
+
+impl Shards {
+    /// Whether this process runs shard 0, the one that registers the commands.
+    pub fn runs_first(&self) -> bool {
+        match self {
+            Shards::Auto => true,
+            Shards::Range { ids, .. } => ids.start == 0,
+        }
+    }
+}
+
+/// `shards` as written in the file.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ShardsToml {
+    Word(String),
+    Range { ids: Vec<u32>, total: u32 },
+}
+
+impl TryFrom<ShardsToml> for Shards {
+    type Error = &'static str;
+
+    fn try_from(value: ShardsToml) -> Result<Shards, &'static str> {
+        match value {
+            ShardsToml::Word(word) if word == "auto" => Ok(Shards::Auto),
+            ShardsToml::Word(_) => Err("shards must be \"auto\" or { ids = [0, 1], total = 4 }"),
+            ShardsToml::Range { ids, total } => {
+                let (Some(&first), Some(&last)) = (ids.first(), ids.last()) else {
+                    return Err("shards.ids must name at least one shard");
+                };
+                if ids.windows(2).any(|pair| pair[1] != pair[0] + 1) {
+                    return Err("shards.ids must be consecutive and ascending, such as [2, 3]");
+                }
+                if last >= total {
+                    return Err("every shard id must be below shards.total (ids count from 0)");
+                }
+                Ok(Shards::Range { ids: first..last + 1, total })
+            }
+        }
+    }
 }
 
 impl Default for DiscordConfig {
@@ -82,6 +138,7 @@ impl Default for DiscordConfig {
             api_proxy_url: None,
             admins: Vec::new(),
             charts: true,
+            shards: Shards::Auto,
         }
     }
 }
@@ -106,6 +163,18 @@ impl Default for ContentConfig {
 pub struct StoreConfig {
     /// The SQLite file holding user profiles and the opt-in intake log; created on first run.
     pub path: PathBuf,
+    /// A PostgreSQL database instead (`postgres://user@host:port/db`), shared by several
+    /// processes; `DATABASE_URL` takes precedence.
+    pub url: Option<Secret>,
+}
+
+/// Where user data lives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreLocation {
+    /// An embedded SQLite file, for one process.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database shared by every process of the bot.
+    Postgres(Secret),
 }
 
 /// `[log]`
@@ -124,7 +193,7 @@ impl Default for LogConfig {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { path: PathBuf::from("zincbot.sqlite3") }
+        StoreConfig { path: PathBuf::from("zincbot.sqlite3"), url: None }
     }
 }
 
@@ -150,6 +219,15 @@ pub struct SafetyConfig {
     /// A channel where the bot posts a short notice, with a link and no message text, whenever it
     /// gives urgent or crisis guidance in a server, so a moderator can check in. Off when unset.
     pub alert_channel: Option<u64>,
+}
+
+/// `[health]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HealthConfig {
+    /// Serve `GET /health` here (such as `127.0.0.1:8080`): the shards' states and whether the
+    /// store answers, for systemd or an orchestrator. Off when unset.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// Why a config file was refused; each names the file, and the line when there is one.
@@ -191,7 +269,24 @@ impl Config {
                 return Err("[discord] api_proxy_url must be an http:// or https:// address");
             }
         }
+        if let Some(url) = &self.store.url {
+            if !is_postgres_url(url.expose()) {
+                return Err("[store] url must be a postgres:// or postgresql:// address");
+            }
+        }
         Ok(())
+    }
+
+    /// Where user data lives: `DATABASE_URL` if set, else `[store] url`, else `[store] path`.
+    pub fn store(&self, env: Option<String>) -> Result<StoreLocation, &'static str> {
+        match env.filter(|url| !url.trim().is_empty()) {
+            Some(url) if is_postgres_url(&url) => Ok(StoreLocation::Postgres(Secret::new(url))),
+            Some(_) => Err("DATABASE_URL must be a postgres:// or postgresql:// address"),
+            None => Ok(match &self.store.url {
+                Some(url) => StoreLocation::Postgres(url.clone()),
+                None => StoreLocation::Sqlite(self.store.path.clone()),
+            }),
+        }
     }
 
     /// The bot token: `DISCORD_TOKEN` if set, else `[discord] token`.
@@ -200,6 +295,21 @@ impl Config {
             .filter(|t| !t.is_empty())
             .or_else(|| Some(self.discord.token.clone()).filter(|t| !t.is_empty()))
     }
+}
+
+impl fmt::Display for StoreLocation {
+    /// The file, or the database without its URL (which may hold a password).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreLocation::Sqlite(path) => write!(f, "the store {}", path.display()),
+            StoreLocation::Postgres(_) => f.write_str("the PostgreSQL store"),
+        }
+    }
+}
+
+/// Whether `url` names a PostgreSQL database (checked without echoing it: it may hold a password).
+fn is_postgres_url(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "postgres" | "postgresql"))
 }
 
 #[cfg(test)]
@@ -228,5 +338,42 @@ mod tests {
         assert!(config.discord.reply_to_mentions && config.discord.message_content);
         assert_eq!(config.cooldown.user_seconds, 3.0);
         assert_eq!(config.store.path, PathBuf::from("zincbot.sqlite3"));
+    }
+
+    #[test]
+    fn shards_are_auto_or_a_consecutive_range() {
+        assert_eq!(Config::default().discord.shards, Shards::Auto);
+        let read =
+            |text: &str| toml::from_str::<Config>(&format!("[discord]\nshards = {text}")).map(|c| c.discord.shards);
+        assert_eq!(read("\"auto\"").unwrap(), Shards::Auto);
+        let range = read("{ ids = [2, 3], total = 4 }").unwrap();
+        assert_eq!(range, Shards::Range { ids: 2..4, total: 4 });
+        assert!(!range.runs_first());
+        assert!(read("{ ids = [0], total = 2 }").unwrap().runs_first());
+        for (bad, says) in [
+            ("\"many\"", "\"auto\""),
+            ("{ ids = [], total = 4 }", "at least one"),
+            ("{ ids = [0, 2], total = 4 }", "consecutive"),
+            ("{ ids = [1, 0], total = 4 }", "consecutive"),
+            ("{ ids = [3, 4], total = 4 }", "below shards.total"),
+        ] {
+            let error = read(bad).unwrap_err().to_string();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn database_url_wins_and_is_never_printed() {
+        let config: Config = toml::from_str("[store]\nurl = \"postgres://bot:hunter2@db/zincbot\"").unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
+        let from_file = config.store(None).unwrap();
+        assert_eq!(from_file, StoreLocation::Postgres(Secret::new("postgres://bot:hunter2@db/zincbot")));
+        let from_env = config.store(Some("postgresql://other/db".into())).unwrap();
+        assert_eq!(from_env, StoreLocation::Postgres(Secret::new("postgresql://other/db")));
+        assert!(config.store(Some("mysql://x/y".into())).is_err());
+        assert_eq!(Config::default().store(None).unwrap(), StoreLocation::Sqlite("zincbot.sqlite3".into()));
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), "[store]\nurl = \"http://db/zincbot\"").unwrap();
+        assert!(Config::load(file.path(), true).unwrap_err().to_string().contains("postgres://"));
     }
 }

@@ -5,13 +5,12 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use rustyline::error::ReadlineError;
 use rustyline::DefaultEditor;
 
-use std::path::Path;
-
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 use crate::advisor::{Addressed, Advisor};
 use crate::chart;
+use crate::config::StoreLocation;
 use crate::log::Log;
 use crate::render;
 use crate::store::Store;
@@ -33,8 +32,8 @@ Ask a question about zinc (\"is zinc bad for lupus?\", \"zinc and cipro?\") or t
 /// Runs the chat loop until `/quit` or end of input. Uses a line editor with history on a
 /// terminal, and plain lines otherwise (so it can be scripted). The intake log lives in the store
 /// at `store`, opened the first time a log command is typed.
-pub fn run(advisor: &Advisor, store: &Path, keep_days: u32) -> io::Result<()> {
-    let mut opened: Option<Store> = None;
+pub fn run(advisor: &Advisor, store: &StoreLocation, keep_days: u32) -> io::Result<()> {
+    let mut opened: Option<Box<dyn Store>> = None;
     let mut profile = advisor.estimator().reference.default_profile.clone();
     // The topic of the last answer, for `/more`.
     let mut last_topic: Option<String> = None;
@@ -80,14 +79,14 @@ pub fn run(advisor: &Advisor, store: &Path, keep_days: u32) -> io::Result<()> {
             },
             ("/log" | "/today" | "/week" | "/undo" | "/forget", rest) => {
                 if opened.is_none() {
-                    opened = Store::open(store).ok();
+                    opened = crate::store::open(store).ok();
                 }
                 match &opened {
-                    Some(store) => {
-                        let log = Log::of(store, "local", TimeZone::system(), keep_days);
+                    Some(opened) => {
+                        let log = Log::of(&**opened, "local", TimeZone::system(), keep_days);
                         logbook(advisor, &log, line.split(' ').next().unwrap_or(""), rest, &profile)
                     }
-                    None => format!("The log is not available: cannot open the store {}", store.display()),
+                    None => format!("The log is not available: cannot open {store}"),
                 }
             }
             (command, _) if command.starts_with('/') => format!("unknown command {command}; type /help"),

@@ -6,9 +6,9 @@
 //!
 //! - [`console`] is the terminal chat and [`discord`] the Discord bot (serenity and poise);
 //!   `main.rs` is the command line.
-//! - [`store`] keeps user profiles (user id, life stage, time zone) and the opt-in intake log in
-//!   SQLite; [`log`] reads a user's day and week from it in their time zone, and [`chart`]
-//!   draws them.
+//! - [`store`] keeps user profiles (user id, life stage, time zone) and the opt-in intake log,
+//!   in SQLite or in a PostgreSQL database that several processes share; [`log`] reads a user's
+//!   day and week from it in their time zone, and [`chart`] draws them.
 //! - [`config`] reads `config.toml`.
 //! - [`usda`] is the importer that regenerates the food table from the USDA SR28 files.
 

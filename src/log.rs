@@ -20,12 +20,12 @@ pub enum LogError {
     #[error("nothing was recognised, so nothing was logged")]
     NothingRecognized,
     #[error("the log could not be read or written: {0}")]
-    Store(#[from] rusqlite::Error),
+    Store(#[from] crate::store::Error),
 }
 
 /// A user's log in one store, read in one time zone.
 pub struct Log<'a> {
-    pub store: &'a Store,
+    pub store: &'a dyn Store,
     /// Who: a Discord user id, or "local" on the command line.
     pub user: String,
     pub zone: TimeZone,
@@ -35,7 +35,7 @@ pub struct Log<'a> {
 impl<'a> Log<'a> {
     /// The log of `user` in `store`, read in the time zone they saved (a Discord member's, with
     /// `/profile set`), else in `fallback`.
-    pub fn of(store: &'a Store, user: &str, fallback: TimeZone, keep_days: u32) -> Log<'a> {
+    pub fn of(store: &'a dyn Store, user: &str, fallback: TimeZone, keep_days: u32) -> Log<'a> {
         let saved = user.parse::<u64>().ok().and_then(|id| store.time_zone(id).ok().flatten());
         let zone = saved.and_then(|name| zone(&name)).unwrap_or(fallback);
         Log { store, user: user.to_string(), zone, keep_days }
@@ -69,7 +69,7 @@ impl<'a> Log<'a> {
             copper_mg: estimate.total_copper_mg,
             supplement_zinc_mg: estimate.supplement_zinc_mg,
         };
-        self.store.log_add(&self.user, row.at, &row, self.keep_days)?;
+        self.store.log_add(&self.user, &row, self.keep_days)?;
         Ok(estimate)
     }
 
@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn an_entry_at_half_past_eleven_local_belongs_to_that_day() {
-        let store = Store::in_memory().unwrap();
+        let store = crate::store::Sqlite::in_memory().unwrap();
         let estimator = estimator();
         let profile = estimator.reference.default();
         let log = Log { store: &store, user: "local".into(), zone: zone("America/New_York").unwrap(), keep_days: 90 };
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn the_day_warns_like_one_estimate_would() {
-        let store = Store::in_memory().unwrap();
+        let store = crate::store::Sqlite::in_memory().unwrap();
         let estimator = estimator();
         let profile = estimator.reference.default();
         let log = Log { store: &store, user: "7".into(), zone: TimeZone::UTC, keep_days: 90 };
@@ -203,7 +203,7 @@ mod tests {
 
     #[test]
     fn an_empty_or_unrecognised_list_is_not_logged() {
-        let store = Store::in_memory().unwrap();
+        let store = crate::store::Sqlite::in_memory().unwrap();
         let estimator = estimator();
         let profile = estimator.reference.default();
         let log = Log { store: &store, user: "local".into(), zone: TimeZone::UTC, keep_days: 90 };

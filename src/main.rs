@@ -14,11 +14,12 @@ use tracing_subscriber::Layer;
 use zincbot::advisor::Advisor;
 use zincbot::ask::Asker;
 use zincbot::config::Config;
+use zincbot::config::StoreLocation;
 use zincbot::content::Library;
 use zincbot::intake::Estimator;
 use zincbot::log::Log;
 use zincbot::render;
-use zincbot::store::Store;
+use zincbot::store;
 use zincbot::usda;
 
 /// Zinc and autoimmunity helper: sourced answers about zinc, and zinc and copper estimates from
@@ -67,7 +68,7 @@ enum Command {
     },
     /// Keep a log of estimates and see a day's or a week's zinc against the RDA and upper limit
     Log {
-        /// The SQLite store [default: [store] path in the config file]
+        /// A SQLite store file [default: the config file's store: DATABASE_URL, [store] url or path]
         #[arg(long, global = true, value_name = "FILE")]
         store: Option<PathBuf>,
         /// Whose log
@@ -141,8 +142,10 @@ fn main() -> ExitCode {
         Command::Ask { text, json, explain } => ask(&content, &text, json, explain),
         Command::Intake { text, json, profile } => intake(&content, &text, json, profile.as_deref()),
         Command::Log { store, user, action } => {
-            let store = store.unwrap_or_else(|| config.store.path.clone());
-            log(&content, &store, &user, config.log.keep_days, action)
+            match store.map(StoreLocation::Sqlite).map_or_else(|| stored(&config), Ok) {
+                Ok(store) => log(&content, &store, &user, config.log.keep_days, action),
+                Err(code) => code,
+            }
         }
         Command::Check => check(&content),
         Command::ImportFoods { sr28, verify } => import_foods(&content, &sr28, verify),
@@ -224,7 +227,11 @@ fn chat(config: &Config, content: &Path) -> ExitCode {
         Ok(advisor) => advisor,
         Err(code) => return code,
     };
-    match zincbot::console::run(&advisor, &config.store.path, config.log.keep_days) {
+    let store = match stored(config) {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    match zincbot::console::run(&advisor, &store, config.log.keep_days) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("zincbot: {e}");
@@ -296,11 +303,19 @@ fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> Exit
     exit_without_freeing(estimator, code)
 }
 
-fn log(content: &Path, path: &Path, user: &str, keep_days: u32, action: LogAction) -> ExitCode {
-    let store = match Store::open(path) {
+/// Where the config (or `DATABASE_URL`) keeps user data; exit code 2 when it cannot say.
+fn stored(config: &Config) -> Result<StoreLocation, ExitCode> {
+    config.store(std::env::var("DATABASE_URL").ok()).map_err(|e| {
+        eprintln!("zincbot: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn log(content: &Path, location: &StoreLocation, user: &str, keep_days: u32, action: LogAction) -> ExitCode {
+    let store = match store::open(location) {
         Ok(store) => store,
         Err(e) => {
-            eprintln!("zincbot: cannot open the store {}: {e}", path.display());
+            eprintln!("zincbot: cannot open {location}: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -309,7 +324,7 @@ fn log(content: &Path, path: &Path, user: &str, keep_days: u32, action: LogActio
         Err(errors) => return fail(&errors, &broken(content)),
     };
     // A Discord user's saved life stage and time zone apply; "local" is this machine's.
-    let log = Log::of(&store, user, TimeZone::system(), keep_days);
+    let log = Log::of(&*store, user, TimeZone::system(), keep_days);
     let profile = log.profile(&estimator);
     let now = Timestamp::now();
     let result: Result<String, String> = match action {

@@ -14,8 +14,9 @@ use poise::serenity_prelude as serenity;
 use serde_json::{json, Value};
 use zincbot::advisor::Advisor;
 use zincbot::config::Secret;
+use zincbot::config::Shards;
 use zincbot::discord::{self, Settings};
-use zincbot::store::Store;
+use zincbot::store::{Sqlite, Store};
 
 const WAIT: Duration = Duration::from_secs(10);
 static NEXT_ID: AtomicU64 = AtomicU64::new(2_000_000_000_000_000_000);
@@ -52,17 +53,18 @@ fn settings(cooldown_seconds: f64) -> Settings {
         admins: vec![ADMIN_ID],
         keep_days: 90,
         charts: true,
+        shards: Shards::Auto,
     }
 }
 
 async fn start_with(fake: Fake, http: serenity::Http, settings: Settings) -> Bot {
-    start_with_store(fake, http, settings, Store::in_memory().unwrap()).await
+    start_with_store(fake, http, settings, Arc::new(Sqlite::in_memory().unwrap())).await
 }
 
-async fn start_with_store(fake: Fake, http: serenity::Http, settings: Settings, store: Store) -> Bot {
+async fn start_with_store(fake: Fake, http: serenity::Http, settings: Settings, store: Arc<dyn Store>) -> Bot {
     let content = common::content_copy("e2e");
     let advisor = Advisor::load(&content).expect("content loads");
-    let mut client = discord::client(http, settings, advisor, store).await.expect("client builds");
+    let mut client = discord::client(http, settings, advisor, store, None).await.expect("client builds");
     let task = tokio::spawn(async move {
         let _ = client.start().await;
     });
@@ -358,7 +360,7 @@ async fn a_locked_store_defers_the_reply_and_holds_up_nobody_else() {
     let path = folder.path().join("profiles.sqlite3");
     let fake = Fake::start().await;
     let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
-    let bot = start_with_store(fake, http, settings(0.0), Store::open(&path).unwrap()).await;
+    let bot = start_with_store(fake, http, settings(0.0), Arc::new(Sqlite::open(&path).unwrap())).await;
 
     // Another process holds the store's write lock.
     let other = rusqlite::Connection::open(&path).unwrap();
@@ -470,7 +472,7 @@ async fn a_bot_that_cannot_register_its_commands_does_not_start() {
     let (fake, http) = failing_registration(404, json!({"message": "Unknown Guild", "code": 10004})).await;
     let content = common::content_copy("e2e-unregistered");
     let advisor = Advisor::load(&content).expect("content loads");
-    let started = discord::client(http, settings(0.0), advisor, Store::in_memory().unwrap()).await;
+    let started = discord::client(http, settings(0.0), advisor, Arc::new(Sqlite::in_memory().unwrap()), None).await;
     let error = started.err().expect("no client").to_string();
     assert!(error.contains(&format!("guild {}", Fake::GUILD_ID)) && error.contains("Unknown Guild"), "{error}");
     assert_eq!(fake.identify_count(), 0, "never went online");
@@ -779,9 +781,14 @@ async fn a_429_is_honoured_by_the_ratelimiter() {
 
 /// `zincbot run` on a default config pointed at `fake` with `api_proxy_url`, its store in `dir`.
 fn spawn_binary(fake: &Fake, dir: &Path) -> tokio::process::Child {
+    spawn_binary_with(fake, dir, "", "")
+}
+
+/// `zincbot run` as [`spawn_binary`], with lines added to `[discord]` and at the end.
+fn spawn_binary_with(fake: &Fake, dir: &Path, discord: &str, more: &str) -> tokio::process::Child {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let config = format!(
-        "[discord]\nguild_ids = [{}]\nlisten_channels = [{}]\napi_proxy_url = \"{}\"\n\n[content]\ndir = {:?}\n\n[store]\npath = {:?}\n",
+        "[discord]\nguild_ids = [{}]\nlisten_channels = [{}]\napi_proxy_url = \"{}\"\n{discord}\n\n[content]\ndir = {:?}\n\n[store]\npath = {:?}\n{more}\n",
         Fake::GUILD_ID,
         Fake::CHANNEL_ID,
         fake.base_url(),
@@ -885,22 +892,27 @@ async fn a_command_reply_discord_failed_is_sent_again() {
 }
 
 /// A session closed with 4011 (sharding required) ends the bot with a line saying so, instead of
-/// reconnecting with too few shards forever; started again, it asks Discord how many to run.
+/// reconnecting with too few shards forever: started again, an automatic count asks Discord how
+/// many to run; a fixed total is the operator's to raise, and the line says so.
 #[tokio::test]
 async fn close_code_4011_stops_the_bot_with_a_line_saying_so() {
-    let fake = Fake::start().await;
-    let folder = tempfile::tempdir().unwrap();
-    let mut child = spawn_binary(&fake, folder.path());
-    assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
-    let asked = |fake: &Fake| fake.requests().iter().filter(|r| r.is("GET", "/gateway/bot")).count();
-    assert_eq!(asked(&fake), 1, "it asked Discord how many shards to run");
-    fake.close_gateway(4011).await;
-    let deadline = discord::SHUTDOWN_GRACE + Duration::from_secs(3);
-    let status = tokio::time::timeout(deadline, child.wait()).await.expect("exits soon after 4011").unwrap();
-    assert!(!status.success(), "an error exit, so a supervisor starts it again");
-    let mut log = String::new();
-    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut log).await.unwrap();
-    assert!(log.contains("close code 4011") && log.contains("more shards"), "{log}");
+    for (shards, advice) in [("", "start zincbot again"), ("shards = { ids = [0], total = 1 }", "raise shards.total")] {
+        let fake = Fake::start().await;
+        let folder = tempfile::tempdir().unwrap();
+        let mut child = spawn_binary_with(&fake, folder.path(), shards, "");
+        assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
+        if shards.is_empty() {
+            let asked = fake.requests().iter().filter(|r| r.is("GET", "/gateway/bot")).count();
+            assert_eq!(asked, 1, "it asked Discord how many shards to run");
+        }
+        fake.close_gateway(4011).await;
+        let deadline = discord::SHUTDOWN_GRACE + Duration::from_secs(3);
+        let status = tokio::time::timeout(deadline, child.wait()).await.expect("exits soon after 4011").unwrap();
+        assert!(!status.success(), "an error exit, so a supervisor starts it again");
+        let mut log = String::new();
+        tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut log).await.unwrap();
+        assert!(log.contains("close code 4011") && log.contains("more shards") && log.contains(advice), "{log}");
+    }
 }
 
 /// The Message Content intent is asked for only when configured; without it, mentions still
@@ -1091,4 +1103,164 @@ async fn a_saved_time_zone_is_checked_and_kept() {
     let auckland =
         jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Pacific/Auckland").unwrap()).date().to_string();
     assert!(today.contains(&auckland), "the day is Auckland's {auckland}: {today}");
+}
+
+/// A process given shards 1 of 2 identifies as that shard and leaves the commands to the
+/// process that runs shard 0.
+#[tokio::test]
+async fn a_shard_range_identifies_as_its_shards_and_only_shard_0_registers() {
+    for (ids, registers) in [("[1]", false), ("[0]", true)] {
+        let fake = Fake::start().await;
+        let folder = tempfile::tempdir().unwrap();
+        let _child = spawn_binary_with(&fake, folder.path(), &format!("shards = {{ ids = {ids}, total = 2 }}"), "");
+        assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
+        let identify = fake.gateway_payloads().into_iter().find(|p| p["op"] == 2).expect("an IDENTIFY");
+        let first: u64 = ids.trim_matches(['[', ']']).parse().unwrap();
+        assert_eq!(identify["d"]["shard"], json!([first, 2]), "{identify}");
+        let put =
+            fake.wait_for_request(|r| r.method == "PUT" && r.route().ends_with("/commands"), Duration::from_secs(2));
+        assert_eq!(put.await.is_some(), registers, "shards {ids} of 2");
+    }
+}
+
+/// `[health] listen` serves the shards' stages and the store's state.
+#[tokio::test]
+async fn the_health_endpoint_reports_shards_and_store() {
+    let fake = Fake::start().await;
+    let folder = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let _child = spawn_binary_with(&fake, folder.path(), "", &format!("[health]\nlisten = \"127.0.0.1:{port}\""));
+    assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let url = format!("http://127.0.0.1:{port}/health");
+    let mut health = Value::Null;
+    for _ in 0..50 {
+        if let Ok(response) = client.get(&url).send().await {
+            let status = response.status().as_u16();
+            health = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+            if status == 200 {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["store"], "ok", "{health}");
+    assert_eq!(health["shards"][0]["id"], 0, "{health}");
+    assert_eq!(health["shards"][0]["stage"], "connected", "{health}");
+    let elsewhere = client.get(format!("http://127.0.0.1:{port}/")).send().await.unwrap();
+    assert_eq!(elsewhere.status().as_u16(), 404);
+}
+
+/// A fresh database on the server `ZINCBOT_TEST_POSTGRES` names, dropped afterwards; `None`
+/// (with a note) without that variable, except under CI, which must give one.
+struct TestDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl TestDatabase {
+    async fn create(test: &str) -> Option<TestDatabase> {
+        let Ok(admin) = std::env::var("ZINCBOT_TEST_POSTGRES") else {
+            assert!(std::env::var_os("CI").is_none(), "CI must set ZINCBOT_TEST_POSTGRES (see .ci/postgres)");
+            eprintln!("{test}: skipped, no PostgreSQL server (set ZINCBOT_TEST_POSTGRES)");
+            return None;
+        };
+        let name = format!("zincbot_test_{test}_{}", std::process::id());
+        let mut url = url::Url::parse(&admin).unwrap();
+        url.set_path(&name);
+        let database = TestDatabase { admin, url: url.to_string(), name };
+        database.admin(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", database.name)).await;
+        database.admin(&format!("CREATE DATABASE {}", database.name)).await;
+        Some(database)
+    }
+
+    async fn admin(&self, sql: &str) {
+        let (client, connection) = tokio_postgres::connect(&self.admin, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        client.batch_execute(sql).await.unwrap();
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // Dropped inside the test's runtime, so the cleanup gets a thread of its own.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await.unwrap();
+                tokio::spawn(connection);
+                let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+            });
+        })
+        .join()
+        .unwrap();
+    }
+}
+
+/// A bot process sharing the PostgreSQL store at `url`, named `process` in reload answers.
+async fn start_shared(url: &str, process: &str) -> Bot {
+    let fake = Fake::start().await;
+    let http = discord::http(&Secret::new(Fake::TOKEN), Some(&fake.base_url()));
+    let opening = url.to_string();
+    let store = tokio::task::spawn_blocking(move || zincbot::store::Postgres::connect(&opening)).await.unwrap();
+    let reloads = zincbot::store::Reloads::listen(url, process.into()).await.unwrap();
+    let content = common::content_copy("shared");
+    let advisor = Advisor::load(&content).expect("content loads");
+    let mut client =
+        discord::client(http, settings(0.0), advisor, Arc::new(store.unwrap()), Some(reloads)).await.unwrap();
+    let task = tokio::spawn(async move {
+        let _ = client.start().await;
+    });
+    assert!(fake.wait_ready(WAIT).await, "the bot identified");
+    Bot { fake, content, task }
+}
+
+impl Bot {
+    /// Sends an interaction whose reply is deferred; returns the body of the completed reply.
+    async fn interact_deferred(&self, payload: Value) -> Value {
+        let token = payload["token"].as_str().unwrap().to_string();
+        let deferred = self.interact(payload).await;
+        assert_eq!(deferred["type"], 5, "deferred: {deferred}");
+        let followup =
+            |r: &Request| r.method == "POST" && r.route().contains("/webhooks/") && r.route().contains(&token);
+        let done = self.fake.wait_for_request(followup, WAIT).await;
+        done.expect("the deferred reply is completed").body
+    }
+}
+
+async fn ask(bot: &Bot) -> String {
+    text_of(&bot.command("ask", json!([Fake::opt_str("question", "is zinc bad for lupus?")])).await)
+}
+
+/// With a shared PostgreSQL store, `/reload` in one process reloads every process, each from
+/// its own content folder, and says how many did and which kept their content.
+#[tokio::test]
+async fn reload_reaches_every_process_sharing_a_postgres_store() {
+    let Some(database) = TestDatabase::create("discord_reload").await else { return };
+    let a = start_shared(&database.url, "host-a:1").await;
+    let b = start_shared(&database.url, "host-b:2").await;
+    let reload =
+        || Fake::slash_command_with_permissions(next_id(), "reload", json!([]), ADMIN_ID, Fake::CHANNEL_ID, "32");
+    let lupus = |bot: &Bot| bot.content.join("topics/lupus-sle.md");
+    let good = std::fs::read_to_string(lupus(&b)).unwrap();
+    std::fs::write(
+        lupus(&b),
+        good.replacen("title = \"Zinc and lupus (SLE)\"", "title = \"Zinc and lupus, as B has it\"", 1),
+    )
+    .unwrap();
+
+    let reloaded = text_of(&a.interact_deferred(reload()).await);
+    assert!(reloaded.contains("Reloaded in 2 processes (this one and 1 other)"), "{reloaded}");
+    assert!(ask(&b).await.contains("Zinc and lupus, as B has it"), "B reloaded its own folder");
+    assert!(ask(&a).await.contains("Zinc and lupus (SLE)"), "A reloaded its own folder");
+
+    std::fs::write(lupus(&b), good.replacen("related = [\"", "related = [\"no-such-topic\", \"", 1)).unwrap();
+    let partly = text_of(&a.interact_deferred(reload()).await);
+    assert!(partly.contains("Reloaded in 1 process (this one and 0 others)"), "{partly}");
+    assert!(partly.contains("1 process kept the content it had") && partly.contains("host-b:2"), "{partly}");
+    assert!(partly.contains("topics/lupus-sle.md:") && partly.contains("no-such-topic"), "{partly}");
+    assert!(ask(&b).await.contains("Zinc and lupus, as B has it"), "B kept what it had");
 }

@@ -297,7 +297,8 @@ pub async fn help(
 ///
 /// A content folder with errors is refused whole: the bot keeps answering from what it had, and
 /// the errors are listed for the moderator. The reload applies to every server the bot is in, so
-/// only the bot's admins (`[discord] admins`) and the application's owner may run it.
+/// only the bot's admins (`[discord] admins`) and the application's owner may run it. With a
+/// shared PostgreSQL store it reaches every process of the bot, each checking its own folder.
 #[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
 pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     if !is_bot_admin(ctx).await {
@@ -305,41 +306,16 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
                     it changes the answers in every server the bot is in.";
         return say(ctx, text, true).await;
     }
-    let content_dir = ctx.data().advisor().content_dir().to_path_buf();
-    let dir = content_dir.clone();
-    let loaded: Result<_, Vec<crate::content::ContentError>> = tokio::task::spawn_blocking(move || {
-        let advisor = crate::advisor::Advisor::load(&dir)?;
-        Ok(advisor)
-    })
-    .await?;
-    let message = match loaded {
-        Ok(advisor) => {
-            let summary = format!(
-                "Reloaded: {} topics, {} foods with chat names.",
-                advisor.asker().topics.len(),
-                advisor.estimator().foods.table.curated_count()
-            );
-            ctx.data().replace_advisor(advisor);
-            summary
-        }
-        Err(errors) => {
-            // Paths relative to the content folder: the host's layout is nobody else's business.
-            let listed: Vec<String> = errors
-                .iter()
-                .take(15)
-                .map(|e| {
-                    let file = e.file.strip_prefix(&content_dir).unwrap_or(&e.file);
-                    format!("- `{}:{}: {}`", file.display(), e.line, e.message)
-                })
-                .collect();
-            let more = if errors.len() > 15 { format!("\n… and {} more", errors.len() - 15) } else { String::new() };
-            format!(
-                "The content has {} error(s), so nothing was reloaded; the bot keeps the content it had.\n{}{more}",
-                errors.len(),
-                listed.join("\n")
-            )
-        }
+    if ctx.data().shared.is_some() {
+        // The other processes get a few seconds to answer: past Discord's time for a reply.
+        ctx.defer_ephemeral().await?;
+    }
+    let here = ctx.data().advisor.reload().await;
+    let others = match (&here, &ctx.data().shared) {
+        (Ok(_), Some(shared)) => Some(shared.everywhere().await.map_err(|e| e.to_string())),
+        _ => None,
     };
+    let message = super::reload::summary(here, others);
     for part in draw::split_text(&message) {
         say(ctx, &part, true).await?;
     }
@@ -364,7 +340,7 @@ const DEFER_AFTER: Duration = Duration::from_millis(1500);
 /// its lock), the reply is deferred first, privately, so the interaction does not expire.
 async fn on_store<T: Send + 'static>(
     ctx: Context<'_>,
-    f: impl FnOnce(&Store) -> T + Send + 'static,
+    f: impl FnOnce(&dyn Store) -> T + Send + 'static,
 ) -> Result<T, Error> {
     let mut call = std::pin::pin!(ctx.data().on_store(f));
     match tokio::time::timeout(DEFER_AFTER, &mut call).await {

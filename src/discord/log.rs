@@ -224,7 +224,7 @@ async fn logged(data: &Data, user: u64, text: String) -> Result<String, Error> {
 }
 
 /// A member's log in their saved time zone, UTC until they save one.
-fn member_log(store: &Store, user: u64, keep_days: u32) -> Log<'_> {
+fn member_log(store: &dyn Store, user: u64, keep_days: u32) -> Log<'_> {
     Log::of(store, &user.to_string(), TimeZone::UTC, keep_days)
 }
 

@@ -3,24 +3,26 @@
 
 mod clicks;
 mod commands;
+mod health;
 mod listen;
 mod log;
+mod reload;
 mod sharding;
 
 pub use sharding::ShardingRequired;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
 
 use crate::advisor::Advisor;
-use crate::config::{Config, Secret};
+use crate::config::{Config, Secret, Shards, StoreLocation};
 use crate::content::Profile;
 use crate::intake::Estimate;
 use crate::render::discord::{Embed, Message};
-use crate::store::Store;
+use crate::store::{Reloads, Store};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Context<'a> = poise::Context<'a, Data, Error>;
@@ -31,9 +33,11 @@ pub const LOG_FILTER: &str = "info,serenity=warn";
 
 /// What the bot holds while it runs.
 pub struct Data {
-    /// The live advisor; `/reload` swaps in a new one only when the new content loads cleanly.
-    advisor: RwLock<Arc<Advisor>>,
-    store: Arc<Store>,
+    /// The live advisor; a reload swaps in a new one only when the new content loads cleanly.
+    advisor: reload::Current,
+    /// How `/reload` reaches the other processes of the bot, when they share a PostgreSQL store.
+    shared: Option<reload::Shared>,
+    store: Arc<dyn Store>,
     listen_channels: HashSet<u64>,
     reply_to_mentions: bool,
     cooldown: Cooldown,
@@ -53,11 +57,7 @@ pub struct Data {
 impl Data {
     /// The advisor as it is now (a reload does not disturb an answer in progress).
     pub fn advisor(&self) -> Arc<Advisor> {
-        self.advisor.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    fn replace_advisor(&self, advisor: Advisor) {
-        *self.advisor.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(advisor);
+        self.advisor.get()
     }
 
     /// Whether the bot listens where `message` was posted: a listen channel, or a thread or
@@ -95,9 +95,9 @@ impl Data {
 
     /// Runs `f` on the store on the blocking pool, so a slow store (another process holding its
     /// lock) never stalls the bot's other work.
-    async fn on_store<T: Send + 'static>(&self, f: impl FnOnce(&Store) -> T + Send + 'static) -> Result<T, Error> {
+    async fn on_store<T: Send + 'static>(&self, f: impl FnOnce(&dyn Store) -> T + Send + 'static) -> Result<T, Error> {
         let store = self.store.clone();
-        Ok(tokio::task::spawn_blocking(move || f(&store)).await?)
+        Ok(tokio::task::spawn_blocking(move || f(&*store)).await?)
     }
 
     /// A chart drawn by `draw` off the async runtime, `None` (and a warning) when it cannot be.
@@ -110,7 +110,11 @@ impl Data {
 /// The life stage for a reply: the one saved (`saved`, read only for a reply its owner alone
 /// sees, so what they saved privately never shows in public), else the default. A saved stage
 /// that cannot be used comes with a note saying so, instead of silently becoming the default.
-fn choose(advisor: &Advisor, user: serenity::UserId, saved: Option<rusqlite::Result<Option<String>>>) -> Chosen<'_> {
+fn choose(
+    advisor: &Advisor,
+    user: serenity::UserId,
+    saved: Option<Result<Option<String>, crate::store::Error>>,
+) -> Chosen<'_> {
     let default = advisor.estimator().reference.default();
     let note = match saved {
         None | Some(Ok(None)) => None,
@@ -201,6 +205,8 @@ pub struct Settings {
     pub keep_days: u32,
     /// Whether `/intake` replies carry a chart.
     pub charts: bool,
+    /// The shards this process runs; only the process with shard 0 registers the commands.
+    pub shards: Shards,
 }
 
 impl Settings {
@@ -215,6 +221,7 @@ impl Settings {
             admins: config.discord.admins.clone(),
             keep_days: config.log.keep_days,
             charts: config.discord.charts,
+            shards: config.discord.shards.clone(),
         }
     }
 }
@@ -237,12 +244,14 @@ pub fn http(token: &Secret, proxy: Option<&str>) -> serenity::Http {
 }
 
 /// Builds the client: registers the commands (so a bot that cannot is never left online
-/// answering nothing), then sets up commands and listening.
+/// answering nothing), then sets up commands and listening. With `reloads`, a reload in any
+/// process of the bot reaches this one, and this one's reach the others.
 pub async fn client(
     http: serenity::Http,
     settings: Settings,
     advisor: Advisor,
-    store: Store,
+    store: Arc<dyn Store>,
+    reloads: Option<(Reloads, tokio::sync::mpsc::UnboundedReceiver<crate::store::reloads::Notice>)>,
 ) -> Result<serenity::Client, Error> {
     let mut intents = serenity::GatewayIntents::GUILD_MESSAGES | serenity::GatewayIntents::DIRECT_MESSAGES;
     // Least privilege: mentions and direct messages carry their text without the privileged
@@ -254,9 +263,11 @@ pub async fn client(
         ),
         _ => {}
     }
+    let advisor = reload::Current::new(advisor);
     let data = Data {
-        advisor: RwLock::new(Arc::new(advisor)),
-        store: Arc::new(store),
+        shared: reloads.map(|(reloads, notices)| reload::Shared::start(reloads, notices, advisor.clone())),
+        advisor,
+        store,
         listen_channels: settings.listen_channels.iter().copied().collect(),
         reply_to_mentions: settings.reply_to_mentions,
         cooldown: Cooldown::new(settings.cooldown_seconds),
@@ -268,7 +279,9 @@ pub async fn client(
         charts: settings.charts,
     };
     let all_commands = commands::all();
-    register(&http, &all_commands, &settings.guild_ids).await?;
+    if settings.shards.runs_first() {
+        register(&http, &all_commands, &settings.guild_ids).await?;
+    }
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: all_commands,
@@ -356,26 +369,61 @@ fn is_passing(error: &serenity::Error) -> bool {
     }
 }
 
-/// Runs the bot until SIGINT or SIGTERM, then shuts the gateway down cleanly. It runs as many
-/// shards as Discord recommends. When Discord closes a session for too many servers per shard
-/// (close code 4011, reported by `resharding`), it stops with an error saying so: started again
-/// (systemd's `Restart=on-failure` does it), it runs as many shards as Discord then recommends.
-/// It does not restart the shards itself, because serenity 0.12 can spin forever closing a
-/// shard whose connection Discord already closed; ending the process ends that too.
+/// Runs the bot until SIGINT or SIGTERM, then shuts the gateway down cleanly.
+///
+/// It runs the shards `[discord] shards` names: by default as many as Discord recommends. When
+/// Discord closes a session for too many servers per shard (close code 4011, reported by
+/// `resharding`), it stops with an error saying so: started again (systemd's
+/// `Restart=on-failure` does it), an automatic count asks Discord again, while a fixed total
+/// must be raised by the operator. It does not restart the shards itself, because serenity 0.12
+/// can spin forever closing a shard whose connection Discord already closed.
 pub async fn run(
     config: &Config,
     token: &Secret,
     advisor: Advisor,
     resharding: &ShardingRequired,
 ) -> Result<(), String> {
-    let store = Store::open(&config.store.path)
-        .map_err(|e| format!("cannot open the store {}: {e}", config.store.path.display()))?;
+    let location = config.store(std::env::var("DATABASE_URL").ok()).map_err(str::to_string)?;
+    let opening = location.clone();
+    let store: Arc<dyn Store> = tokio::task::spawn_blocking(move || crate::store::open(&opening))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot open {location}: {e}"))?
+        .into();
+    tracing::info!("using {location}");
+    let reloads = match &location {
+        StoreLocation::Postgres(url) => {
+            let process = crate::store::reloads::process_name();
+            let listening = Reloads::listen(url.expose(), process).await;
+            Some(listening.map_err(|e| format!("cannot listen for reloads on the PostgreSQL store: {e}"))?)
+        }
+        StoreLocation::Sqlite(_) => None,
+    };
+    let health = match config.health.listen {
+        Some(address) => Some(
+            tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|e| format!("cannot serve health checks on {address}: {e}"))?,
+        ),
+        None => None,
+    };
     let http = http(token, config.discord.api_proxy_url.as_deref());
+    let settings = Settings::from_config(config);
     let mut client =
-        client(http, Settings::from_config(config), advisor, store).await.map_err(|e| format!("cannot start: {e}"))?;
+        client(http, settings, advisor, store.clone(), reloads).await.map_err(|e| format!("cannot start: {e}"))?;
     let manager = client.shard_manager.clone();
+    if let Some(listener) = health {
+        tokio::spawn(health::serve(listener, manager.clone(), store));
+    }
+    let shards = config.discord.shards.clone();
+    let gateway = async {
+        match &shards {
+            Shards::Auto => client.start_autosharded().await,
+            Shards::Range { ids, total } => client.start_shard_range(ids.clone(), *total).await,
+        }
+    };
     tokio::select! {
-        result = client.start_autosharded() => result.map_err(gateway_error),
+        result = gateway => result.map_err(gateway_error),
         () = shutdown_signal() => {
             tracing::info!("shutting down");
             stop(&manager).await;
@@ -383,9 +431,15 @@ pub async fn run(
         }
         () = resharding.notified() => {
             stop(&manager).await;
-            Err("Discord requires more shards (close code 4011): start zincbot again and it will run as many \
-                 as Discord now recommends"
-                .to_string())
+            Err(match shards {
+                Shards::Auto => "Discord requires more shards (close code 4011): start zincbot again and it will \
+                                 run as many as Discord now recommends"
+                    .to_string(),
+                Shards::Range { total, .. } => format!(
+                    "Discord requires more shards (close code 4011): raise shards.total in [discord] (now {total}) \
+                     and give every process its part of the new range"
+                ),
+            })
         }
     }
 }
