@@ -22,6 +22,7 @@ use crate::config::{Config, Secret, Shards, StoreLocation};
 use crate::content::Profile;
 use crate::intake::Estimate;
 use crate::render::discord::{Embed, Message};
+use crate::store::reloads::Listening;
 use crate::store::{Reloads, Store};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -251,7 +252,7 @@ pub async fn client(
     settings: Settings,
     advisor: Advisor,
     store: Arc<dyn Store>,
-    reloads: Option<(Reloads, tokio::sync::mpsc::UnboundedReceiver<crate::store::reloads::Notice>)>,
+    reloads: Option<Listening>,
 ) -> Result<serenity::Client, Error> {
     let mut intents = serenity::GatewayIntents::GUILD_MESSAGES | serenity::GatewayIntents::DIRECT_MESSAGES;
     // Least privilege: mentions and direct messages carry their text without the privileged

@@ -51,6 +51,9 @@ pub enum Notice {
     Outcome(Outcome),
 }
 
+/// A connection for reloads and what it hears.
+pub type Listening = (Reloads, mpsc::UnboundedReceiver<Notice>);
+
 /// This process's connection for reloads: it listens for requests and outcomes and sends its
 /// own. It reconnects by itself when the database goes away.
 pub struct Reloads {
@@ -66,7 +69,7 @@ impl Reloads {
     /// Connects to the database at `url` and listens there, on the current Tokio runtime, as
     /// `process` (see [`process_name`]); what is heard arrives on the receiver. Fails when the
     /// database cannot be reached now; later losses are reconnected by themselves.
-    pub async fn listen(url: &str, process: String) -> Result<(Reloads, mpsc::UnboundedReceiver<Notice>), Error> {
+    pub async fn listen(url: &str, process: String) -> Result<Listening, Error> {
         let config = super::postgres::config(url)?;
         let (heard, notices) = mpsc::unbounded_channel();
         let (client, driver) = connect(&config, heard.clone()).await?;
