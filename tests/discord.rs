@@ -781,11 +781,18 @@ async fn a_429_is_honoured_by_the_ratelimiter() {
 
 /// `zincbot run` on a default config pointed at `fake` with `api_proxy_url`, its store in `dir`.
 fn spawn_binary(fake: &Fake, dir: &Path) -> tokio::process::Child {
-    spawn_binary_with(fake, dir, "", "")
+    spawn_binary_with(fake, dir, "", "", &[])
 }
 
-/// `zincbot run` as [`spawn_binary`], with lines added to `[discord]` and at the end.
-fn spawn_binary_with(fake: &Fake, dir: &Path, discord: &str, more: &str) -> tokio::process::Child {
+/// `zincbot run` as [`spawn_binary`], with lines added to `[discord]` and at the end, and
+/// environment variables set.
+fn spawn_binary_with(
+    fake: &Fake,
+    dir: &Path,
+    discord: &str,
+    more: &str,
+    env: &[(&str, &str)],
+) -> tokio::process::Child {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let config = format!(
         "[discord]\nguild_ids = [{}]\nlisten_channels = [{}]\napi_proxy_url = \"{}\"\n{discord}\n\n[content]\ndir = {:?}\n\n[store]\npath = {:?}\n{more}\n",
@@ -802,6 +809,7 @@ fn spawn_binary_with(fake: &Fake, dir: &Path, discord: &str, more: &str) -> toki
         .env("DISCORD_TOKEN", Fake::TOKEN)
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
@@ -899,7 +907,7 @@ async fn close_code_4011_stops_the_bot_with_a_line_saying_so() {
     for (shards, advice) in [("", "start zincbot again"), ("shards = { ids = [0], total = 1 }", "raise shards.total")] {
         let fake = Fake::start().await;
         let folder = tempfile::tempdir().unwrap();
-        let mut child = spawn_binary_with(&fake, folder.path(), shards, "");
+        let mut child = spawn_binary_with(&fake, folder.path(), shards, "", &[]);
         assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
         if shards.is_empty() {
             let asked = fake.requests().iter().filter(|r| r.is("GET", "/gateway/bot")).count();
@@ -1112,7 +1120,8 @@ async fn a_shard_range_identifies_as_its_shards_and_only_shard_0_registers() {
     for (ids, registers) in [("[1]", false), ("[0]", true)] {
         let fake = Fake::start().await;
         let folder = tempfile::tempdir().unwrap();
-        let _child = spawn_binary_with(&fake, folder.path(), &format!("shards = {{ ids = {ids}, total = 2 }}"), "");
+        let _child =
+            spawn_binary_with(&fake, folder.path(), &format!("shards = {{ ids = {ids}, total = 2 }}"), "", &[]);
         assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
         let identify = fake.gateway_payloads().into_iter().find(|p| p["op"] == 2).expect("an IDENTIFY");
         let first: u64 = ids.trim_matches(['[', ']']).parse().unwrap();
@@ -1129,7 +1138,7 @@ async fn the_health_endpoint_reports_shards_and_store() {
     let fake = Fake::start().await;
     let folder = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let _child = spawn_binary_with(&fake, folder.path(), "", &format!("[health]\nlisten = \"127.0.0.1:{port}\""));
+    let _child = spawn_binary_with(&fake, folder.path(), "", &format!("[health]\nlisten = \"127.0.0.1:{port}\""), &[]);
     assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
     let url = format!("http://127.0.0.1:{port}/health");
@@ -1263,4 +1272,31 @@ async fn reload_reaches_every_process_sharing_a_postgres_store() {
     assert!(partly.contains("1 process kept the content it had") && partly.contains("host-b:2"), "{partly}");
     assert!(partly.contains("topics/lupus-sle.md:") && partly.contains("no-such-topic"), "{partly}");
     assert!(ask(&b).await.contains("Zinc and lupus, as B has it"), "B kept what it had");
+}
+
+/// `zincbot run` with `DATABASE_URL` keeps profiles in that PostgreSQL database, not in the file.
+#[tokio::test]
+async fn the_binary_keeps_profiles_in_postgres_when_database_url_is_set() {
+    let Some(database) = TestDatabase::create("binary").await else { return };
+    let fake = Fake::start().await;
+    let folder = tempfile::tempdir().unwrap();
+    let _child = spawn_binary_with(&fake, folder.path(), "", "", &[("DATABASE_URL", &database.url)]);
+    assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
+    let set = Fake::subcommand(
+        next_id(),
+        "profile",
+        "set",
+        json!([Fake::opt_str("life_stage", "child-4-8")]),
+        Fake::USER_ID,
+        Fake::CHANNEL_ID,
+    );
+    let id = set["id"].as_str().unwrap().to_string();
+    fake.dispatch("INTERACTION_CREATE", set).await;
+    let reply = fake.wait_for_request(|r| r.route().starts_with(&format!("/interactions/{id}/")), WAIT).await;
+    assert!(text_of(&reply.expect("a reply").body).contains("child (4-8)"));
+    let (client, connection) = tokio_postgres::connect(&database.url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let row = client.query_one("SELECT life_stage FROM profiles WHERE user_id = $1", &[&(Fake::USER_ID as i64)]).await;
+    assert_eq!(row.unwrap().get::<_, String>(0), "child-4-8");
+    assert!(!folder.path().join("profiles.sqlite3").exists(), "no SQLite file");
 }
