@@ -781,26 +781,34 @@ async fn a_429_is_honoured_by_the_ratelimiter() {
 
 /// `zincbot run` on a default config pointed at `fake` with `api_proxy_url`, its store in `dir`.
 fn spawn_binary(fake: &Fake, dir: &Path) -> tokio::process::Child {
-    spawn_binary_with(fake, dir, "", "", &[])
+    spawn_binary_with(fake, dir, Launch::default())
 }
 
-/// `zincbot run` as [`spawn_binary`], with lines added to `[discord]` and at the end, and
-/// environment variables set.
-fn spawn_binary_with(
-    fake: &Fake,
-    dir: &Path,
-    discord: &str,
-    more: &str,
-    env: &[(&str, &str)],
-) -> tokio::process::Child {
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+/// What a test changes in the default config of [`spawn_binary`].
+#[derive(Default)]
+struct Launch<'a> {
+    /// Lines added to `[discord]`.
+    discord: &'a str,
+    /// Lines added at the end.
+    more: &'a str,
+    /// Environment variables set.
+    env: &'a [(&'a str, &'a str)],
+    /// The content folder, instead of the repository's.
+    content: Option<&'a Path>,
+}
+
+fn spawn_binary_with(fake: &Fake, dir: &Path, launch: Launch) -> tokio::process::Child {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let content = launch.content.unwrap_or(&repository);
     let config = format!(
-        "[discord]\nguild_ids = [{}]\nlisten_channels = [{}]\napi_proxy_url = \"{}\"\n{discord}\n\n[content]\ndir = {:?}\n\n[store]\npath = {:?}\n{more}\n",
+        "[discord]\nguild_ids = [{}]\nlisten_channels = [{}]\napi_proxy_url = \"{}\"\n{}\n\n[content]\ndir = {:?}\n\n[store]\npath = {:?}\n{}\n",
         Fake::GUILD_ID,
         Fake::CHANNEL_ID,
         fake.base_url(),
+        launch.discord,
         content.display().to_string(),
-        dir.join("profiles.sqlite3").display().to_string()
+        dir.join("profiles.sqlite3").display().to_string(),
+        launch.more,
     );
     std::fs::write(dir.join("config.toml"), config).unwrap();
     tokio::process::Command::new(env!("CARGO_BIN_EXE_zincbot"))
@@ -809,7 +817,7 @@ fn spawn_binary_with(
         .env("DISCORD_TOKEN", Fake::TOKEN)
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env("RUST_LOG", "info")
-        .envs(env.iter().copied())
+        .envs(launch.env.iter().copied())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
@@ -907,7 +915,7 @@ async fn close_code_4011_stops_the_bot_with_a_line_saying_so() {
     for (shards, advice) in [("", "start zincbot again"), ("shards = { ids = [0], total = 1 }", "raise shards.total")] {
         let fake = Fake::start().await;
         let folder = tempfile::tempdir().unwrap();
-        let mut child = spawn_binary_with(&fake, folder.path(), shards, "", &[]);
+        let mut child = spawn_binary_with(&fake, folder.path(), Launch { discord: shards, ..Launch::default() });
         assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
         if shards.is_empty() {
             let asked = fake.requests().iter().filter(|r| r.is("GET", "/gateway/bot")).count();
@@ -1120,8 +1128,11 @@ async fn a_shard_range_identifies_as_its_shards_and_only_shard_0_registers() {
     for (ids, registers) in [("[1]", false), ("[0]", true)] {
         let fake = Fake::start().await;
         let folder = tempfile::tempdir().unwrap();
-        let _child =
-            spawn_binary_with(&fake, folder.path(), &format!("shards = {{ ids = {ids}, total = 2 }}"), "", &[]);
+        let _child = spawn_binary_with(
+            &fake,
+            folder.path(),
+            Launch { discord: &format!("shards = {{ ids = {ids}, total = 2 }}"), ..Launch::default() },
+        );
         assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
         let identify = fake.gateway_payloads().into_iter().find(|p| p["op"] == 2).expect("an IDENTIFY");
         let first: u64 = ids.trim_matches(['[', ']']).parse().unwrap();
@@ -1138,7 +1149,11 @@ async fn the_health_endpoint_reports_shards_and_store() {
     let fake = Fake::start().await;
     let folder = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let _child = spawn_binary_with(&fake, folder.path(), "", &format!("[health]\nlisten = \"127.0.0.1:{port}\""), &[]);
+    let _child = spawn_binary_with(
+        &fake,
+        folder.path(),
+        Launch { more: &format!("[health]\nlisten = \"127.0.0.1:{port}\""), ..Launch::default() },
+    );
     assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
     let url = format!("http://127.0.0.1:{port}/health");
@@ -1280,7 +1295,11 @@ async fn the_binary_keeps_profiles_in_postgres_when_database_url_is_set() {
     let Some(database) = TestDatabase::create("binary").await else { return };
     let fake = Fake::start().await;
     let folder = tempfile::tempdir().unwrap();
-    let _child = spawn_binary_with(&fake, folder.path(), "", "", &[("DATABASE_URL", &database.url)]);
+    let _child = spawn_binary_with(
+        &fake,
+        folder.path(),
+        Launch { env: &[("DATABASE_URL", &database.url)], ..Launch::default() },
+    );
     assert!(fake.wait_ready(Duration::from_secs(20)).await, "the binary connected");
     let set = Fake::subcommand(
         next_id(),
@@ -1299,4 +1318,71 @@ async fn the_binary_keeps_profiles_in_postgres_when_database_url_is_set() {
     let row = client.query_one("SELECT life_stage FROM profiles WHERE user_id = $1", &[&(Fake::USER_ID as i64)]).await;
     assert_eq!(row.unwrap().get::<_, String>(0), "child-4-8");
     assert!(!folder.path().join("profiles.sqlite3").exists(), "no SQLite file");
+}
+
+/// The text of the reply to `payload` sent through `fake`: the callback, or the follow-up when
+/// the bot deferred.
+async fn reply_text(fake: &Fake, payload: Value) -> String {
+    let (id, token) = (payload["id"].as_str().unwrap().to_string(), payload["token"].as_str().unwrap().to_string());
+    fake.dispatch("INTERACTION_CREATE", payload).await;
+    let callback = fake.wait_for_request(|r| r.route().starts_with(&format!("/interactions/{id}/")), WAIT).await;
+    let callback = callback.expect("a reply").body;
+    if callback["type"] != 5 {
+        return text_of(&callback);
+    }
+    let followup = |r: &Request| r.method == "POST" && r.route().contains("/webhooks/") && r.route().contains(&token);
+    text_of(&fake.wait_for_request(followup, WAIT).await.expect("the deferred reply").body)
+}
+
+/// Two `zincbot run` processes, shards 0 and 1 of 2, share one PostgreSQL store and one content
+/// folder. Each talks to its own stand-in for Discord, as two shards do to two gateway sessions.
+#[tokio::test]
+async fn two_processes_share_profiles_and_reloads_and_one_keeps_serving_alone() {
+    let Some(database) = TestDatabase::create("two_processes").await else { return };
+    let content = common::content_copy("two-processes");
+    let (fake_a, fake_b) = (Fake::start().await, Fake::start().await);
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let env = [("DATABASE_URL", database.url.as_str())];
+    let launch = |discord| Launch { discord, env: &env, content: Some(&content), ..Launch::default() };
+    let mut a = spawn_binary_with(&fake_a, dir_a.path(), launch("shards = { ids = [0], total = 2 }"));
+    let _b = spawn_binary_with(&fake_b, dir_b.path(), launch("shards = { ids = [1], total = 2 }"));
+    assert!(fake_a.wait_ready(Duration::from_secs(20)).await && fake_b.wait_ready(Duration::from_secs(20)).await);
+    let registers = |r: &Request| r.method == "PUT" && r.route().ends_with("/commands");
+    assert!(fake_a.wait_for_request(registers, WAIT).await.is_some(), "shard 0 registers the commands");
+    assert!(!fake_b.requests().iter().any(registers), "shard 1 does not");
+
+    let profile = |sub: &str, options: Value| {
+        Fake::subcommand(next_id(), "profile", sub, options, Fake::USER_ID, Fake::CHANNEL_ID)
+    };
+    let saved = reply_text(&fake_a, profile("set", json!([Fake::opt_str("life_stage", "child-4-8")]))).await;
+    assert!(saved.contains("child (4-8)"), "{saved}");
+    let shown = reply_text(&fake_b, profile("show", json!([]))).await;
+    assert!(shown.contains("child-4-8"), "saved through A, seen through B: {shown}");
+    let forgotten = reply_text(&fake_b, profile("forget", json!([]))).await;
+    assert!(forgotten.contains("Deleted"), "{forgotten}");
+    let gone = reply_text(&fake_a, profile("show", json!([]))).await;
+    assert!(gone.contains("No life stage saved"), "forgotten through B, gone for A: {gone}");
+
+    let topic = content.join("topics/lupus-sle.md");
+    let text = std::fs::read_to_string(&topic).unwrap();
+    std::fs::write(
+        &topic,
+        text.replacen("title = \"Zinc and lupus (SLE)\"", "title = \"Zinc and lupus, reloaded\"", 1),
+    )
+    .unwrap();
+    let reload =
+        Fake::slash_command_with_permissions(next_id(), "reload", json!([]), Fake::USER_ID, Fake::CHANNEL_ID, "32");
+    let reloaded = reply_text(&fake_a, reload).await;
+    assert!(reloaded.contains("Reloaded in 2 processes"), "{reloaded}");
+    let ask =
+        || Fake::slash_command(next_id(), "ask", json!([Fake::opt_str("question", "is zinc bad for lupus?")]), 11, 12);
+    assert!(reply_text(&fake_a, ask()).await.contains("Zinc and lupus, reloaded"));
+    assert!(reply_text(&fake_b, ask()).await.contains("Zinc and lupus, reloaded"));
+
+    let pid = a.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let stopped = tokio::time::timeout(Duration::from_secs(5), a.wait()).await.expect("A stops").unwrap();
+    assert!(stopped.success(), "{stopped:?}");
+    let alone = reply_text(&fake_b, ask()).await;
+    assert!(alone.contains("Zinc and lupus, reloaded"), "B still serves its shard: {alone}");
 }
