@@ -210,12 +210,15 @@ fn run(config: &Config, content: &Path) -> ExitCode {
 /// Makes freed buffers of 1 MiB or more (a chart's image) go back to the system. glibc
 /// otherwise raises its threshold after the first one is freed and keeps later ones in the
 /// per-thread arenas of the blocking pool, where they held some 60 MB that was never reused.
-/// Smaller buffers keep glibc's usual handling.
+/// Smaller buffers keep glibc's usual handling, in two arenas rather than one per busy thread
+/// of the blocking pool: over 40,000 soak events that ended at 73 MB instead of 80 MB, for 5 %
+/// less throughput.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn return_large_buffers() {
     // SAFETY: mallopt only changes an allocator setting, and runs before any other thread starts.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
 
