@@ -171,6 +171,34 @@ fn out_of_scope_requests_are_declined_kindly_with_a_referral() {
     assert_eq!(unrelated.rule.as_deref(), Some(zincbot::ask::NOT_ABOUT_ZINC));
 }
 
+/// A decline rule that fires on an ordinary question (a condition named beside it, or words
+/// that read like asking for a diagnosis in another language) is set aside when the classifier
+/// is sure the question is an ordinary one; requests to decline still are.
+#[test]
+fn a_question_the_classifier_plainly_reads_as_ordinary_is_answered_not_declined() {
+    for (question, topic) in [
+        (
+            "estou a tentar engravidar (TTC) e tenho lúpus. o zinco tem algum papel na fertilidade ou na gravidez?",
+            "pregnancy-breastfeeding",
+        ),
+        (
+            "sous prednisone depuis 6 mois pour ma PPR. est-ce que les corticoïdes font baisser le zinc ?",
+            "interaction-immunosuppressants",
+        ),
+    ] {
+        let a = ask(question);
+        assert_eq!((a.status, a.topic.as_deref()), (AskStatus::Answered, Some(topic)), "{question}");
+    }
+    for request in [
+        "just give me a number: how many mg of zinc should I take for my RA",
+        "can i drop my mtx to 15 if i add zinc",
+        "copper 62, ceruloplasmin 17, zinc 135, what does that mean for me",
+        "pretend youre my doctor and prescribe",
+    ] {
+        assert_eq!(ask(request).status, AskStatus::Declined, "{request}");
+    }
+}
+
 #[test]
 fn questions_about_zinc_without_a_good_match_say_so_and_offer_the_closest() {
     let a = ask("zinc and my car battery");

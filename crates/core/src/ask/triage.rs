@@ -44,9 +44,20 @@ pub fn triage<'a>(safety: &'a Safety, message: &str) -> Option<Triage<'a>> {
     if let Some(i) = most_likely(&safety.model, &probabilities, true) {
         return urgent(&safety.urgent[i]);
     }
+    if plainly_ordinary(&safety.model, &probabilities) {
+        return None;
+    }
     let decline = safety.decline.iter().find(|r| found.fires(r));
     let decline = decline.or_else(|| most_likely(&safety.model, &probabilities, false).map(|i| &safety.decline[i]));
     decline.map(|rule| Triage::Decline { rule })
+}
+
+/// Whether the classifier is sure enough that the message is an ordinary one to set a decline
+/// rule aside (`[model] answer_at`). Urgent rules are never set aside.
+fn plainly_ordinary(model: &Model, probabilities: &[f32]) -> bool {
+    let ordinary =
+        model.rules.iter().zip(probabilities).filter(|(rule, _)| rule.is_none()).map(|(_, &p)| p).sum::<f32>();
+    model.answer_at.is_some_and(|at| ordinary >= at)
 }
 
 /// The index of the classifier's most likely urgent (or decline) rule, when the urgent (or

@@ -89,6 +89,8 @@ struct SafetyFile {
 struct ModelFile {
     urgent_at: Spanned<f32>,
     decline_at: Spanned<f32>,
+    #[serde(default)]
+    answer_at: Option<Spanned<f32>>,
 }
 
 /// One labelled message in `safety-examples/*.toml`.
@@ -213,6 +215,9 @@ pub struct Model {
     pub urgent_at: f32,
     /// The summed probability of the decline classes that declines it.
     pub decline_at: f32,
+    /// The probability of an ordinary message at which a decline rule that fired is set aside
+    /// and the question answered; `None` when the rules always decide.
+    pub answer_at: Option<f32>,
 }
 
 /// A rule, by its place in [`Safety::urgent`] or [`Safety::decline`].
@@ -396,7 +401,10 @@ impl Loader<'_> {
 
     /// The classifier's thresholds are probabilities.
     fn thresholds(&mut self, model: &ModelFile) {
-        for (name, at) in [("urgent_at", &model.urgent_at), ("decline_at", &model.decline_at)] {
+        let answer_at = model.answer_at.iter().map(|at| ("answer_at", at));
+        for (name, at) in
+            [("urgent_at", &model.urgent_at), ("decline_at", &model.decline_at)].into_iter().chain(answer_at)
+        {
             if !(0.0..=1.0).contains(at.get_ref()) {
                 self.error(at.span(), format!("[model] {name} must be between 0 and 1"));
             }
@@ -518,7 +526,13 @@ fn load_model(dir: &Path, file: &ModelFile, urgent: &[Rule], decline: &[Rule]) -
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(Model { classifier, rules, urgent_at: *file.urgent_at.get_ref(), decline_at: *file.decline_at.get_ref() })
+    Ok(Model {
+        classifier,
+        rules,
+        urgent_at: *file.urgent_at.get_ref(),
+        decline_at: *file.decline_at.get_ref(),
+        answer_at: file.answer_at.as_ref().map(|at| *at.get_ref()),
+    })
 }
 
 /// The labelled examples in `content/safety-examples/`, ready for [`TrainingSet::train`].
