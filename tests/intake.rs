@@ -42,6 +42,18 @@ fn names_containing_other_names_are_not_confused() {
     assert!(only_food("1 medium sweet potato").starts_with("Sweet potato"));
 }
 
+/// A slice of a food USDA gives no slice weight for is a typical slice (the median of USDA's
+/// slice weights), not a whole serving; a food with its own slice weight keeps it.
+#[test]
+fn a_slice_without_a_usda_weight_is_a_typical_slice_not_a_serving() {
+    let beef = run("3 slices of beef");
+    let grams = beef.items[0].grams;
+    assert!((80.0..=90.0).contains(&grams), "three slices of about 28 g, not three 85 g servings: {grams}");
+    assert!(beef.items[0].assumptions.iter().any(|a| a.contains("the median of USDA's")), "{:?}", beef.items[0]);
+    let bread = run("2 slices of white bread");
+    assert_eq!(bread.items[0].grams, 58.0, "USDA's own slice weight");
+}
+
 #[test]
 fn compounds_the_list_does_not_know_are_flagged_not_passed_off() {
     let e = run("a glass of oat milk");

@@ -48,6 +48,8 @@ pub struct FoodWords {
     pub cooking: HashSet<String>,
     /// Stems of the measures that hold many of a countable food.
     pub bulk: HashSet<String>,
+    /// Stems of the measures whose median USDA weight stands in for a food without its own.
+    pub typical: HashSet<String>,
     /// Folded words that open a list; they are not shown back.
     pub preamble: HashSet<String>,
     /// Folded words that join two foods.
@@ -99,6 +101,7 @@ struct FoodsFile {
     filler: Entries,
     cooking: Entries,
     bulk: Entries,
+    typical: Entries,
     preamble: Entries,
     connectors: Entries,
     abbreviations: Entries,
@@ -153,6 +156,7 @@ impl Lexicon {
             filler: reader.set("foods.filler", &f.filler, Form::Stem),
             cooking: reader.set("foods.cooking", &f.cooking, Form::Stem),
             bulk: reader.set("foods.bulk", &f.bulk, Form::Stem),
+            typical: reader.set("foods.typical", &f.typical, Form::Stem),
             preamble: reader.set("foods.preamble", &f.preamble, Form::Fold),
             connectors: reader.set("foods.connectors", &f.connectors, Form::Fold),
             abbreviations: reader.set("foods.abbreviations", &f.abbreviations, Form::Fold),

@@ -331,7 +331,8 @@ fn suggest(index: &FoodIndex, stems: &[String]) -> Vec<String> {
 }
 
 /// Grams of `food` in `amount`, and every assumption made to get there.
-pub fn grams(lexicon: &FoodWords, food: &Food, amount: &Amount, notes: &mut Vec<String>) -> f64 {
+pub fn grams(index: &FoodIndex, food: &Food, amount: &Amount, notes: &mut Vec<String>) -> f64 {
+    let lexicon = &index.lexicon;
     if let Some(inches) = amount.inches {
         let sized = |w: &&Weight| w.is_size() && w.words.first().is_some_and(|u| u == "inch") && w.amount == inches;
         match food.weights.iter().find(sized) {
@@ -356,11 +357,11 @@ pub fn grams(lexicon: &FoodWords, food: &Food, amount: &Amount, notes: &mut Vec<
                 notes.push(format!("a handful counted as 1 oz ({} g)", fmt(OUNCE_G)));
                 m.value * OUNCE_G
             }
-            Unit::Household(word) => m.value * household(food, word, notes),
+            Unit::Household(word) => m.value * household(index, food, word, notes),
         },
         None => match (amount.size, amount.household.last()) {
             (Some(size), _) => sized(food, size, notes),
-            (None, Some(&word)) => household(food, word, notes),
+            (None, Some(&word)) => household(index, food, word, notes),
             (None, None) if amount.stated => one_item(lexicon, food, &amount.rest, notes),
             (None, None) => one_portion(food, notes, false),
         },
@@ -388,13 +389,23 @@ pub fn grams_per_ml(food: &Food, notes: &mut Vec<String>) -> f64 {
     1.0
 }
 
-/// Grams in one `word` (slice, can, breast ...) of the food.
-fn household(food: &Food, word: &str, notes: &mut Vec<String>) -> f64 {
+/// Grams in one `word` (slice, can, breast ...) of the food: USDA's weight for it, else the
+/// median of USDA's weights for `word` over all foods when the lexicon lists it as typical,
+/// else one portion.
+fn household(index: &FoodIndex, food: &Food, word: &str, notes: &mut Vec<String>) -> f64 {
     let starts = |w: &Weight| w.words.first().is_some_and(|first| first == word);
     let curated = food.portion.map(|i| &food.weights[i]).filter(|w| starts(w));
     if let Some(weight) = curated.or_else(|| food.weights.iter().find(|w| starts(w))) {
         notes.push(format!("1 {word} = {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));
         return piece_grams(weight);
+    }
+    if let Some(typical) = index.typical.get(word) {
+        notes.push(format!(
+            "no USDA weight for a {word} of this food: counted {} g, the median of USDA's {} {word} weights",
+            fmt(typical.grams),
+            typical.count
+        ));
+        return typical.grams;
     }
     if word == "tablet" {
         notes.push("a tablet of a food: counted one portion".into());

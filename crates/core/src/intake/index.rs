@@ -40,6 +40,8 @@ pub struct FoodIndex {
     pub joins: HashSet<(String, String)>,
     /// The words food lists are read with.
     pub lexicon: FoodWords,
+    /// The median USDA weight of each of the lexicon's `typical` measures, over every food.
+    pub typical: HashMap<String, Typical>,
 }
 
 /// Every word of every USDA description, for foods reached without a chat name.
@@ -114,6 +116,32 @@ impl FoodIndex {
         let targets = names_by_token.iter().filter(|(word, ids)| food_names(ids) > 0 || word.chars().count() >= 6);
         let vocabulary = Vocabulary::new(targets.map(|(word, ids)| (word.as_str(), ids.len())));
         let descriptions = DescriptionIndex::build(&table.foods);
-        FoodIndex { table, names, names_by_token, vocabulary, descriptions, joins, lexicon }
+        let typical = typical_weights(&table, &lexicon);
+        FoodIndex { table, names, names_by_token, vocabulary, descriptions, joins, lexicon, typical }
     }
+}
+
+/// A measure's median weight over the whole table, and how many weights it is the median of.
+#[derive(Debug, Clone, Copy)]
+pub struct Typical {
+    pub grams: f64,
+    pub count: usize,
+}
+
+/// The median USDA weight of one of each of `lexicon`'s typical measures ("1 slice").
+fn typical_weights(table: &FoodTable, lexicon: &FoodWords) -> HashMap<String, Typical> {
+    let mut grams: HashMap<String, Vec<f64>> = HashMap::new();
+    for weight in table.foods.iter().flat_map(|f| &f.weights) {
+        let measure = weight.words.first().filter(|w| lexicon.typical.contains(*w));
+        if let Some(measure) = measure.filter(|_| !weight.is_size() && weight.amount > 0.0) {
+            grams.entry(measure.clone()).or_default().push(weight.grams_each());
+        }
+    }
+    grams
+        .into_iter()
+        .map(|(measure, mut all)| {
+            all.sort_by(f64::total_cmp);
+            (measure, Typical { grams: all[all.len() / 2], count: all.len() })
+        })
+        .collect()
 }

@@ -394,7 +394,7 @@ impl Estimator {
             Lookup::Dish { dish, notes, beside } => self.add_dish(estimate, input, words, dish, notes, &beside),
             Lookup::Found { food, notes: found } => {
                 let mut notes = amount.notes.clone();
-                let grams = food::grams(&self.foods.lexicon, food, amount, &mut notes);
+                let grams = food::grams(&self.foods, food, amount, &mut notes);
                 notes.extend(found);
                 let counted = grams <= limits.max_food_grams;
                 if !counted {
@@ -463,7 +463,7 @@ impl Estimator {
             let grams = match &part_amount {
                 Some((which, amount)) if *which == i && !amount.measures.is_empty() => {
                     let mut said = Vec::new();
-                    let grams = food::grams(lexicon, food, amount, &mut said);
+                    let grams = food::grams(&self.foods, food, amount, &mut said);
                     assumptions.push(format!("{}: {} g as stated", part.shown_as, fmt(round(grams, 1))));
                     assumptions.extend(said);
                     grams
