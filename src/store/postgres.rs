@@ -71,6 +71,10 @@ pub(super) fn config(url: &str) -> Result<tokio_postgres::Config, Error> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(TIMEOUT);
     }
+    // So an operator can tell the bot's connections apart in pg_stat_activity.
+    if config.get_application_name().is_none() {
+        config.application_name("zincbot");
+    }
     Ok(config)
 }
 

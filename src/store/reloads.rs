@@ -70,7 +70,8 @@ impl Reloads {
     /// `process` (see [`process_name`]); what is heard arrives on the receiver. Fails when the
     /// database cannot be reached now; later losses are reconnected by themselves.
     pub async fn listen(url: &str, process: String) -> Result<Listening, Error> {
-        let config = super::postgres::config(url)?;
+        let mut config = super::postgres::config(url)?;
+        config.application_name("zincbot reloads");
         let (heard, notices) = mpsc::unbounded_channel();
         let (client, driver) = connect(&config, heard.clone()).await?;
         let client = Arc::new(Mutex::new(Some(client)));
@@ -217,6 +218,38 @@ mod tests {
             assert_eq!(answer.process, "b:2");
             assert_eq!(answer.request, heard.id);
             assert_eq!(answer.answer, Answer::Kept(vec!["topics/x.md:3: no title".into()]));
+
+            // The server drops every listening connection: both reconnect by themselves.
+            let (admin, connection) = tokio_postgres::connect(&database.url, NoTls).await.unwrap();
+            tokio::spawn(connection);
+            let listening = "SELECT pid FROM pg_stat_activity WHERE application_name = 'zincbot reloads' ORDER BY pid";
+            let pids = |rows: Vec<tokio_postgres::Row>| rows.iter().map(|r| r.get::<_, i32>(0)).collect::<Vec<_>>();
+            let before = pids(admin.query(listening, &[]).await.unwrap());
+            assert_eq!(before.len(), 2, "one listening connection each");
+            admin
+                .execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'zincbot reloads'",
+                    &[],
+                )
+                .await
+                .unwrap();
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+            loop {
+                let now = pids(admin.query(listening, &[]).await.unwrap());
+                if now.len() == 2 && now.iter().all(|p| !before.contains(p)) {
+                    break;
+                }
+                assert!(tokio::time::Instant::now() < deadline, "did not reconnect: {before:?} then {now:?}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            let again = a.announce().await.expect("A announces on its new connection");
+            let heard_again = loop {
+                match next(&mut heard_by_b).await {
+                    Notice::Request(request) if request.id == again.id => break request,
+                    _ => {}
+                }
+            };
+            assert_eq!(heard_again.from, again.from);
         });
     }
 }
