@@ -291,6 +291,9 @@ pub async fn client(
             event_handler: |framework, event| Box::pin(on_event(framework, event)),
             allowed_mentions: Some(no_mentions()),
             initialize_owners: false,
+            // The cooldown is `commands::check_cooldown`; poise's own would also remember every
+            // user, channel and member that ever ran each command, and never forget them.
+            manual_cooldowns: true,
             ..Default::default()
         })
         .setup(move |_, ready, framework| {
