@@ -54,6 +54,15 @@ fn a_slice_without_a_usda_weight_is_a_typical_slice_not_a_serving() {
     assert_eq!(bread.items[0].grams, 58.0, "USDA's own slice weight");
 }
 
+/// A weight stated beside a count of pieces is the weight of them all; "x" and "each" multiply.
+#[test]
+fn a_weight_beside_a_count_is_the_total_unless_it_says_each() {
+    assert_eq!(run("2 eggs (100 g)").items[0].grams, 100.0);
+    assert_eq!(run("3 chicken thighs (about 300g)").items[0].grams, 300.0);
+    assert_eq!(run("2 x 100g chicken breast").items[0].grams, 200.0);
+    assert_eq!(run("2 chicken breasts 150g each").items[0].grams, 300.0);
+}
+
 #[test]
 fn compounds_the_list_does_not_know_are_flagged_not_passed_off() {
     let e = run("a glass of oat milk");

@@ -28,6 +28,9 @@ pub struct Measure {
 pub struct Amount {
     /// Multiplier from bare numbers and `x2`; 1 when none was given.
     pub count: f64,
+    /// Whether the count multiplies what follows ("2 x 100g", "eggs x2", "50 g each"), rather
+    /// than counting pieces whose weight together may be stated ("2 eggs (100 g)").
+    pub multiplies: bool,
     pub measures: Vec<Measure>,
     /// small, medium, large, extra large, jumbo.
     pub size: Option<&'static str>,
@@ -243,6 +246,7 @@ impl Amount {
                     i += 2;
                 } else if words.get(i).is_some_and(|w| matches!(*w, "x" | "times")) {
                     amount.count *= value;
+                    amount.multiplies = true;
                     i += 1;
                 } else {
                     amount.count *= value;
@@ -250,8 +254,12 @@ impl Amount {
                 continue;
             }
             if word == "x" && words.get(i + 1).is_some_and(|w| parse_number(w).is_some()) {
+                amount.multiplies = true;
                 i += 1;
                 continue;
+            }
+            if matches!(word, "each" | "apiece") {
+                amount.multiplies = true;
             }
             // "can" is a unit only before "of" when no number says so: "tin of sardines".
             let container = matches!(word, "can" | "cans" | "tin" | "tins") && words.get(i + 1) == Some(&"of");

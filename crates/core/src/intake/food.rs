@@ -13,7 +13,7 @@ use crate::content::foods::{Food, Weight};
 use crate::content::lexicon::FoodWords;
 use crate::text;
 
-use super::amount::{fmt, Amount, Unit, CUP_ML, OUNCE_G};
+use super::amount::{fmt, Amount, Measure, Unit, CUP_ML, OUNCE_G};
 use super::index::{FoodIndex, Named};
 
 /// Whether a stemmed word carries no food meaning: filler, preparation or a number.
@@ -344,6 +344,14 @@ pub fn grams(index: &FoodIndex, food: &Food, amount: &Amount, notes: &mut Vec<St
         }
     }
     let measure = amount.measures.iter().find(|m| matches!(m.unit, Unit::Mass(_))).or_else(|| amount.measures.first());
+    // "2 eggs (100 g)", "3 thighs, about 300 g": a weight beside a count of pieces is their
+    // total; "2 x 100 g" and "100 g each" multiply.
+    if let Some(Measure { value, unit: Unit::Mass(g), .. }) = measure {
+        if amount.count > 1.0 && !amount.multiplies {
+            notes.push(format!("{} g taken as the weight of all {}", fmt(value * g), fmt(amount.count)));
+            return value * g;
+        }
+    }
     let each = match measure {
         Some(m) => match m.unit {
             Unit::Mass(g) => m.value * g,
