@@ -34,6 +34,7 @@ pub struct Outcome {
     pub answer: Answer,
 }
 
+/// How the reload goes in the process that answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Answer {
