@@ -126,6 +126,17 @@ pub(crate) fn example_files(dir: &Path) -> Result<Vec<(PathBuf, String)>, Vec<Co
     paths.into_iter().map(|p| read(&p).map(|text| (p, text))).collect()
 }
 
+/// Each of the example `files` parsed as `T`, with its path and text; a file that does not parse
+/// adds its errors to `errors` and is left out, so every file's problems are reported at once.
+pub(crate) fn parse_examples<'a, T: serde::de::DeserializeOwned>(
+    files: &'a [(PathBuf, String)],
+    errors: &mut Vec<ContentError>,
+) -> Vec<(&'a Path, &'a str, T)> {
+    let parsed =
+        files.iter().map(|(path, text)| parse_text(path, text).map(|set| (path.as_path(), text.as_str(), set)));
+    parsed.filter_map(|set| set.map_err(|e| errors.extend(e)).ok()).collect()
+}
+
 /// The digest of example files (their names and text) that a model records, to tell when it
 /// needs training again.
 pub(crate) fn examples_digest(files: &[(PathBuf, String)]) -> u64 {

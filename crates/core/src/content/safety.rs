@@ -20,7 +20,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::topics::Source;
-use super::{example_files, examples_digest, load_classifier, parse_text, parse_toml, ContentError};
+use super::{example_files, examples_digest, load_classifier, parse_examples, parse_toml, ContentError};
 use crate::classifier::{Classifier, Example, TrainingSet, ORDINARY};
 
 /// Concept names the detector itself relies on.
@@ -540,14 +540,7 @@ pub fn training_set(content: &Path) -> Result<TrainingSet, Vec<ContentError>> {
     let files = example_files(&content.join(EXAMPLES_DIR))?;
     let mut errors = Vec::new();
     let mut labelled = Vec::new();
-    for (path, text) in &files {
-        let set: ExamplesFile = match parse_text(path, text) {
-            Ok(set) => set,
-            Err(e) => {
-                errors.extend(e);
-                continue;
-            }
-        };
+    for (path, text, set) in parse_examples::<ExamplesFile>(&files, &mut errors) {
         for case in set.case {
             let group = match (case.expect.as_str(), case.category.get_ref() == ORDINARY) {
                 ("ordinary", true) => Some(0),

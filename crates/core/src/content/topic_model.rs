@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{example_files, examples_digest, load_classifier, parse_text, ContentError, Topic};
+use super::{example_files, examples_digest, load_classifier, parse_examples, ContentError, Topic};
 use crate::classifier::{Classifier, Example, TrainingSet};
 use crate::text::line_of;
 
@@ -71,14 +71,7 @@ pub fn training_set(content: &Path, topics: &[Topic]) -> Result<TrainingSet, Vec
     let mut errors = Vec::new();
     let mut labelled: Vec<(String, String)> =
         topics.iter().flat_map(|t| t.questions.iter().map(|q| (q.clone(), t.id.clone()))).collect();
-    for (path, text) in &files {
-        let set: ExamplesFile = match parse_text(path, text) {
-            Ok(set) => set,
-            Err(e) => {
-                errors.extend(e);
-                continue;
-            }
-        };
+    for (path, text, set) in parse_examples::<ExamplesFile>(&files, &mut errors) {
         for question in set.question {
             let labels = std::iter::once(&question.expect).chain(&question.also);
             for label in labels.filter(|l| !is_label(l.get_ref())) {
