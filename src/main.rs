@@ -176,6 +176,10 @@ fn run(config: &Config, content: &Path) -> ExitCode {
         eprintln!("zincbot: no Discord token: set DISCORD_TOKEN or [discord] token in the config file (see README)");
         return ExitCode::from(2);
     };
+    let store = match stored(config) {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| zincbot::discord::LOG_FILTER.into());
     let resharding = zincbot::discord::ShardingRequired::default();
@@ -195,7 +199,7 @@ fn run(config: &Config, content: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(zincbot::discord::run(config, &token, advisor, &resharding));
+    let result = runtime.block_on(zincbot::discord::run(config, &token, &store, advisor, &resharding));
     // A store call stuck on another process's lock must not hold the exit up.
     runtime.shutdown_timeout(zincbot::discord::SHUTDOWN_GRACE);
     match result {

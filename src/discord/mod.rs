@@ -373,7 +373,8 @@ fn is_passing(error: &serenity::Error) -> bool {
     }
 }
 
-/// Runs the bot until SIGINT or SIGTERM, then shuts the gateway down cleanly.
+/// Runs the bot until SIGINT or SIGTERM, then shuts the gateway down cleanly, keeping user data
+/// at `location`.
 ///
 /// It runs the shards `[discord] shards` names: by default as many as Discord recommends. When
 /// Discord closes a session for too many servers per shard (close code 4011, reported by
@@ -384,10 +385,10 @@ fn is_passing(error: &serenity::Error) -> bool {
 pub async fn run(
     config: &Config,
     token: &Secret,
+    location: &StoreLocation,
     advisor: Advisor,
     resharding: &ShardingRequired,
 ) -> Result<(), String> {
-    let location = config.store(std::env::var("DATABASE_URL").ok()).map_err(str::to_string)?;
     let opening = location.clone();
     let store: Arc<dyn Store> = tokio::task::spawn_blocking(move || crate::store::open(&opening))
         .await
@@ -395,7 +396,7 @@ pub async fn run(
         .map_err(|e| format!("cannot open {location}: {e}"))?
         .into();
     tracing::info!("using {location}");
-    let reloads = match &location {
+    let reloads = match location {
         StoreLocation::Postgres(url) => {
             let process = crate::store::reloads::process_name();
             let listening = Reloads::listen(url.expose(), process).await;
