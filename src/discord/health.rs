@@ -22,11 +22,25 @@ const STORE_TIMEOUT: Duration = Duration::from_secs(2);
 /// What `/health` reports.
 #[derive(Debug, Serialize)]
 struct Health {
-    /// "ok" or "unavailable".
-    status: &'static str,
+    status: Status,
     shards: Vec<Shard>,
-    /// "ok" or "unreachable".
-    store: &'static str,
+    store: StoreState,
+}
+
+/// Whether the process serves: every shard connected and the store answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Status {
+    Ok,
+    Unavailable,
+}
+
+/// Whether the store answered in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum StoreState {
+    Ok,
+    Unreachable,
 }
 
 #[derive(Debug, Serialize)]
@@ -76,7 +90,7 @@ async fn respond<B>(
         return reply(StatusCode::METHOD_NOT_ALLOWED, "{\"error\":\"use GET\"}".into());
     }
     let health = check(shards, store).await;
-    let status = if health.status == "ok" { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if health.status == Status::Ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     reply(status, serde_json::to_string(&health).expect("serialisable"))
 }
 
@@ -97,9 +111,9 @@ async fn check(manager: &serenity::ShardManager, store: Arc<dyn Store>) -> Healt
     let store_ok = matches!(answered, Ok(Ok(Ok(()))));
     let connected = !shards.is_empty() && shards.iter().all(|s| s.stage == "connected");
     Health {
-        status: if connected && store_ok { "ok" } else { "unavailable" },
+        status: if connected && store_ok { Status::Ok } else { Status::Unavailable },
         shards,
-        store: if store_ok { "ok" } else { "unreachable" },
+        store: if store_ok { StoreState::Ok } else { StoreState::Unreachable },
     }
 }
 
