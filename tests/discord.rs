@@ -1248,11 +1248,14 @@ impl Bot {
         let token = payload["token"].as_str().unwrap().to_string();
         let deferred = self.interact(payload).await;
         assert_eq!(deferred["type"], 5, "deferred: {deferred}");
-        let followup =
-            |r: &Request| r.method == "POST" && r.route().contains("/webhooks/") && r.route().contains(&token);
-        let done = self.fake.wait_for_request(followup, WAIT).await;
-        done.expect("the deferred reply is completed").body
+        completed_reply(&self.fake, &token).await
     }
+}
+
+/// The follow-up that completes the deferred reply to the interaction with `token`.
+async fn completed_reply(fake: &Fake, token: &str) -> Value {
+    let followup = |r: &Request| r.method == "POST" && r.route().contains("/webhooks/") && r.route().contains(token);
+    fake.wait_for_request(followup, WAIT).await.expect("the deferred reply is completed").body
 }
 
 async fn ask(bot: &Bot) -> String {
@@ -1330,8 +1333,7 @@ async fn reply_text(fake: &Fake, payload: Value) -> String {
     if callback["type"] != 5 {
         return text_of(&callback);
     }
-    let followup = |r: &Request| r.method == "POST" && r.route().contains("/webhooks/") && r.route().contains(&token);
-    text_of(&fake.wait_for_request(followup, WAIT).await.expect("the deferred reply").body)
+    text_of(&completed_reply(fake, &token).await)
 }
 
 /// Two `zincbot run` processes, shards 0 and 1 of 2, share one PostgreSQL store and one content
