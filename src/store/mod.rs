@@ -110,6 +110,11 @@ fn oldest_kept(at: i64, keep_days: u32) -> i64 {
 pub(crate) mod suite {
     use super::*;
 
+    /// Whether `needle` occurs in the bytes of a store's files, for the erasure tests.
+    pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
     fn row(at: i64, input: &str, zinc: f64) -> LogRow {
         LogRow { at, input: input.into(), zinc_mg: zinc, copper_mg: 0.1, supplement_zinc_mg: 0.0 }
     }

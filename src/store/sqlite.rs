@@ -171,6 +171,7 @@ fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::suite::contains;
 
     #[test]
     fn the_shared_suite_passes() {
@@ -185,10 +186,6 @@ mod tests {
     fn on_disk(path: &Path) -> Vec<u8> {
         let files = ["", "-wal", "-shm"].map(|suffix| format!("{}{suffix}", path.display()));
         files.iter().filter_map(|f| std::fs::read(f).ok()).flatten().collect()
-    }
-
-    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-        haystack.windows(needle.len()).any(|w| w == needle)
     }
 
     #[test]
