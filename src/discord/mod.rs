@@ -1,6 +1,7 @@
 //! The Discord shell: serenity for the gateway and REST, poise for the commands. It only moves
 //! messages: every decision is the [`Advisor`]'s and every reply is drawn by [`crate::render`].
 
+mod buckets;
 mod clicks;
 mod commands;
 mod health;
@@ -417,6 +418,7 @@ pub async fn run(
     let mut client =
         client(http, settings, advisor, store.clone(), reloads).await.map_err(|e| format!("cannot start: {e}"))?;
     let manager = client.shard_manager.clone();
+    tokio::spawn(buckets::prune_forever(client.http.clone()));
     if let Some(listener) = health {
         tokio::spawn(health::serve(listener, manager.clone(), store));
     }
