@@ -192,7 +192,9 @@ fn run(config: &Config, content: &Path) -> ExitCode {
         Err(code) => return code,
     };
     return_large_buffers();
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(BLOCKING_THREADS).build();
+    let runtime = match runtime {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("zincbot: cannot start the async runtime: {e}");
@@ -210,6 +212,12 @@ fn run(config: &Config, content: &Path) -> ExitCode {
         }
     }
 }
+
+/// Threads for the bot's blocking work (store calls and charts). Tokio's default, 512, let a
+/// soak of 60,000 events start 45 of them, each with its own stack and arena share: 73.8 MB at
+/// the end (peak 81.1 MB), against 66.3 MB (peak 71.9 MB) with 8, at the same p99. Eight still
+/// leave charts drawing while a few store calls wait on another process's lock.
+const BLOCKING_THREADS: usize = 8;
 
 /// Makes freed buffers of 1 MiB or more (a chart's image) go back to the system. glibc
 /// otherwise raises its threshold after the first one is freed and keeps later ones in the
