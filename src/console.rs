@@ -31,8 +31,8 @@ Ask a question about zinc (\"is zinc bad for lupus?\", \"zinc and cipro?\") or t
 
 /// Runs the chat loop until `/quit` or end of input. Uses a line editor with history on a
 /// terminal, and plain lines otherwise (so it can be scripted). The intake log lives in the store
-/// at `store`, opened the first time a log command is typed.
-pub fn run(advisor: &Advisor, store: &StoreLocation, keep_days: u32) -> io::Result<()> {
+/// at `location`, opened the first time a log command is typed.
+pub fn run(advisor: &Advisor, location: &StoreLocation, keep_days: u32) -> io::Result<()> {
     let mut opened: Option<Box<dyn Store>> = None;
     let mut profile = advisor.estimator().reference.default_profile.clone();
     // The topic of the last answer, for `/more`.
@@ -79,14 +79,14 @@ pub fn run(advisor: &Advisor, store: &StoreLocation, keep_days: u32) -> io::Resu
             },
             ("/log" | "/today" | "/week" | "/undo" | "/forget", rest) => {
                 if opened.is_none() {
-                    opened = crate::store::open(store).ok();
+                    opened = crate::store::open(location).ok();
                 }
                 match &opened {
                     Some(opened) => {
                         let log = Log::of(&**opened, "local", TimeZone::system(), keep_days);
                         logbook(advisor, &log, line.split(' ').next().unwrap_or(""), rest, &profile)
                     }
-                    None => format!("The log is not available: cannot open {store}"),
+                    None => format!("The log is not available: cannot open {location}"),
                 }
             }
             (command, _) if command.starts_with('/') => format!("unknown command {command}; type /help"),

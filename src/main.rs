@@ -142,8 +142,8 @@ fn main() -> ExitCode {
         Command::Ask { text, json, explain } => ask(&content, &text, json, explain),
         Command::Intake { text, json, profile } => intake(&content, &text, json, profile.as_deref()),
         Command::Log { store, user, action } => {
-            match store.map(StoreLocation::Sqlite).map_or_else(|| stored(&config), Ok) {
-                Ok(store) => log(&content, &store, &user, config.log.keep_days, action),
+            match store.map(StoreLocation::Sqlite).map_or_else(|| store_location(&config), Ok) {
+                Ok(location) => log(&content, &location, &user, config.log.keep_days, action),
                 Err(code) => code,
             }
         }
@@ -176,8 +176,8 @@ fn run(config: &Config, content: &Path) -> ExitCode {
         eprintln!("zincbot: no Discord token: set DISCORD_TOKEN or [discord] token in the config file (see README)");
         return ExitCode::from(2);
     };
-    let store = match stored(config) {
-        Ok(store) => store,
+    let location = match store_location(config) {
+        Ok(location) => location,
         Err(code) => return code,
     };
     let filter =
@@ -201,7 +201,7 @@ fn run(config: &Config, content: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(zincbot::discord::run(config, &token, &store, advisor, &resharding));
+    let result = runtime.block_on(zincbot::discord::run(config, &token, &location, advisor, &resharding));
     // A store call stuck on another process's lock must not hold the exit up.
     runtime.shutdown_timeout(zincbot::discord::SHUTDOWN_GRACE);
     match result {
@@ -242,11 +242,11 @@ fn chat(config: &Config, content: &Path) -> ExitCode {
         Ok(advisor) => advisor,
         Err(code) => return code,
     };
-    let store = match stored(config) {
-        Ok(store) => store,
+    let location = match store_location(config) {
+        Ok(location) => location,
         Err(code) => return code,
     };
-    match zincbot::console::run(&advisor, &store, config.log.keep_days) {
+    match zincbot::console::run(&advisor, &location, config.log.keep_days) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("zincbot: {e}");
@@ -319,7 +319,7 @@ fn intake(content: &Path, text: &str, json: bool, profile: Option<&str>) -> Exit
 }
 
 /// Where the config (or `DATABASE_URL`) keeps user data; exit code 2 when it cannot say.
-fn stored(config: &Config) -> Result<StoreLocation, ExitCode> {
+fn store_location(config: &Config) -> Result<StoreLocation, ExitCode> {
     config.store(std::env::var("DATABASE_URL").ok()).map_err(|e| {
         eprintln!("zincbot: {e}");
         ExitCode::from(2)

@@ -33,7 +33,7 @@ pub async fn prune_forever(http: Arc<serenity::Http>) {
 
 /// Drops the buckets that no request holds and whose window ended before `now`; returns how
 /// many. A bucket in use, or still counting down, is kept.
-pub async fn prune(buckets: &Buckets, now: SystemTime) -> usize {
+async fn prune(buckets: &Buckets, now: SystemTime) -> usize {
     let mut buckets = buckets.write().await;
     let before = buckets.len();
     // The write lock stops new requests from taking a bucket while this looks.
