@@ -185,3 +185,37 @@ fn doses_that_add_up_to_an_absurd_day_make_the_estimate_implausible() {
     let fine = run(shipped(), "zinc 50 mg, zinc 50 mg");
     assert_eq!(serde_json::to_value(fine.status).unwrap(), "ok");
 }
+
+#[test]
+fn a_dish_whose_parts_are_listed_after_it_heads_them_and_is_not_counted_twice() {
+    let est = test_estimator();
+    let e = run(est, "test sandwich!! 2 slices whole-wheat bread, 100 g turkey bacon");
+    assert_eq!(grams(&e), [64.0, 100.0], "{:?}", e.items);
+    assert!(e.items.iter().all(|i| i.dish.is_none()), "{:?}", e.items);
+    assert!(e.items[0].assumptions[0].contains("read as a heading"), "{:?}", e.items[0]);
+    // One part named after it is a food of its own beside the dish.
+    let e = run(est, "test sandwich, 2 slices whole-wheat bread");
+    assert_eq!(e.items.len(), 3, "{:?}", e.items);
+    // A dish with an amount is counted, whatever follows.
+    let e = run(est, "2 test sandwiches, 2 slices whole-wheat bread, 100 g turkey breast");
+    assert_eq!(e.items.len(), 4, "{:?}", e.items);
+}
+
+#[test]
+fn connecting_words_inside_a_dish_name_do_not_split_it() {
+    let e = run(shipped(), "sweet n sour chicken");
+    assert_eq!(e.items.len(), 1, "{:?}", e.items);
+    assert!(e.items[0].food.contains("sweet and sour chicken"), "{:?}", e.items[0]);
+    let e = run(shipped(), "ham & cheese sandwich");
+    assert!(e.items.iter().all(|i| i.dish.is_some()), "{:?}", e.items);
+}
+
+#[test]
+fn the_number_on_a_multivitamin_s_name_is_not_its_zinc() {
+    let e = run(shipped(), "centrum silver 50+, 2 eggs");
+    assert!(e.supplements.is_empty(), "{:?}", e.supplements);
+    assert_eq!(e.unrecognized, ["centrum silver 50"]);
+    assert!(e.suggestions[0].hint.as_deref().is_some_and(|h| h.contains("zinc amount from the label")), "{e:?}");
+    let e = run(shipped(), "multivitamin 15 mg zinc");
+    assert_eq!(e.supplements[0].elemental_zinc_mg, 15.0);
+}

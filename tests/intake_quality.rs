@@ -123,7 +123,7 @@ fn held_out_dish_set_figures() {
 }
 
 /// Regression floors: the figures last measured, rounded down; the goal is 95 %.
-const DISH_FLOOR: f64 = 61.0;
-/// The held-out figure went from 49 % to 48 % when fractions inside brackets ("(1 lb 85/15
-/// beef)", "(2/3 cup)") began to be read as fractions rather than as two counts.
-const DISH_HOLDOUT_FLOOR: f64 = 48.0;
+const DISH_FLOOR: f64 = 65.0;
+/// The held-out figure went from 48 % to 52 % when a dish whose parts are listed after it
+/// became their heading and connecting words inside dish names stopped splitting them.
+const DISH_HOLDOUT_FLOOR: f64 = 52.0;

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::split::{self, Joins};
 use crate::content::foods::{Food, FoodTable};
 use crate::content::lexicon::FoodWords;
 use crate::text::{self, Vocabulary};
@@ -37,7 +38,7 @@ pub struct FoodIndex {
     pub descriptions: DescriptionIndex,
     /// Word pairs joined by "and", "with" or "n" inside chat names, such as (`macaroni`,
     /// `cheese`), so a food list is not split inside "macaroni and cheese".
-    pub joins: HashSet<(String, String)>,
+    pub joins: Joins,
     /// The words food lists are read with.
     pub lexicon: FoodWords,
     /// The median USDA weight of each of the lexicon's `typical` measures, over every food.
@@ -79,23 +80,39 @@ impl FoodIndex {
     pub fn build(table: FoodTable, lexicon: FoodWords) -> FoodIndex {
         let mut names = Vec::new();
         let mut names_by_token: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut joins = HashSet::new();
+        let mut joins = Joins::default();
+        // A one-word food name ("chicken", "mash"): a dish named by two of them joined by "and"
+        // is also a list of them.
+        let one_word_foods: HashSet<String> = table
+            .foods
+            .iter()
+            .flat_map(|f| &f.names)
+            .filter(|name| !name.contains(' '))
+            .map(|name| text::stem(&text::fold(name)))
+            .collect();
         // Dishes first: a dish name as long as a food's is the more specific ("beans on toast").
         let dishes = table.dishes.iter().enumerate().map(|(i, d)| (Named::Dish(i), &d.names));
         let foods = table.foods.iter().enumerate().map(|(i, f)| (Named::Food(i), &f.names));
         for (named, written) in dishes.chain(foods) {
             for name in written {
-                let folded = text::fold(name);
+                let folded = split::spell_connectors(&text::fold(name));
                 // A dish named by two foods ("chicken and broccoli") is also a list of them, so
-                // only food names hold a list together.
-                let joining = matches!(named, Named::Food(_));
-                for w in text::words(&folded).windows(3) {
-                    if joining && matches!(w[1], "and" | "with" | "n") {
-                        joins.insert((text::stem(w[0]), text::stem(w[2])));
+                // a dish's name holds together only where a side is no food ("sweet and sour").
+                let food = matches!(named, Named::Food(_));
+                let list = |a: &str, b: &str| {
+                    one_word_foods.contains(&text::stem(a)) && one_word_foods.contains(&text::stem(b))
+                };
+                let words = text::words(&folded);
+                if words.iter().any(|w| matches!(*w, "and" | "with")) {
+                    joins.names.push(words.iter().map(|w| text::stem(w)).collect());
+                }
+                for w in words.windows(3) {
+                    if matches!(w[1], "and" | "with") && (food || !list(w[0], w[2])) {
+                        joins.pairs.insert((text::stem(w[0]), text::stem(w[2])));
                     }
                 }
                 // Articles carry nothing: "slice of bread" is matched by its words slice, bread.
-                let tokens: Vec<String> = text::tokens(name)
+                let tokens: Vec<String> = text::tokens(&folded)
                     .into_iter()
                     .filter(|t| !matches!(t.as_str(), "of" | "a" | "an" | "the"))
                     .collect();

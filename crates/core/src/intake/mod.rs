@@ -172,7 +172,9 @@ impl Estimator {
         }
         let (mentions, truncated) = split::mentions(text, &self.foods.lexicon, &self.foods.joins);
         let mut heading: Option<String> = None;
-        for mention in &self.join_parts(self.join_counts(mentions)) {
+        let mut mentions = self.join_parts(self.join_counts(mentions));
+        self.mark_restated_dishes(&mut mentions);
+        for mention in &mentions {
             let amount = self.read_amount(&mention.words);
             if mention.heading && !amount.stated && self.is_label(&amount) {
                 heading = Some(text::clip(&mention.text, MAX_ECHO));
@@ -260,6 +262,32 @@ impl Estimator {
             }
         }
         out
+    }
+
+    /// Marks a dish named without an amount as a heading when the mentions after it restate at
+    /// least [`RESTATED_PARTS`] of its parts: in "Sunday fry up!! 2 rashers bacon, 2 sausages, 1
+    /// fried egg" the list is the fry-up, counted once, as its writer gave it.
+    fn mark_restated_dishes(&self, mentions: &mut [split::Mention]) {
+        let lookup = |m: &split::Mention| food::lookup(&self.foods, &self.read_amount(&m.words).rest);
+        for i in 0..mentions.len() {
+            if mentions[i].heading || self.read_amount(&mentions[i].words).stated {
+                continue;
+            }
+            let Lookup::Dish { dish, .. } = lookup(&mentions[i]) else { continue };
+            let families: Vec<&str> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
+            let mut restated = 0;
+            // The parts are listed right after the dish, before any other dish.
+            for later in mentions[i + 1..].iter().take(2 * dish.parts.len()) {
+                match lookup(later) {
+                    Lookup::Found { food, .. } if families.contains(&family(food)) => restated += 1,
+                    Lookup::Dish { .. } => break,
+                    _ => {}
+                }
+            }
+            if restated >= RESTATED_PARTS {
+                mentions[i].heading = true;
+            }
+        }
     }
 
     /// Joins a bare count of tablets to the supplement before it: in "Nature Made zinc 30 mg,
@@ -616,6 +644,15 @@ fn push_item(estimate: &mut Estimate, item: Item) {
 }
 
 /// `words` without the range `name`.
+/// What kind of food a USDA food is: its description up to the first comma ("Bread",
+/// "Tomatoes", "Egg"), so a part restated in other words is still recognised.
+fn family(food: &Food) -> &str {
+    food.description.split(',').next().unwrap_or(&food.description)
+}
+
+/// A dish is the heading of the list after it when the list restates this many of its parts.
+const RESTATED_PARTS: usize = 2;
+
 fn outside(words: &[String], name: &std::ops::Range<usize>) -> Vec<String> {
     words[..name.start].iter().chain(&words[name.end..]).cloned().collect()
 }

@@ -34,8 +34,27 @@ pub struct Mention {
 /// A number followed by an inch mark: `14"`, `12”`, `6''`.
 static INCHES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(\d)\s?(?:"|”|″|'')"#).expect("a valid pattern"));
 
-/// Pairs of words joined by "and"/"with" inside a food name, such as (`macaroni`, `cheese`).
-pub type Joins = HashSet<(String, String)>;
+/// What holds a food name together across its connecting words ("and", "with", "n").
+#[derive(Debug, Default)]
+pub struct Joins {
+    /// Pairs of words joined inside a name, such as (`macaroni`, `cheese`): they hold together
+    /// wherever they are typed.
+    pub pairs: HashSet<(String, String)>,
+    /// Whole names with a connecting word inside, as stems (`ham and chees sandwich`): they
+    /// hold together where the whole name is typed, though "ham" and "cheese" alone are a list.
+    pub names: Vec<Vec<String>>,
+}
+
+impl Joins {
+    /// Whether the connector at `at` in `stems` lies inside a whole name typed there.
+    fn inside_name(&self, stems: &[String], at: usize) -> bool {
+        self.names.iter().any(|name| {
+            name.iter().enumerate().filter(|(_, w)| *w == &stems[at]).any(|(k, _)| {
+                at.checked_sub(k).and_then(|start| stems.get(start..start + name.len())) == Some(name.as_slice())
+            })
+        })
+    }
+}
 
 /// Splits `input`, reading it with `lexicon`; the flag says whether mentions past
 /// [`MAX_MENTIONS`] were dropped.
@@ -44,7 +63,7 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
     let input = text::without_markup(input);
     for line in input.lines().flat_map(inline_list) {
         let folded = text::fold(strip_list_marker(line));
-        let folded = folded.replace(" w/ ", " with ").replace(" & ", " and ");
+        let folded = spell_connectors(&folded);
         // 14" is 14 inches, which a pizza or a sub is sized by.
         let folded = INCHES.replace_all(&folded, "$1 inch ");
         let folded = asides(&folded);
@@ -65,6 +84,27 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
         }
     }
     (out, false)
+}
+
+/// Folded text with its connecting words spelled out: "w/" is "with", "&" and "n" are "and"
+/// ("mac n cheese"); names are read the same way, so both meet.
+pub fn spell_connectors(folded: &str) -> String {
+    let words: Vec<&str> = folded.split(' ').collect();
+    let last = words.len().saturating_sub(1);
+    let mut out = String::with_capacity(folded.len());
+    for (i, &w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(match w {
+            "w/" => "with",
+            "&" => "and",
+            // Between two words only: a lone "n" at either end is more likely a typo.
+            "n" if i > 0 && i < last => "and",
+            w => w,
+        });
+    }
+    out
 }
 
 /// A numbered list written on one line ("1. eggs 2. toast 3. zucchini"): its items, each with
@@ -159,7 +199,9 @@ fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<(&'a str, bool)> {
         let digit_before = i > 0 && bytes[i - 1].is_ascii_digit();
         let digit_after = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
         let separates = match c {
-            ';' | '+' | '|' | '•' | '!' | '?' => true,
+            ';' | '|' | '•' | '!' | '?' => true,
+            // "Centrum Silver 50+" names an age group: its plus sign joins nothing.
+            '+' => !digit_before || digit_after,
             ',' | '/' | ':' => !(digit_before && digit_after),
             '.' => !(follows_abbreviation(lexicon, &line[..i]) || digit_before && digit_after),
             _ => false,
@@ -183,12 +225,16 @@ fn follows_abbreviation(lexicon: &FoodWords, before: &str) -> bool {
 /// Splits a chunk at connector words and records each piece.
 fn split_connectors(lexicon: &FoodWords, chunk: &str, joins: &Joins, out: &mut Vec<Mention>) {
     let words: Vec<&str> = text::words(chunk).into_iter().take(MAX_WORDS * 4).collect();
+    let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
     let mut piece: Vec<&str> = Vec::new();
     let mut after = None;
     for (i, &word) in words.iter().enumerate() {
         let prev = piece.last().copied();
         let next = words.get(i + 1).copied();
-        if lexicon.connectors.contains(word) && !joined(prev, word, next, words.get(i + 2).copied(), joins) {
+        let connects = lexicon.connectors.contains(word)
+            && !joined(prev, word, next, words.get(i + 2).copied(), joins)
+            && !joins.inside_name(&stems, i);
+        if connects {
             push(lexicon, chunk, &piece, after, out);
             piece.clear();
             after = Some(word);
@@ -205,7 +251,7 @@ fn joined(prev: Option<&str>, word: &str, next: Option<&str>, after: Option<&str
     let amount_half = word == "and"
         && (prev.starts_with(|c: char| c.is_ascii_digit()) || super::amount::number_word(prev).is_some())
         && (next == "1/2" || (next == "a" && after == Some("half")) || next == "half");
-    amount_half || joins.contains(&(text::stem(prev), text::stem(next)))
+    amount_half || joins.pairs.contains(&(text::stem(prev), text::stem(next)))
 }
 
 /// Records a piece, showing it back without the words that open a list ("for breakfast I had").
@@ -224,7 +270,10 @@ mod tests {
     use crate::content::lexicon::shipped;
 
     fn texts(input: &str) -> Vec<String> {
-        let joins: Joins = [("macaroni".to_string(), "cheese".to_string())].into();
+        let joins = Joins {
+            pairs: [("macaroni".to_string(), "cheese".to_string())].into(),
+            names: vec!["ham and cheese sandwich".split(' ').map(text::stem).collect()],
+        };
         mentions(input, &shipped().foods, &joins).0.into_iter().map(|m| m.text).collect()
     }
 
@@ -267,6 +316,10 @@ mod tests {
     #[test]
     fn keeps_names_and_amounts_whole() {
         assert_eq!(texts("macaroni and cheese"), ["macaroni and cheese"]);
+        assert_eq!(texts("macaroni n cheese & peas"), ["macaroni and cheese", "peas"]);
+        // A whole name holds together where it is typed; its words alone are a list.
+        assert_eq!(texts("ham n cheese sandwich, ham and cheese"), ["ham and cheese sandwich", "ham", "cheese"]);
+        assert_eq!(texts("centrum silver 50+ + 2 eggs"), ["centrum silver 50", "2 eggs"]);
         assert_eq!(texts("one and a half cups rice"), ["one and a half cups rice"]);
         assert_eq!(texts("1.5 cups rice, 1/2 cup beans"), ["1.5 cups rice", "1/2 cup beans"]);
     }
@@ -281,7 +334,7 @@ mod tests {
     #[test]
     fn bounds_the_number_of_mentions() {
         let long = "egg, ".repeat(10_000);
-        let (found, truncated) = mentions(&long, &shipped().foods, &Joins::new());
+        let (found, truncated) = mentions(&long, &shipped().foods, &Joins::default());
         assert_eq!(found.len(), MAX_MENTIONS);
         assert!(truncated);
     }

@@ -63,8 +63,9 @@ pub fn read(table: &SupplementTable, stems: &[String], amount: &Amount) -> Readi
             _ => {}
         }
     }
-    // "zinc 50" with no unit: a bare number that large is a dose in mg, not a count.
-    if dose_mg.is_none() && amount.count >= 5.0 {
+    // "zinc 50" with no unit: a bare number that large is a dose in mg, not a count; a
+    // multivitamin's number is part of its name ("One A Day 50").
+    if dose_mg.is_none() && amount.count >= 5.0 && !multivitamin {
         dose_mg = Some(amount.count);
         count = 1.0;
         notes.push(format!("read {} as mg", fmt(amount.count)));
