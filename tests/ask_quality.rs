@@ -204,3 +204,69 @@ fn the_fourth_held_out_set() {
     assert!(pct(f.abstained, f.unanswerable) >= 60.0, "fewer than 60 % of unanswerable questions abstained on");
     assert!(pct(f.wrongly_declined, f.in_scope) <= 5.0, "more than 5 % wrongly declined");
 }
+
+#[derive(Deserialize)]
+struct TwoPartSet {
+    message: Vec<TwoParts>,
+}
+
+/// A message asking two things, `first` and `second` in the order asked.
+#[derive(Deserialize)]
+struct TwoParts {
+    text: String,
+    first: String,
+    second: String,
+}
+
+/// (answered from one of the two, answered one and offered the other, offers made, offers of
+/// one of the two) over a set of messages that each ask two things.
+fn two_part_figures(file: &str) -> (usize, usize, usize, usize) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let asker = Asker::load(&root.join("content")).expect("content loads");
+    let text = std::fs::read_to_string(root.join("tests/data").join(file)).unwrap();
+    let set: TwoPartSet = toml::from_str(&text).unwrap();
+    let (mut main, mut both, mut offers, mut right) = (0, 0, 0, 0);
+    for m in &set.message {
+        let answer = asker.ask(&m.text);
+        // After an urgent block (when in doubt, both), the ordinary answer follows it.
+        let answer = match answer.also {
+            Some(also) => *also,
+            None => answer,
+        };
+        let asked = |t: &str| t == m.first || t == m.second;
+        let topic = answer.topic.as_deref().filter(|t| asked(t));
+        let offered = answer.also_asked.as_ref().map(|o| o.topic.as_str());
+        main += usize::from(topic.is_some());
+        both += usize::from(topic.is_some() && offered.is_some_and(|o| asked(o) && Some(o) != topic));
+        offers += usize::from(offered.is_some());
+        right += usize::from(offered.is_some_and(asked));
+        if let Some(o) = offered {
+            assert_eq!(answer.related.first().map(String::as_str), Some(o), "the offered topic leads `related`");
+        }
+    }
+    println!(
+        "{file}: answered one of the two {main}/{}; answered one and offered the other {both}; {offers} offers, {right} of a topic asked",
+        set.message.len()
+    );
+    (main, both, offers, right)
+}
+
+/// Messages that ask two things, by two writers (100 each): the main one is answered and the
+/// other offered. `questions_multipart.toml` may be tuned on; the held-out set prints figures
+/// only. Single questions should rarely get an offer.
+#[test]
+fn a_second_question_in_a_message_is_offered() {
+    // Measured: 91 and 94 answered from one of the two; 61 and 65 with the other offered (none
+    // were before); offers right 66 of 74 and 67 of 73.
+    for (file, floor) in [("questions_multipart.toml", 58), ("questions_multipart_holdout.toml", 60)] {
+        let (main, both, offers, right) = two_part_figures(file);
+        assert!(main >= 88 && both >= floor, "{file}: {main} answered, {both} with the other offered");
+        assert!(right * 100 >= offers * 85, "{file}: {right} of {offers} offers right");
+    }
+    // Single questions (the tuning set) with an offer: measured 1 of 385.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let asker = Asker::load(&root.join("content")).expect("content loads");
+    let set: Set = toml::from_str(&std::fs::read_to_string(root.join("tests/data/questions.toml")).unwrap()).unwrap();
+    let offered = set.question.iter().filter(|q| asker.ask(&q.text).also_asked.is_some()).count();
+    assert!(offered * 100 <= set.question.len() * 2, "{offered} single questions got an offer");
+}

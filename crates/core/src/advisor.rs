@@ -3,12 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::ask::{Answer, AskStatus, Asker, Reason};
+use crate::ask::{parts, Answer, AskStatus, Asker, Reason};
 use crate::content::foods::Food;
-use crate::content::lexicon::{Lexicon, QuestionWords};
+use crate::content::lexicon::Lexicon;
 use crate::content::{ContentError, Library, Profile};
 use crate::intake::{Estimate, Estimator};
-use crate::text;
 
 /// Both engines, built from one library: a reload replaces the whole advisor at once.
 #[derive(Debug)]
@@ -134,7 +133,7 @@ impl Advisor {
         } else {
             answer
         };
-        let asked = looks_like_question(self.asker.lexicon(), text);
+        let asked = parts::is_question(self.asker.lexicon(), text);
         let direct = addressed == Addressed::Directly;
         // A plain food list is not a question about food sources; "hi" is not a question at all.
         let question = match answer.status {
@@ -154,15 +153,6 @@ fn is_food_list(estimate: &Estimate) -> bool {
     recognised > 0 && recognised > estimate.unrecognized.len()
 }
 
-/// Whether a message is phrased as a question.
-fn looks_like_question(lexicon: &QuestionWords, text: &str) -> bool {
-    let folded = text::fold(text);
-    let first = text::words(&folded).first().copied().unwrap_or("");
-    folded.contains('?')
-        || lexicon.openers.contains(first)
-        || lexicon.phrases.iter().any(|phrase| folded.contains(phrase.as_str()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,7 +160,7 @@ mod tests {
     #[test]
     fn questions_are_recognised_by_shape() {
         let lexicon = crate::content::lexicon::shipped().questions;
-        let looks_like_question = |text| looks_like_question(&lexicon, text);
+        let looks_like_question = |text| parts::is_question(&lexicon, text);
         assert!(looks_like_question("is zinc bad for lupus"));
         assert!(looks_like_question("zinc and cipro?"));
         assert!(looks_like_question("Anyone know if zinc helps psoriasis"));

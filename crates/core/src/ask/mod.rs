@@ -7,6 +7,7 @@
 //! only decides which content fits.
 
 pub mod index;
+pub mod parts;
 pub mod triage;
 
 use serde::Serialize;
@@ -62,9 +63,20 @@ pub struct Answer {
     /// After an urgent block, the ordinary answer to the rest of the message, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub also: Option<Box<Answer>>,
+    /// The topic of a further question the message asks ("... also how much is too much"),
+    /// offered rather than answered; it is listed first in `related` too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also_asked: Option<Offer>,
     /// What decided the reply, for the shells; not part of the JSON contract.
     #[serde(skip)]
     pub reason: Reason,
+}
+
+/// A topic offered for a further question in the same message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Offer {
+    pub topic: String,
+    pub title: String,
 }
 
 /// A topic's sections, shown on request ("more detail"): each section's text with its markers
@@ -220,6 +232,7 @@ impl Asker {
             note: None,
             rule: None,
             also: None,
+            also_asked: None,
             reason: Reason::Topic,
         }
     }
@@ -295,7 +308,17 @@ impl Asker {
         let (ranked, no_match) = self.rank(question, &query);
         let about_zinc = self.mentions_zinc(question);
         if let Some(best) = ranked.first().filter(|best| self.confident(&query, best, no_match, about_zinc)) {
-            return self.topic_answer(&self.topics[best.topic]);
+            let answer = self.topic_answer(&self.topics[best.topic]);
+            return match self.further_question(question, best.topic, about_zinc) {
+                Some(other) => {
+                    let other = &self.topics[other];
+                    let mut related = vec![other.id.clone()];
+                    related.extend(answer.related.iter().filter(|r| **r != other.id).cloned());
+                    let offer = Offer { topic: other.id.clone(), title: other.title.clone() };
+                    Answer { also_asked: Some(offer), related, ..answer }
+                }
+                None => answer,
+            };
         }
         if !about_zinc {
             let text = &safety.not_about_zinc;
@@ -323,6 +346,26 @@ impl Asker {
                 &safety.no_match.replace("{topics}", &listed),
             )
         }
+    }
+
+    /// The topic of a further question `question` asks besides the one `main` answers: the
+    /// first of its other parts that lands, confidently, on another topic that answers.
+    fn further_question(&self, question: &str, main: usize, about_zinc: bool) -> Option<usize> {
+        let parts = parts::parts(self.lexicon(), question);
+        if parts.len() < 2 {
+            return None;
+        }
+        parts.iter().find_map(|part| {
+            let query = self.index.query(part);
+            let (ranked, no_match) = self.rank(part, &query);
+            let best = ranked.first()?;
+            let answers = self.topics[best.topic].route == Route::Answer;
+            // A piece is short: the classifier alone is not enough, its words must name
+            // something of the topic's own (a condition, a medicine, a product).
+            let said = best.words >= MIN_SCORE && query.terms.iter().any(|t| self.index.is_specific(t, best.topic));
+            (best.topic != main && answers && said && self.confident(&query, best, no_match, about_zinc))
+                .then_some(best.topic)
+        })
     }
 
     /// Every topic either signal found, best first (the word score relative to the best word
@@ -447,6 +490,7 @@ fn standing(safety: &Safety, status: AskStatus, rule: Option<&str>, title: &str,
         note: None,
         rule: rule.map(String::from),
         also: None,
+        also_asked: None,
         reason: if rule.is_some() { Reason::SafetyRule } else { Reason::NoMatch },
     }
 }

@@ -35,6 +35,9 @@ pub struct QuestionWords {
     pub openers: HashSet<String>,
     /// Folded phrases that make a message a question wherever they appear.
     pub phrases: Vec<String>,
+    /// Folded phrases that start a further question in the same message ("also", "btw"), as
+    /// words.
+    pub breaks: Vec<Vec<String>>,
 }
 
 /// The words the intake engine reads.
@@ -91,6 +94,7 @@ struct QuestionsFile {
     context: Entries,
     question_openers: Entries,
     question_phrases: Entries,
+    question_breaks: Entries,
     abbreviations: Pairs,
     synonyms: Pairs,
 }
@@ -149,6 +153,11 @@ impl Lexicon {
             synonyms: reader.pairs("questions.synonyms", &q.synonyms, |r, list, v| r.word(list, v, Form::Stem)),
             openers: reader.set("questions.question_openers", &q.question_openers, Form::Fold),
             phrases,
+            breaks: q
+                .question_breaks
+                .iter()
+                .filter_map(|p| reader.phrase("questions.question_breaks", p, Form::Fold))
+                .collect(),
         };
         let f = &file.foods;
         let foods = FoodWords {

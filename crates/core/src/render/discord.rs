@@ -208,7 +208,9 @@ pub fn answer_messages(advisor: &Advisor, a: &Answer) -> Vec<Message> {
 /// the first message: **More detail**, **Sources**, and the related topics.
 fn with_controls(advisor: &Advisor, mut messages: Vec<Message>, answer: Option<&Answer>) -> Vec<Message> {
     let answered = answer.into_iter().flat_map(|a| std::iter::once(a).chain(a.also.as_deref()));
-    let Some(topic) = answered.filter(|a| a.status == AskStatus::Answered).find_map(|a| a.topic.as_deref()) else {
+    let Some((topic, related)) =
+        answered.filter(|a| a.status == AskStatus::Answered).find_map(|a| Some((a.topic.as_deref()?, &a.related)))
+    else {
         return messages;
     };
     let Some(first) = messages.first_mut() else { return messages };
@@ -216,13 +218,13 @@ fn with_controls(advisor: &Advisor, mut messages: Vec<Message>, answer: Option<&
         Button { label: "More detail".into(), custom_id: Click::More { topic: topic.into(), page: 0 }.custom_id() },
         Button { label: "Sources".into(), custom_id: Click::Sources { topic: topic.into() }.custom_id() },
     ];
-    first.menu = related_menu(advisor, topic);
+    first.menu = related_menu(advisor, related);
     messages
 }
 
-/// The related topics of `topic` as a menu, when it has any.
-fn related_menu(advisor: &Advisor, topic: &str) -> Option<Menu> {
-    let related = &advisor.asker().topic(topic)?.related;
+/// The topics an answer lists as related (a further question's topic first) as a menu, when
+/// it has any.
+fn related_menu(advisor: &Advisor, related: &[String]) -> Option<Menu> {
     let options: Vec<(String, String)> = related
         .iter()
         .filter_map(|id| advisor.asker().topic(id))
@@ -329,6 +331,9 @@ pub fn answer(advisor: &Advisor, a: &Answer) -> Embed {
         .filter_map(|slug| advisor.asker().topic(slug))
         .map(|t| format!("{} (`{}`)", t.title, t.id))
         .collect();
+    if let Some(offer) = &a.also_asked {
+        embed.field("You also asked about", &format!("{} (pick it in the menu below)", offer.title), false);
+    }
     let label = if a.status == AskStatus::NoMatch { "Closest topics" } else { "Related" };
     embed.field(label, &related.join("\n"), false);
     embed.fit(limits::MESSAGE_EMBEDS_TOTAL / 2)

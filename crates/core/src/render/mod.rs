@@ -199,6 +199,9 @@ fn answer_body(a: &Answer) -> String {
     if let Some(reviewed) = &a.reviewed {
         out.push_str(&format!("reviewed {reviewed}\n"));
     }
+    if let Some(offer) = &a.also_asked {
+        out.push_str(&format!("\nyou also asked about: {} (ask it on its own for that answer)\n", offer.title));
+    }
     if !a.related.is_empty() {
         out.push_str(&format!("\nrelated: {}\n", a.related.join(", ")));
     }
