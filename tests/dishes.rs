@@ -214,8 +214,31 @@ fn connecting_words_inside_a_dish_name_do_not_split_it() {
 fn the_number_on_a_multivitamin_s_name_is_not_its_zinc() {
     let e = run(shipped(), "centrum silver 50+, 2 eggs");
     assert!(e.supplements.is_empty(), "{:?}", e.supplements);
-    assert_eq!(e.unrecognized, ["centrum silver 50"]);
+    assert_eq!(e.unrecognized, ["centrum silver 50+"]);
     assert!(e.suggestions[0].hint.as_deref().is_some_and(|h| h.contains("zinc amount from the label")), "{e:?}");
     let e = run(shipped(), "multivitamin 15 mg zinc");
     assert_eq!(e.supplements[0].elemental_zinc_mg, 15.0);
+}
+
+#[test]
+fn a_part_of_a_dish_not_eaten_is_left_out_and_said() {
+    let e = run(test_estimator(), "test sandwich, didn't eat the bread");
+    assert_eq!(e.items.iter().map(|i| i.food_id.as_str()).collect::<Vec<_>>(), ["07254"]);
+    assert!(e.items[0].assumptions.iter().any(|a| a.contains("read as not eaten") && a.contains("56 g")), "{e:?}");
+    assert!((e.food_zinc_mg - e.items[0].zinc_mg).abs() < 0.011, "{e:?}");
+    // Something not eaten that is no part of the dish is only noted.
+    let e = run(shipped(), "2 eggs, no fries");
+    assert_eq!(e.items.len(), 1, "{e:?}");
+    assert!(e.items[0].assumptions.iter().any(|a| a.contains("\"no fries\" read as not eaten")), "{e:?}");
+}
+
+#[test]
+fn a_food_named_then_listed_with_its_amount_is_counted_once() {
+    let e = run(shipped(), "tofu scramble: half a block of firm tofu, handful spinach");
+    assert_eq!(e.items.len(), 2, "{:?}", e.items);
+    assert!(e.items[0].assumptions[0].contains("read as a heading"), "{:?}", e.items[0]);
+    // A can with no USDA weight of its own is the median USDA can.
+    let e = run(shipped(), "half a tin of heinz beans");
+    assert_eq!(e.items[0].food_id, "16006");
+    assert!(e.items[0].assumptions.iter().any(|a| a.contains("median of USDA's")), "{:?}", e.items[0]);
 }

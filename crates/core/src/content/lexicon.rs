@@ -59,6 +59,11 @@ pub struct FoodWords {
     pub connectors: HashSet<String>,
     /// Folded abbreviations whose dot does not end an entry.
     pub abbreviations: HashSet<String>,
+    /// Folded phrases that open an entry not eaten ("no fries", "skipped the bread"), as words.
+    pub not_eaten: Vec<Vec<String>>,
+    /// Folded phrases after which an entry names no more food: a place ("at the bar", "from the
+    /// co-op") or what it replaced ("instead of a drink"), as words.
+    pub asides: Vec<Vec<String>>,
 }
 
 /// The whole of `lexicon.toml`, each word in the form its engine compares.
@@ -109,6 +114,8 @@ struct FoodsFile {
     preamble: Entries,
     connectors: Entries,
     abbreviations: Entries,
+    not_eaten: Entries,
+    asides: Entries,
 }
 
 /// How an engine compares a list's words with what people type.
@@ -153,11 +160,7 @@ impl Lexicon {
             synonyms: reader.pairs("questions.synonyms", &q.synonyms, |r, list, v| r.word(list, v, Form::Stem)),
             openers: reader.set("questions.question_openers", &q.question_openers, Form::Fold),
             phrases,
-            breaks: q
-                .question_breaks
-                .iter()
-                .filter_map(|p| reader.phrase("questions.question_breaks", p, Form::Fold))
-                .collect(),
+            breaks: reader.phrases("questions.question_breaks", &q.question_breaks),
         };
         let f = &file.foods;
         let foods = FoodWords {
@@ -169,6 +172,8 @@ impl Lexicon {
             preamble: reader.set("foods.preamble", &f.preamble, Form::Fold),
             connectors: reader.set("foods.connectors", &f.connectors, Form::Fold),
             abbreviations: reader.set("foods.abbreviations", &f.abbreviations, Form::Fold),
+            not_eaten: reader.phrases("foods.not_eaten", &f.not_eaten),
+            asides: reader.phrases("foods.asides", &f.asides),
         };
         if !reader.errors.is_empty() {
             return Err(reader.errors);
@@ -197,6 +202,11 @@ impl Reader<'_> {
             return None;
         }
         Some(words)
+    }
+
+    /// A list of phrases matched word by word as typed (folded).
+    fn phrases(&mut self, list: &str, entries: &Entries) -> Vec<Vec<String>> {
+        entries.iter().filter_map(|p| self.phrase(list, p, Form::Fold)).collect()
     }
 
     /// An entry of a list matched word by word: several words could never match.

@@ -90,6 +90,9 @@ fn unit(word: &str) -> Option<Unit> {
         "pint" | "pints" => Unit::Volume(2.0 * CUP_ML),
         "pinch" | "pinches" => Unit::Volume(TSP_ML / 16.0),
         "dash" | "dashes" => Unit::Volume(TSP_ML / 8.0),
+        // A splash of milk in tea is about a tablespoon; a drizzle of oil about a teaspoon.
+        "splash" | "splashes" => Unit::Volume(TBSP_ML),
+        "drizzle" | "drizzles" => Unit::Volume(TSP_ML),
         "handful" | "handfuls" | "fistful" => Unit::Handful,
         "slice" | "slices" | "rasher" | "rashers" => Unit::Household("slice"),
         "piece" | "pieces" | "chunk" | "chunks" => Unit::Household("piece"),

@@ -171,13 +171,21 @@ impl Estimator {
             return estimate;
         }
         let (mentions, truncated) = split::mentions(text, &self.foods.lexicon, &self.foods.joins);
-        let mut heading: Option<String> = None;
+        // Why entries were not counted, said on the item after them (or the last one).
+        let mut notes: Vec<String> = Vec::new();
         let mut mentions = self.join_parts(self.join_counts(mentions));
         self.mark_restated_dishes(&mut mentions);
         for mention in &mentions {
             let amount = self.read_amount(&mention.words);
-            if mention.heading && !amount.stated && self.is_label(&amount) {
-                heading = Some(text::clip(&mention.text, MAX_ECHO));
+            let label = text::clip(&mention.text, MAX_ECHO);
+            if mention.not_eaten {
+                if !self.leave_out_part(&mut estimate, &amount.rest, &label) {
+                    notes.push(format!("\"{label}\" read as not eaten, not counted"));
+                }
+                continue;
+            }
+            if mention.parts_follow || (mention.heading && !amount.stated && self.is_label(&amount)) {
+                notes.push(format!("\"{label}\" read as a heading for what follows, not counted itself"));
                 continue;
             }
             let shown = estimate.items.len();
@@ -195,10 +203,12 @@ impl Estimator {
             } else {
                 self.add_food(&mut estimate, &input, &mention.words, &amount);
             }
-            if let (Some(label), Some(item)) = (heading.take(), estimate.items.get_mut(shown)) {
-                item.assumptions
-                    .insert(0, format!("\"{label}\" read as a heading for what follows, not counted itself"));
+            if let Some(item) = estimate.items.get_mut(shown) {
+                item.assumptions.splice(0..0, notes.drain(..));
             }
+        }
+        if let Some(item) = estimate.items.last_mut() {
+            item.assumptions.append(&mut notes);
         }
         self.finish(estimate, profile, truncated)
     }
@@ -264,30 +274,60 @@ impl Estimator {
         out
     }
 
-    /// Marks a dish named without an amount as a heading when the mentions after it restate at
-    /// least [`RESTATED_PARTS`] of its parts: in "Sunday fry up!! 2 rashers bacon, 2 sausages, 1
-    /// fried egg" the list is the fry-up, counted once, as its writer gave it.
+    /// Marks the mentions that only name what the next ones list, so that only those count:
+    /// a dish whose parts follow, restating at least [`RESTATED_PARTS`] of them ("Sunday fry
+    /// up!! 2 rashers bacon, 2 sausages, 1 fried egg"), even with an amount when a colon ends it
+    /// ("a big shepherd's pie: 500 g lamb mince, 1 kg potatoes"); and a food named without an
+    /// amount and again, with one, right after ("tofu scramble: half a block of firm tofu").
     fn mark_restated_dishes(&self, mentions: &mut [split::Mention]) {
         let lookup = |m: &split::Mention| food::lookup(&self.foods, &self.read_amount(&m.words).rest);
         for i in 0..mentions.len() {
-            if mentions[i].heading || self.read_amount(&mentions[i].words).stated {
-                continue;
-            }
-            let Lookup::Dish { dish, .. } = lookup(&mentions[i]) else { continue };
-            let families: Vec<&str> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
-            let mut restated = 0;
-            // The parts are listed right after the dish, before any other dish.
-            for later in mentions[i + 1..].iter().take(2 * dish.parts.len()) {
-                match lookup(later) {
-                    Lookup::Found { food, .. } if families.contains(&family(food)) => restated += 1,
-                    Lookup::Dish { .. } => break,
-                    _ => {}
+            let stated = self.read_amount(&mentions[i].words).stated;
+            mentions[i].parts_follow = match lookup(&mentions[i]) {
+                Lookup::Dish { dish, .. } if mentions[i].heading || !stated => {
+                    let families: Vec<&str> =
+                        dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
+                    let mut restated = 0;
+                    // The parts are listed right after the dish, before any other dish.
+                    for later in mentions[i + 1..].iter().take(2 * dish.parts.len()) {
+                        match lookup(later) {
+                            Lookup::Found { food, .. } if families.contains(&family(food)) => restated += 1,
+                            Lookup::Dish { .. } => break,
+                            _ => {}
+                        }
+                    }
+                    restated >= RESTATED_PARTS
                 }
-            }
-            if restated >= RESTATED_PARTS {
-                mentions[i].heading = true;
-            }
+                Lookup::Found { food, .. } if !stated => mentions.get(i + 1).is_some_and(|next| {
+                    let again = matches!(lookup(next), Lookup::Found { food: f, .. } if family(f) == family(food));
+                    again && self.read_amount(&next.words).stated
+                }),
+                _ => false,
+            };
         }
+    }
+
+    /// Leaves out the part of the last dish counted that a not-eaten entry names ("burger,
+    /// didn't eat the bun"), saying so on the dish's first part; whether there was one.
+    fn leave_out_part(&self, estimate: &mut Estimate, rest: &[String], label: &str) -> bool {
+        let Lookup::Found { food, .. } = food::lookup(&self.foods, rest) else { return false };
+        let Some(dish) = estimate.items.last().and_then(|i| i.dish.clone()) else { return false };
+        let same = |item: &FoodItem| {
+            let family_of = |ndb: &str| self.foods.table.by_ndb(ndb).map(family);
+            item.dish.as_ref() == Some(&dish) && family_of(&item.food_id) == Some(family(food))
+        };
+        let Some(at) = estimate.items.iter().position(same) else { return false };
+        let part = estimate.items.remove(at);
+        if part.counted {
+            estimate.food_zinc_mg -= part.zinc_mg;
+            estimate.total_copper_mg -= part.copper_mg.unwrap_or(0.0);
+        }
+        let note = format!("\"{label}\" read as not eaten: {} ({} g) left out", part.food, part.grams);
+        match estimate.items.iter_mut().find(|i| i.dish.as_ref() == Some(&dish)) {
+            Some(first) => first.assumptions.push(note),
+            None => return false,
+        }
+        true
     }
 
     /// Joins a bare count of tablets to the supplement before it: in "Nature Made zinc 30 mg,
@@ -643,7 +683,6 @@ fn push_item(estimate: &mut Estimate, item: Item) {
     });
 }
 
-/// `words` without the range `name`.
 /// What kind of food a USDA food is: its description up to the first comma ("Bread",
 /// "Tomatoes", "Egg"), so a part restated in other words is still recognised.
 fn family(food: &Food) -> &str {
@@ -653,6 +692,7 @@ fn family(food: &Food) -> &str {
 /// A dish is the heading of the list after it when the list restates this many of its parts.
 const RESTATED_PARTS: usize = 2;
 
+/// `words` without the range `name`.
 fn outside(words: &[String], name: &std::ops::Range<usize>) -> Vec<String> {
     words[..name.start].iter().chain(&words[name.end..]).cloned().collect()
 }

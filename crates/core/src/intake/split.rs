@@ -29,6 +29,12 @@ pub struct Mention {
     /// Whether it ends in a colon with more of the line after it: a heading for what follows
     /// ("roast dinner: beef, 2 potatoes, gravy"), which may name a dish its parts then list.
     pub heading: bool,
+    /// Whether it names a dish whose parts the mentions after it list, so that only they count
+    /// ("Sunday fry up!! 2 rashers bacon, 2 sausages ...").
+    pub parts_follow: bool,
+    /// Whether it says what was not eaten ("no fries", "skipped the bread"); `words` then hold
+    /// only what was left.
+    pub not_eaten: bool,
 }
 
 /// A number followed by an inch mark: `14"`, `12”`, `6''`.
@@ -66,6 +72,7 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
         let folded = spell_connectors(&folded);
         // 14" is 14 inches, which a pizza or a sub is sized by.
         let folded = INCHES.replace_all(&folded, "$1 inch ");
+        let folded = without_times(&folded);
         let folded = asides(&folded);
         let pieces = chunks(lexicon, &folded);
         let last = pieces.len().saturating_sub(1);
@@ -86,8 +93,8 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
     (out, false)
 }
 
-/// Folded text with its connecting words spelled out: "w/" is "with", "&" and "n" are "and"
-/// ("mac n cheese"); names are read the same way, so both meet.
+/// Folded text with its connecting words spelled out: "w/" and "w" are "with", "&" and "n" are
+/// "and" ("mac n cheese"); names are read the same way, so both meet.
 pub fn spell_connectors(folded: &str) -> String {
     let words: Vec<&str> = folded.split(' ').collect();
     let last = words.len().saturating_sub(1);
@@ -99,12 +106,30 @@ pub fn spell_connectors(folded: &str) -> String {
         out.push_str(match w {
             "w/" => "with",
             "&" => "and",
-            // Between two words only: a lone "n" at either end is more likely a typo.
+            // Between two words only: a lone "n" or "w" at either end is more likely a typo.
             "n" if i > 0 && i < last => "and",
+            "w" if i > 0 && i < last => "with",
             w => w,
         });
     }
     out
+}
+
+/// A time of day: "7:30", "3pm", "around 11ish", or "at 11" closing an item ("lunch at 1, then
+/// toast"). Its number is never an amount.
+static TIMES: LazyLock<Regex> = LazyLock::new(|| {
+    let clock = r"(?:(?:at|around|about|by) )?\d{1,2}(?::\d\d(?: ?[ap]m)?| ?[ap]m|ish)";
+    Regex::new(&format!(r"\b(?:{clock}|at \d{{1,2}}(?:[,.;!?)]|$))")).expect("a valid pattern")
+});
+
+/// `line` without its times of day, keeping the punctuation after them.
+fn without_times(line: &str) -> String {
+    TIMES
+        .replace_all(line, |c: &regex::Captures| {
+            let time = &c[0];
+            time.trim_start_matches(|ch: char| ch.is_alphanumeric() || ch == ' ' || ch == ':').to_string()
+        })
+        .into_owned()
 }
 
 /// A numbered list written on one line ("1. eggs 2. toast 3. zucchini"): its items, each with
@@ -203,6 +228,8 @@ fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<(&'a str, bool)> {
             // "Centrum Silver 50+" names an age group: its plus sign joins nothing.
             '+' => !digit_before || digit_after,
             ',' | '/' | ':' => !(digit_before && digit_after),
+            // "beans on toast - 2 slices toast, half a tin of beans": a spaced dash separates.
+            '-' => i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' '),
             '.' => !(follows_abbreviation(lexicon, &line[..i]) || digit_before && digit_after),
             _ => false,
         };
@@ -254,14 +281,34 @@ fn joined(prev: Option<&str>, word: &str, next: Option<&str>, after: Option<&str
     amount_half || joins.pairs.contains(&(text::stem(prev), text::stem(next)))
 }
 
+/// Whether `words` start with the words of `phrase`.
+fn starts_with(words: &[&str], phrase: &[String]) -> bool {
+    phrase.len() <= words.len() && phrase.iter().zip(words).all(|(p, w)| p == w)
+}
+
 /// Records a piece, showing it back without the words that open a list ("for breakfast I had").
 fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, out: &mut Vec<Mention>) {
+    // "6 oysters at the bar", "a pasty from the co-op": the place ends what the food is called.
+    let aside = (1..piece.len()).find(|&i| lexicon.asides.iter().any(|a| starts_with(&piece[i..], a)));
+    let piece = &piece[..aside.unwrap_or(piece.len())];
     let shown = piece.iter().position(|w| !lexicon.preamble.contains(*w)).unwrap_or(0);
+    // "didn't eat the bun": the words after the phrase say what was left.
+    let not_eaten = lexicon.not_eaten.iter().find(|n| starts_with(piece.get(shown..).unwrap_or(&[]), n));
+    let eaten = &piece[not_eaten.map_or(0, |n| shown + n.len())..];
+    // "coffee without sugar": split at "without", the piece after it was not eaten either.
+    let after_not = after.is_some_and(|a| lexicon.not_eaten.iter().any(|n| n.len() == 1 && n[0] == a));
     let (Some(first), Some(last)) = (piece.get(shown), piece.last()) else { return };
     let start = first.as_ptr() as usize - chunk.as_ptr() as usize;
     let end = last.as_ptr() as usize - chunk.as_ptr() as usize + last.len();
-    let words = piece.iter().take(MAX_WORDS).map(|w| w.to_string()).collect();
-    out.push(Mention { text: chunk[start..end].to_string(), words, after: after.map(String::from), heading: false });
+    let words = eaten.iter().take(MAX_WORDS).map(|w| w.to_string()).collect();
+    out.push(Mention {
+        text: chunk[start..end].to_string(),
+        words,
+        after: after.map(String::from),
+        heading: false,
+        parts_follow: false,
+        not_eaten: not_eaten.is_some() || after_not,
+    });
 }
 
 #[cfg(test)]
@@ -319,9 +366,32 @@ mod tests {
         assert_eq!(texts("macaroni n cheese & peas"), ["macaroni and cheese", "peas"]);
         // A whole name holds together where it is typed; its words alone are a list.
         assert_eq!(texts("ham n cheese sandwich, ham and cheese"), ["ham and cheese sandwich", "ham", "cheese"]);
-        assert_eq!(texts("centrum silver 50+ + 2 eggs"), ["centrum silver 50", "2 eggs"]);
+        assert_eq!(texts("centrum silver 50+ + 2 eggs"), ["centrum silver 50+", "2 eggs"]);
         assert_eq!(texts("one and a half cups rice"), ["one and a half cups rice"]);
         assert_eq!(texts("1.5 cups rice, 1/2 cup beans"), ["1.5 cups rice", "1/2 cup beans"]);
+    }
+
+    #[test]
+    fn times_places_and_dashes_are_not_foods() {
+        assert_eq!(texts("pasty from the co-op around 11, lunch at 1, eggs at 7:30pm"), ["pasty", "lunch", "eggs"]);
+        assert_eq!(texts("6 oysters at the bar, around 2 cups rice"), ["6 oysters", "around 2 cups rice"]);
+        assert_eq!(
+            texts("beans on toast - 2 slices toast, 5-6 inch sub"),
+            ["beans on toast", "2 slices toast", "5-6 inch sub"]
+        );
+        assert_eq!(texts("small frosty instead of a drink"), ["small frosty"]);
+    }
+
+    #[test]
+    fn what_was_not_eaten_is_marked() {
+        let (found, _) =
+            mentions("burger, no fries, coffee without sugar, didn't eat the bun", &shipped().foods, &Joins::default());
+        let marked: Vec<(&str, bool, &[String])> =
+            found.iter().map(|m| (m.text.as_str(), m.not_eaten, m.words.as_slice())).collect();
+        assert_eq!(marked[0], ("burger", false, &["burger".to_string()][..]));
+        assert_eq!(marked[1], ("no fries", true, &["fries".to_string()][..]));
+        assert_eq!((marked[2].1, marked[3].0, marked[3].1), (false, "sugar", true));
+        assert_eq!(marked[4], ("didn't eat the bun", true, &["the".to_string(), "bun".to_string()][..]));
     }
 
     #[test]
