@@ -177,6 +177,11 @@ pub fn tokens(text: &str) -> Vec<String> {
     words(&fold(text)).into_iter().map(stem).collect()
 }
 
+/// Whether `words` start with the words of `phrase` ("didn't eat" in "didn't eat the bun").
+pub fn starts_with(words: &[&str], phrase: &[String]) -> bool {
+    phrase.len() <= words.len() && phrase.iter().zip(words).all(|(p, w)| p == w)
+}
+
 /// `text` cut to `max` characters, with an ellipsis when cut.
 pub fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {

@@ -22,13 +22,15 @@ pub fn parts(lexicon: &QuestionWords, question: &str) -> Vec<String> {
         // What follows "also" or "btw" is a further question, however it is phrased.
         let mut broken = false;
         while i < words.len() {
-            let starts = |phrase: &&Vec<String>| {
-                phrase.len() <= words.len() - i && phrase.iter().zip(&words[i..]).all(|(p, w)| p == w)
-            };
             // "... and is it safe with mtx", "? And what are the signs": "and" before a question
             // word starts a further question.
             let and_asks = words[i] == "and" && words.get(i + 1).is_some_and(|w| lexicon.openers.contains(*w));
-            let found = lexicon.breaks.iter().find(starts).map(Vec::len).or(and_asks.then_some(1));
+            let found = lexicon
+                .breaks
+                .iter()
+                .find(|b| text::starts_with(&words[i..], b))
+                .map(Vec::len)
+                .or(and_asks.then_some(1));
             match found {
                 Some(len) => {
                     push(lexicon, &mut out, &words[start..i], broken);

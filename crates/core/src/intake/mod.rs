@@ -174,7 +174,7 @@ impl Estimator {
         // Why entries were not counted, said on the item after them (or the last one).
         let mut notes: Vec<String> = Vec::new();
         let mut mentions = self.join_parts(self.join_counts(mentions));
-        self.mark_restated_dishes(&mut mentions);
+        self.mark_headings(&mut mentions);
         for mention in &mentions {
             let amount = self.read_amount(&mention.words);
             let label = text::clip(&mention.text, MAX_ECHO);
@@ -279,7 +279,7 @@ impl Estimator {
     /// up!! 2 rashers bacon, 2 sausages, 1 fried egg"), even with an amount when a colon ends it
     /// ("a big shepherd's pie: 500 g lamb mince, 1 kg potatoes"); and a food named without an
     /// amount and again, with one, right after ("tofu scramble: half a block of firm tofu").
-    fn mark_restated_dishes(&self, mentions: &mut [split::Mention]) {
+    fn mark_headings(&self, mentions: &mut [split::Mention]) {
         let lookup = |m: &split::Mention| food::lookup(&self.foods, &self.read_amount(&m.words).rest);
         for i in 0..mentions.len() {
             let stated = self.read_amount(&mentions[i].words).stated;

@@ -116,20 +116,15 @@ pub fn spell_connectors(folded: &str) -> String {
 }
 
 /// A time of day: "7:30", "3pm", "around 11ish", or "at 11" closing an item ("lunch at 1, then
-/// toast"). Its number is never an amount.
+/// toast"), with what closes it. Its number is never an amount.
 static TIMES: LazyLock<Regex> = LazyLock::new(|| {
-    let clock = r"(?:(?:at|around|about|by) )?\d{1,2}(?::\d\d(?: ?[ap]m)?| ?[ap]m|ish)";
-    Regex::new(&format!(r"\b(?:{clock}|at \d{{1,2}}(?:[,.;!?)]|$))")).expect("a valid pattern")
+    let clock = r"(?:(?:at|around|about|by) )?\d{1,2}(?::\d\d(?: ?[ap]m)?| ?[ap]m|ish)\b";
+    Regex::new(&format!(r"\b{clock}|\bat \d{{1,2}}(?P<end>[,.;!?)]|$)")).expect("a valid pattern")
 });
 
 /// `line` without its times of day, keeping the punctuation after them.
 fn without_times(line: &str) -> String {
-    TIMES
-        .replace_all(line, |c: &regex::Captures| {
-            let time = &c[0];
-            time.trim_start_matches(|ch: char| ch.is_alphanumeric() || ch == ' ' || ch == ':').to_string()
-        })
-        .into_owned()
+    TIMES.replace_all(line, "$end").into_owned()
 }
 
 /// A numbered list written on one line ("1. eggs 2. toast 3. zucchini"): its items, each with
@@ -281,19 +276,14 @@ fn joined(prev: Option<&str>, word: &str, next: Option<&str>, after: Option<&str
     amount_half || joins.pairs.contains(&(text::stem(prev), text::stem(next)))
 }
 
-/// Whether `words` start with the words of `phrase`.
-fn starts_with(words: &[&str], phrase: &[String]) -> bool {
-    phrase.len() <= words.len() && phrase.iter().zip(words).all(|(p, w)| p == w)
-}
-
 /// Records a piece, showing it back without the words that open a list ("for breakfast I had").
 fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, out: &mut Vec<Mention>) {
     // "6 oysters at the bar", "a pasty from the co-op": the place ends what the food is called.
-    let aside = (1..piece.len()).find(|&i| lexicon.asides.iter().any(|a| starts_with(&piece[i..], a)));
+    let aside = (1..piece.len()).find(|&i| lexicon.asides.iter().any(|a| text::starts_with(&piece[i..], a)));
     let piece = &piece[..aside.unwrap_or(piece.len())];
     let shown = piece.iter().position(|w| !lexicon.preamble.contains(*w)).unwrap_or(0);
     // "didn't eat the bun": the words after the phrase say what was left.
-    let not_eaten = lexicon.not_eaten.iter().find(|n| starts_with(piece.get(shown..).unwrap_or(&[]), n));
+    let not_eaten = lexicon.not_eaten.iter().find(|n| text::starts_with(piece.get(shown..).unwrap_or(&[]), n));
     let eaten = &piece[not_eaten.map_or(0, |n| shown + n.len())..];
     // "coffee without sugar": split at "without", the piece after it was not eaten either.
     let after_not = after.is_some_and(|a| lexicon.not_eaten.iter().any(|n| n.len() == 1 && n[0] == a));
