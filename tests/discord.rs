@@ -968,6 +968,23 @@ fn component_ids(body: &Value) -> Vec<String> {
         .collect()
 }
 
+/// A message that asks two things gets the answer to one and the other offered: named in the
+/// reply and first in the related-topics menu, one click away.
+#[tokio::test]
+async fn a_second_question_is_offered_first_in_the_menu() {
+    let bot = start().await;
+    let question = "does zinc interact with cipro? also how much zinc is too much a day";
+    let answer = bot.command("ask", json!([Fake::opt_str("question", question)])).await;
+    let text = text_of(&answer);
+    assert!(text.contains("You also asked about"), "{answer}");
+    let menu = &answer["data"]["components"][1]["components"][0];
+    let first = menu["options"][0]["value"].as_str().unwrap();
+    assert!(["interaction-antibiotics", "upper-limit"].contains(&first), "{menu}");
+    assert!(text.contains(&format!("`{first}`")), "the offered topic is also listed: {answer}");
+    let offered = bot.interact(Fake::component(next_id(), "related", Some(&[first]), false)).await;
+    assert!(component_ids(&offered).contains(&format!("more:{first}:0")), "{offered}");
+}
+
 /// An answer carries **More detail**, **Sources** and a related-topics menu; each click gets a
 /// private reply from the topic its id names, so the buttons work after a restart too.
 #[tokio::test]
