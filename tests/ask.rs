@@ -249,7 +249,15 @@ fn the_advisor_tells_questions_food_lists_and_chit_chat_apart() {
 
     let urgent = reply("my toddler swallowed my zinc pills, 2 eggs", Addressed::Passively);
     assert_eq!(urgent.answer.unwrap().status, AskStatus::Urgent);
-    assert!(urgent.estimate.is_none(), "an emergency gets nothing else");
+    assert!(urgent.estimate.is_none(), "no food list here: the emergency gets nothing else");
+    // When in doubt, both: a food list keeps its estimate after urgent guidance ...
+    let list = reply("2 eggs, toast, 100g beef, and my poo is black and tarry since yesterday", Addressed::Passively);
+    assert_eq!(list.answer.unwrap().status, AskStatus::Urgent);
+    assert!(list.estimate.is_some_and(|e| e.items[0].input == "2 eggs"), "the estimate follows the urgent block");
+    // ... but a crisis reply stands alone.
+    let crisis = reply("2 eggs, toast, 100g beef. i want to die", Addressed::Passively);
+    assert_eq!(crisis.answer.unwrap().rule.as_deref(), Some("crisis"));
+    assert!(crisis.estimate.is_none());
 
     let direct = reply("what's the weather like", Addressed::Directly);
     assert_eq!(direct.answer.unwrap().status, AskStatus::Declined, "spoken to directly, the bot says what it does");

@@ -114,7 +114,8 @@ impl Advisor {
         self.estimator.food_names(partial, limit)
     }
 
-    /// Decides what a chat message is and answers it: urgent situations alone and first, then a
+    /// Decides what a chat message is and answers it: urgent situations first (a crisis alone; a
+    /// food list after other urgent guidance still gets its estimate), then a
     /// food list, a question, or both. Overheard chit-chat gets nothing.
     pub fn respond(&self, text: &str, profile: &Profile, addressed: Addressed) -> Response {
         if !text.chars().any(char::is_alphanumeric) {
@@ -122,7 +123,10 @@ impl Advisor {
         }
         let answer = self.ask(text);
         if answer.status == AskStatus::Urgent {
-            return Response { answer: Some(answer), estimate: None };
+            // When in doubt, both: a food list still gets its estimate after urgent guidance
+            // ("big bowl of black bean chilli"), but a crisis reply stands alone.
+            let estimate = (answer.reason != Reason::Crisis).then(|| self.intake(text, profile));
+            return Response { answer: Some(answer), estimate: estimate.filter(is_food_list) };
         }
         let estimate = self.intake(text, profile);
         let food_list = is_food_list(&estimate);

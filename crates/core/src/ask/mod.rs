@@ -96,6 +96,8 @@ pub struct Detail {
 pub enum Reason {
     /// A safety rule (urgent guidance or a decline), fired by its concepts or by the classifier.
     SafetyRule,
+    /// The crisis rule: its reply stands alone, with nothing after it.
+    Crisis,
     /// A topic ranked high enough.
     Topic,
     /// Nothing in the message concerns zinc.
@@ -292,12 +294,9 @@ impl Asker {
             .then(|| self.retrieve(question))
             .filter(|a| a.status == AskStatus::Answered)
             .map(|answer| Box::new(Answer { note: language.map(|l| l.english_note.trim().to_string()), ..answer }));
-        Answer {
-            sources,
-            related: rule.related.clone(),
-            also,
-            ..standing(safety, AskStatus::Urgent, Some(&rule.id), title, text)
-        }
+        let urgent = standing(safety, AskStatus::Urgent, Some(&rule.id), title, text);
+        let reason = if kind == UrgentKind::Crisis { Reason::Crisis } else { urgent.reason };
+        Answer { sources, related: rule.related.clone(), also, reason, ..urgent }
     }
 
     /// The best topic for `question`, or a decline when it is not about zinc, or no match.
