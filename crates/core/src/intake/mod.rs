@@ -280,28 +280,35 @@ impl Estimator {
     /// ("a big shepherd's pie: 500 g lamb mince, 1 kg potatoes"); and a food named without an
     /// amount and again, with one, right after ("tofu scramble: half a block of firm tofu").
     fn mark_headings(&self, mentions: &mut [split::Mention]) {
-        let lookup = |m: &split::Mention| food::lookup(&self.foods, &self.read_amount(&m.words).rest);
-        for i in 0..mentions.len() {
-            let stated = self.read_amount(&mentions[i].words).stated;
-            mentions[i].parts_follow = match lookup(&mentions[i]) {
-                Lookup::Dish { dish, .. } if mentions[i].heading || !stated => {
+        // Each mention is looked up once: whether it states an amount, and what it names.
+        let named: Vec<(bool, Mentioned)> = mentions
+            .iter()
+            .map(|m| {
+                let amount = self.read_amount(&m.words);
+                let named = match food::lookup(&self.foods, &amount.rest) {
+                    Lookup::Dish { dish, .. } => Mentioned::Dish(dish),
+                    Lookup::Found { food, .. } => Mentioned::Food(family(food)),
+                    _ => Mentioned::Other,
+                };
+                (amount.stated, named)
+            })
+            .collect();
+        for (i, mention) in mentions.iter_mut().enumerate() {
+            let (stated, ref what) = named[i];
+            mention.parts_follow = match what {
+                Mentioned::Dish(dish) if mention.heading || !stated => {
                     let families: Vec<&str> =
                         dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
-                    let mut restated = 0;
                     // The parts are listed right after the dish, before any other dish.
-                    for later in mentions[i + 1..].iter().take(2 * dish.parts.len()) {
-                        match lookup(later) {
-                            Lookup::Found { food, .. } if families.contains(&family(food)) => restated += 1,
-                            Lookup::Dish { .. } => break,
-                            _ => {}
-                        }
-                    }
-                    restated >= RESTATED_PARTS
+                    let listed = named[i + 1..].iter().take(2 * dish.parts.len());
+                    let listed = listed.take_while(|(_, later)| !matches!(later, Mentioned::Dish(_)));
+                    let restated =
+                        listed.filter(|(_, later)| matches!(later, Mentioned::Food(f) if families.contains(f)));
+                    restated.count() >= RESTATED_PARTS
                 }
-                Lookup::Found { food, .. } if !stated => mentions.get(i + 1).is_some_and(|next| {
-                    let again = matches!(lookup(next), Lookup::Found { food: f, .. } if family(f) == family(food));
-                    again && self.read_amount(&next.words).stated
-                }),
+                Mentioned::Food(kind) if !stated => {
+                    matches!(named.get(i + 1), Some((true, Mentioned::Food(next))) if next == kind)
+                }
                 _ => false,
             };
         }
@@ -687,6 +694,14 @@ fn push_item(estimate: &mut Estimate, item: Item) {
 /// "Tomatoes", "Egg"), so a part restated in other words is still recognised.
 fn family(food: &Food) -> &str {
     food.description.split(',').next().unwrap_or(&food.description)
+}
+
+/// What a mention names, as far as headings go: a dish, a kind of food ([`family`]), or
+/// neither.
+enum Mentioned<'a> {
+    Dish(&'a Dish),
+    Food(&'a str),
+    Other,
 }
 
 /// A dish is the heading of the list after it when the list restates this many of its parts.
