@@ -173,18 +173,23 @@ impl Estimator {
         let (mentions, truncated) = split::mentions(text, &self.foods.lexicon, &self.foods.joins);
         // Why entries were not counted, said on the item after them (or the last one).
         let mut notes: Vec<String> = Vec::new();
-        let mut mentions = self.join_parts(self.join_counts(mentions));
-        self.mark_headings(&mut mentions);
-        for mention in &mentions {
-            let amount = self.read_amount(&mention.words);
+        let mentions = self.join_parts(self.join_counts(mentions));
+        // Each mention is read, and looked up among the foods and dishes, once.
+        let amounts: Vec<Amount> = mentions.iter().map(|m| self.read_amount(&m.words)).collect();
+        let lookups: Vec<Lookup> = amounts.iter().map(|a| food::lookup(&self.foods, &a.rest)).collect();
+        let lists_parts = self.headings(&mentions, &amounts, &lookups);
+        for (((mention, amount), found), lists_parts) in mentions.iter().zip(&amounts).zip(lookups).zip(lists_parts) {
             let label = text::clip(&mention.text, MAX_ECHO);
             if mention.not_eaten {
-                if !self.leave_out_part(&mut estimate, &amount.rest, &label) {
+                if !self.leave_out_part(&mut estimate, &found, &label) {
                     notes.push(format!("\"{label}\" read as not eaten, not counted"));
                 }
                 continue;
             }
-            if mention.parts_follow || (mention.heading && !amount.stated && self.is_label(&amount)) {
+            // A heading ("roast dinner:", "meds today:") that names a dish or nothing known
+            // only labels what follows.
+            let label_only = matches!(found, Lookup::Dish { .. } | Lookup::Unknown { .. });
+            if lists_parts || (mention.heading && !amount.stated && label_only) {
                 notes.push(format!("\"{label}\" read as a heading for what follows, not counted itself"));
                 continue;
             }
@@ -195,13 +200,13 @@ impl Estimator {
             let product = supplement::product(&self.supplements, &stems);
             let dosed = amount.measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_)));
             if let Some(product) = product.filter(|_| !dosed) {
-                let reading = supplement::read_product(product, &amount);
+                let reading = supplement::read_product(product, amount);
                 self.add_supplement(&mut estimate, &input, reading, &amount.notes);
             } else if product.is_some() || supplement::is_supplement(&self.supplements, &self.foods.lexicon, &stems) {
-                let reading = supplement::read(&self.supplements, &stems, &amount);
+                let reading = supplement::read(&self.supplements, &stems, amount);
                 self.add_supplement(&mut estimate, &input, reading, &amount.notes);
             } else {
-                self.add_food(&mut estimate, &input, &mention.words, &amount);
+                self.add_food(&mut estimate, &input, &mention.words, amount, found);
             }
             if let Some(item) = estimate.items.get_mut(shown) {
                 item.assumptions.splice(0..0, notes.drain(..));
@@ -211,12 +216,6 @@ impl Estimator {
             item.assumptions.append(&mut notes);
         }
         self.finish(estimate, profile, truncated)
-    }
-
-    /// Whether a heading ("roast dinner:", "meds today:") only labels what follows: it names a
-    /// dish, whose parts the list then gives, or nothing known.
-    fn is_label(&self, amount: &Amount) -> bool {
-        matches!(food::lookup(&self.foods, &amount.rest), Lookup::Dish { .. } | Lookup::Unknown { .. })
     }
 
     /// Reads the amount of a mention, keeping whole a name typed with words the amount reader
@@ -274,50 +273,34 @@ impl Estimator {
         out
     }
 
-    /// Marks the mentions that only name what the next ones list, so that only those count:
-    /// a dish whose parts follow, restating at least [`RESTATED_PARTS`] of them ("Sunday fry
-    /// up!! 2 rashers bacon, 2 sausages, 1 fried egg"), even with an amount when a colon ends it
-    /// ("a big shepherd's pie: 500 g lamb mince, 1 kg potatoes"); and a food named without an
-    /// amount and again, with one, right after ("tofu scramble: half a block of firm tofu").
-    fn mark_headings(&self, mentions: &mut [split::Mention]) {
-        // Each mention is looked up once: whether it states an amount, and what it names.
-        let named: Vec<(bool, Mentioned)> = mentions
-            .iter()
-            .map(|m| {
-                let amount = self.read_amount(&m.words);
-                let named = match food::lookup(&self.foods, &amount.rest) {
-                    Lookup::Dish { dish, .. } => Mentioned::Dish(dish),
-                    Lookup::Found { food, .. } => Mentioned::Food(family(food)),
-                    _ => Mentioned::Other,
-                };
-                (amount.stated, named)
-            })
-            .collect();
-        for (i, mention) in mentions.iter_mut().enumerate() {
-            let (stated, ref what) = named[i];
-            mention.parts_follow = match what {
-                Mentioned::Dish(dish) if mention.heading || !stated => {
-                    let families: Vec<&str> =
-                        dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
-                    // The parts are listed right after the dish, before any other dish.
-                    let listed = named[i + 1..].iter().take(2 * dish.parts.len());
-                    let listed = listed.take_while(|(_, later)| !matches!(later, Mentioned::Dish(_)));
-                    let restated =
-                        listed.filter(|(_, later)| matches!(later, Mentioned::Food(f) if families.contains(f)));
-                    restated.count() >= RESTATED_PARTS
-                }
-                Mentioned::Food(kind) if !stated => {
-                    matches!(named.get(i + 1), Some((true, Mentioned::Food(next))) if next == kind)
-                }
-                _ => false,
-            };
-        }
+    /// For each mention, whether it only names what the next ones list, so that only those
+    /// count: a dish whose parts follow, restating at least [`RESTATED_PARTS`] of them ("Sunday
+    /// fry up!! 2 rashers bacon, 2 sausages, 1 fried egg"), even with an amount when a colon
+    /// ends it ("a big shepherd's pie: 500 g lamb mince, 1 kg potatoes"); and a food named
+    /// without an amount and again, with one, right after ("tofu scramble: half a block of
+    /// firm tofu").
+    fn headings(&self, mentions: &[split::Mention], amounts: &[Amount], lookups: &[Lookup]) -> Vec<bool> {
+        let next_states_it = |i: usize, what: &str| {
+            amounts.get(i + 1).is_some_and(|a| a.stated) && lookups.get(i + 1).and_then(kind_of) == Some(what)
+        };
+        let lists = |i: usize| match &lookups[i] {
+            Lookup::Dish { dish, .. } if mentions[i].heading || !amounts[i].stated => {
+                let families: Vec<&str> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
+                // The parts are listed right after the dish, before any other dish.
+                let listed = lookups[i + 1..].iter().take(2 * dish.parts.len());
+                let listed = listed.take_while(|later| !matches!(later, Lookup::Dish { .. }));
+                listed.filter(|later| kind_of(later).is_some_and(|f| families.contains(&f))).count() >= RESTATED_PARTS
+            }
+            found @ Lookup::Found { .. } if !amounts[i].stated => kind_of(found).is_some_and(|f| next_states_it(i, f)),
+            _ => false,
+        };
+        (0..mentions.len()).map(lists).collect()
     }
 
     /// Leaves out the part of the last dish counted that a not-eaten entry names ("burger,
     /// didn't eat the bun"), saying so on the dish's first part; whether there was one.
-    fn leave_out_part(&self, estimate: &mut Estimate, rest: &[String], label: &str) -> bool {
-        let Lookup::Found { food, .. } = food::lookup(&self.foods, rest) else { return false };
+    fn leave_out_part(&self, estimate: &mut Estimate, found: &Lookup, label: &str) -> bool {
+        let Lookup::Found { food, .. } = found else { return false };
         let Some(dish) = estimate.items.last().and_then(|i| i.dish.clone()) else { return false };
         let same = |item: &FoodItem| {
             let family_of = |ndb: &str| self.foods.table.by_ndb(ndb).map(family);
@@ -463,9 +446,9 @@ impl Estimator {
     }
 
     /// Adds a food mention, counted unless its weight is implausible for one food.
-    fn add_food(&self, estimate: &mut Estimate, input: &str, words: &[String], amount: &Amount) {
+    fn add_food(&self, estimate: &mut Estimate, input: &str, words: &[String], amount: &Amount, found: Lookup) {
         let limits = &self.reference.limits;
-        match food::lookup(&self.foods, &amount.rest) {
+        match found {
             Lookup::Dish { dish, notes, beside } => self.add_dish(estimate, input, words, dish, notes, &beside),
             Lookup::Found { food, notes: found } => {
                 let mut notes = amount.notes.clone();
@@ -696,12 +679,12 @@ fn family(food: &Food) -> &str {
     food.description.split(',').next().unwrap_or(&food.description)
 }
 
-/// What a mention names, as far as headings go: a dish, a kind of food ([`family`]), or
-/// neither.
-enum Mentioned<'a> {
-    Dish(&'a Dish),
-    Food(&'a str),
-    Other,
+/// The kind of food a lookup found, when it found one.
+fn kind_of<'a>(found: &Lookup<'a>) -> Option<&'a str> {
+    match found {
+        Lookup::Found { food, .. } => Some(family(food)),
+        _ => None,
+    }
 }
 
 /// A dish is the heading of the list after it when the list restates this many of its parts.

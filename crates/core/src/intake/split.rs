@@ -29,9 +29,6 @@ pub struct Mention {
     /// Whether it ends in a colon with more of the line after it: a heading for what follows
     /// ("roast dinner: beef, 2 potatoes, gravy"), which may name a dish its parts then list.
     pub heading: bool,
-    /// Whether it names a dish whose parts the mentions after it list, so that only they count
-    /// ("Sunday fry up!! 2 rashers bacon, 2 sausages ...").
-    pub parts_follow: bool,
     /// Whether it says what was not eaten ("no fries", "skipped the bread"); `words` then hold
     /// only what was left.
     pub not_eaten: bool,
@@ -296,7 +293,6 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
         words,
         after: after.map(String::from),
         heading: false,
-        parts_follow: false,
         not_eaten: not_eaten.is_some() || after_not,
     });
 }
