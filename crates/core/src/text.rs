@@ -115,10 +115,9 @@ pub fn words(folded: &str) -> Vec<&str> {
             && bytes[i - 1].is_ascii_digit()
             && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
         let inner = inner || (c == '\'' && start.is_some() && next_is_alpha(bytes, i));
-        // A percentage is one word ("85%", "2%"): a share inside a name, never an amount.
-        let inner = inner || (c == '%' && start.is_some() && i > 0 && bytes[i - 1].is_ascii_digit());
-        // So is an age group ("Centrum Silver 50+").
-        let inner = inner || (c == '+' && start.is_some() && i > 0 && bytes[i - 1].is_ascii_digit());
+        // A percentage ("85%", "2%": a share inside a name) and an age group ("Centrum Silver
+        // 50+") are one word each, never an amount.
+        let inner = inner || (matches!(c, '%' | '+') && start.is_some() && i > 0 && bytes[i - 1].is_ascii_digit());
         if c.is_alphanumeric() || inner {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {

@@ -36,8 +36,8 @@ pub struct FoodIndex {
     pub vocabulary: Vocabulary,
     /// Every USDA description, for foods no chat name knows.
     pub descriptions: DescriptionIndex,
-    /// Word pairs joined by "and", "with" or "n" inside chat names, such as (`macaroni`,
-    /// `cheese`), so a food list is not split inside "macaroni and cheese".
+    /// What holds chat names together across "and" and "with" ("macaroni and cheese", "ham and
+    /// cheese sandwich"), so a food list is not split inside them.
     pub joins: Joins,
     /// The words food lists are read with.
     pub lexicon: FoodWords,
@@ -81,8 +81,9 @@ impl FoodIndex {
         let mut names = Vec::new();
         let mut names_by_token: HashMap<String, Vec<u32>> = HashMap::new();
         let mut joins = Joins::default();
-        // A one-word food name ("chicken", "mash"): a dish named by two of them joined by "and"
-        // is also a list of them.
+        // One-word food names ("chicken", "broccoli"): a dish named by two of them joined by
+        // "and" ("chicken and broccoli") is also a list of them, so a dish's name holds together
+        // only where a side is no food ("sweet and sour").
         let one_word_foods: HashSet<String> = table
             .foods
             .iter()
@@ -90,24 +91,22 @@ impl FoodIndex {
             .filter(|name| !name.contains(' '))
             .map(|name| text::stem(&text::fold(name)))
             .collect();
+        let two_foods =
+            |a: &str, b: &str| one_word_foods.contains(&text::stem(a)) && one_word_foods.contains(&text::stem(b));
+        let joining = |w: &str| matches!(w, "and" | "with");
         // Dishes first: a dish name as long as a food's is the more specific ("beans on toast").
         let dishes = table.dishes.iter().enumerate().map(|(i, d)| (Named::Dish(i), &d.names));
         let foods = table.foods.iter().enumerate().map(|(i, f)| (Named::Food(i), &f.names));
         for (named, written) in dishes.chain(foods) {
             for name in written {
                 let folded = split::spell_connectors(&text::fold(name));
-                // A dish named by two foods ("chicken and broccoli") is also a list of them, so
-                // a dish's name holds together only where a side is no food ("sweet and sour").
                 let food = matches!(named, Named::Food(_));
-                let list = |a: &str, b: &str| {
-                    one_word_foods.contains(&text::stem(a)) && one_word_foods.contains(&text::stem(b))
-                };
                 let words = text::words(&folded);
-                if words.iter().any(|w| matches!(*w, "and" | "with")) {
+                if words.iter().any(|w| joining(w)) {
                     joins.names.push(words.iter().map(|w| text::stem(w)).collect());
                 }
                 for w in words.windows(3) {
-                    if matches!(w[1], "and" | "with") && (food || !list(w[0], w[2])) {
+                    if joining(w[1]) && (food || !two_foods(w[0], w[2])) {
                         joins.pairs.insert((text::stem(w[0]), text::stem(w[2])));
                     }
                 }

@@ -179,10 +179,11 @@ impl Estimator {
         let lookups: Vec<Lookup> = amounts.iter().map(|a| food::lookup(&self.foods, &a.rest)).collect();
         let lists_parts = self.headings(&mentions, &amounts, &lookups);
         for (((mention, amount), found), lists_parts) in mentions.iter().zip(&amounts).zip(lookups).zip(lists_parts) {
-            let label = text::clip(&mention.text, MAX_ECHO);
+            // What was typed is shown back, but never a whole 100 KB word.
+            let input = text::clip(&mention.text, MAX_ECHO);
             if mention.not_eaten {
-                if !self.leave_out_part(&mut estimate, &found, &label) {
-                    notes.push(format!("\"{label}\" read as not eaten, not counted"));
+                if !self.leave_out_part(&mut estimate, &found, &input) {
+                    notes.push(format!("\"{input}\" read as not eaten, not counted"));
                 }
                 continue;
             }
@@ -190,13 +191,11 @@ impl Estimator {
             // only labels what follows.
             let label_only = matches!(found, Lookup::Dish { .. } | Lookup::Unknown { .. });
             if lists_parts || (mention.heading && !amount.stated && label_only) {
-                notes.push(format!("\"{label}\" read as a heading for what follows, not counted itself"));
+                notes.push(format!("\"{input}\" read as a heading for what follows, not counted itself"));
                 continue;
             }
             let shown = estimate.items.len();
             let stems = supplement::stems(&mention.words);
-            // What was typed is shown back, but never a whole 100 KB word.
-            let input = text::clip(&mention.text, MAX_ECHO);
             let product = supplement::product(&self.supplements, &stems);
             let dosed = amount.measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_)));
             if let Some(product) = product.filter(|_| !dosed) {
