@@ -163,7 +163,7 @@ fn tuning_set_figures() {
 /// classifier was built (3 before its features and thresholds were chosen, 4 and 5 after);
 /// `safety_holdout6` with the last training writers, measured before they were trained on;
 /// `safety_holdout7`, `safety_holdout8` and `safety_holdout9` later, each measured before the
-/// next training writers. `safety_holdout`, `safety_holdout3` and `safety_holdout4` are held out
+/// next training writers; `safety_holdout10` after the last change to the rules and classifier. `safety_holdout`, `safety_holdout3` and `safety_holdout4` are held out
 /// no longer: their five missed urgent messages were read when `safety_holdout9` was written, and
 /// the rules were tuned on them.
 fn check_holdout(folder: &str, floors: Floors) {
@@ -229,6 +229,11 @@ fn eighth_holdout_set_figures() {
 #[test]
 fn ninth_holdout_set_figures() {
     check_holdout("safety_holdout9", Floors { recall: 100.0, false_urgent: 3.0, declined: 95.0 });
+}
+
+#[test]
+fn tenth_holdout_set_figures() {
+    check_holdout("safety_holdout10", Floors { recall: 100.0, false_urgent: 7.6, declined: 91.0 });
 }
 
 /// The goal is every urgent message; the tuning set's misses are printed above.
