@@ -242,3 +242,28 @@ fn a_food_named_then_listed_with_its_amount_is_counted_once() {
     assert_eq!(e.items[0].food_id, "16006");
     assert!(e.items[0].assumptions.iter().any(|a| a.contains("median of USDA's")), "{:?}", e.items[0]);
 }
+
+#[test]
+fn a_share_of_a_batch_counts_that_share_of_its_recipe() {
+    let whole = run(shipped(), "shepherd's pie (500 g lamb mince, 1 kg potatoes, 2 carrots)");
+    let quarter =
+        run(shipped(), "shepherd's pie (500 g lamb mince, 1 kg potatoes, 2 carrots), had about a quarter of it");
+    assert_eq!(quarter.items.len(), whole.items.len(), "{quarter:?}");
+    assert!((quarter.food_zinc_mg - whole.food_zinc_mg / 4.0).abs() < 0.01, "{quarter:?}");
+    assert!(quarter.unrecognized.is_empty(), "{quarter:?}");
+    assert!(quarter.items.iter().all(|i| i.assumptions.iter().any(|a| a.contains("1/4 of the amount"))), "{quarter:?}");
+    // What is eaten with the share is counted whole, and a share with no heading is of the
+    // entry just before it.
+    let e = run(shipped(), "1 tin chickpeas, 150 g cooked rice, had a third of it over 100 g spinach");
+    let by_id = |id: &str| e.items.iter().find(|i| i.food_id == id).unwrap_or_else(|| panic!("{id}: {e:?}"));
+    assert_eq!(by_id("20045").grams, 50.0);
+    assert!(!by_id("16057").assumptions.iter().any(|a| a.contains("of the amount")), "{e:?}");
+    assert_eq!(e.items.len(), 3, "{e:?}");
+    // Default portions are one person's already; "half an avocado" is no share.
+    let e = run(shipped(), "pasta bake (pasta, tuna, sweetcorn) - had half of it");
+    assert!(e.items.iter().all(|i| !i.assumptions.iter().any(|a| a.contains("of the amount"))), "{e:?}");
+    let e = run(shipped(), "half an avocado, 8 oz steak, half");
+    assert_eq!(e.items[0].grams, 100.5, "{e:?}");
+    assert_eq!(e.items[1].grams, 113.4, "{e:?}");
+    assert!(e.items[1].assumptions.iter().any(|a| a.contains("1/2 of the amount")), "{e:?}");
+}

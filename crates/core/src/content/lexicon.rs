@@ -64,6 +64,9 @@ pub struct FoodWords {
     /// Folded phrases after which an entry names no more food: a place ("at the bar", "from the
     /// co-op") or what it replaced ("instead of a drink"), as words.
     pub asides: Vec<Vec<String>>,
+    /// Folded phrases naming the whole of what was made, which a share is of ("a third of it",
+    /// "a quarter of the pan"), as words.
+    pub made: Vec<Vec<String>>,
 }
 
 /// The whole of `lexicon.toml`, each word in the form its engine compares.
@@ -116,6 +119,7 @@ struct FoodsFile {
     abbreviations: Entries,
     not_eaten: Entries,
     asides: Entries,
+    made: Entries,
 }
 
 /// How an engine compares a list's words with what people type.
@@ -174,6 +178,7 @@ impl Lexicon {
             abbreviations: reader.set("foods.abbreviations", &f.abbreviations, Form::Fold),
             not_eaten: reader.phrases("foods.not_eaten", &f.not_eaten),
             asides: reader.phrases("foods.asides", &f.asides),
+            made: reader.phrases("foods.made", &f.made),
         };
         if !reader.errors.is_empty() {
             return Err(reader.errors);

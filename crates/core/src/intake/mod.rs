@@ -177,8 +177,9 @@ impl Estimator {
         // Each mention is read, and looked up among the foods and dishes, once.
         let amounts: Vec<Amount> = mentions.iter().map(|m| self.read_amount(&m.words)).collect();
         let lookups: Vec<Lookup> = amounts.iter().map(|a| food::lookup(&self.foods, &a.rest)).collect();
-        let lists_parts = self.headings(&mentions, &amounts, &lookups);
-        for (((mention, amount), found), lists_parts) in mentions.iter().zip(&amounts).zip(lookups).zip(lists_parts) {
+        let headings = self.headings(&mentions, &amounts, &lookups);
+        let shares = shares(&mentions, &amounts, &headings);
+        for (i, ((mention, amount), found)) in mentions.iter().zip(&amounts).zip(lookups).enumerate() {
             // What was typed is shown back, but never a whole 100 KB word.
             let input = text::clip(&mention.text, MAX_ECHO);
             if mention.not_eaten {
@@ -187,10 +188,10 @@ impl Estimator {
                 }
                 continue;
             }
-            // A heading ("roast dinner:", "meds today:") that names a dish or nothing known
-            // only labels what follows.
-            let label_only = matches!(found, Lookup::Dish { .. } | Lookup::Unknown { .. });
-            if lists_parts || (mention.heading && !amount.stated && label_only) {
+            if mention.share.is_some() {
+                continue;
+            }
+            if headings[i] {
                 notes.push(format!("\"{input}\" read as a heading for what follows, not counted itself"));
                 continue;
             }
@@ -205,7 +206,11 @@ impl Estimator {
                 let reading = supplement::read(&self.supplements, &stems, amount);
                 self.add_supplement(&mut estimate, &input, reading, &amount.notes);
             } else {
+                let before = (estimate.food_zinc_mg, estimate.total_copper_mg);
                 self.add_food(&mut estimate, &input, &mention.words, amount, found);
+                if let Some(&(share, said)) = shares[i].as_ref() {
+                    take_share(&mut estimate, shown, before, share, said);
+                }
             }
             if let Some(item) = estimate.items.get_mut(shown) {
                 item.assumptions.splice(0..0, notes.drain(..));
@@ -275,10 +280,22 @@ impl Estimator {
     /// For each mention, whether it only names what the next ones list, so that only those
     /// count: a dish whose parts follow, restating at least [`RESTATED_PARTS`] of them ("Sunday
     /// fry up!! 2 rashers bacon, 2 sausages, 1 fried egg"), even with an amount when a colon
-    /// ends it ("a big shepherd's pie: 500 g lamb mince, 1 kg potatoes"); and a food named
+    /// ends it ("a big shepherd's pie: 500 g lamb mince, 1 kg potatoes"); a food named
     /// without an amount and again, with one, right after ("tofu scramble: half a block of
-    /// firm tofu").
+    /// firm tofu"); and a heading with a colon ("roast dinner:", "meds today:") that names a
+    /// dish or nothing known.
     fn headings(&self, mentions: &[split::Mention], amounts: &[Amount], lookups: &[Lookup]) -> Vec<bool> {
+        let lists = self.lists_parts(mentions, amounts, lookups);
+        let labels = |i: usize| {
+            let label_only = matches!(lookups[i], Lookup::Dish { .. } | Lookup::Unknown { .. });
+            mentions[i].heading && !amounts[i].stated && label_only
+        };
+        (0..mentions.len()).map(|i| lists[i] || labels(i)).collect()
+    }
+
+    /// For each mention, whether it is a dish or food whose parts or amount the next mentions
+    /// list (see [`Estimator::headings`]).
+    fn lists_parts(&self, mentions: &[split::Mention], amounts: &[Amount], lookups: &[Lookup]) -> Vec<bool> {
         let next_states_it = |i: usize, what: &str| {
             amounts.get(i + 1).is_some_and(|a| a.stated) && lookups.get(i + 1).and_then(kind_of) == Some(what)
         };
@@ -648,6 +665,52 @@ struct Item<'a> {
     grams: f64,
     assumptions: Vec<String>,
     counted: bool,
+}
+
+/// For each mention, the share of it eaten and the words that said so: the mentions between a
+/// heading and a share ("shepherd's pie (500 g lamb mince, 1 kg potatoes ...), had about a
+/// quarter of it"), or, with no heading before it, the one mention just before the share. A
+/// share is taken only of a recipe, where some amount is stated: a list of default portions is
+/// already one person's.
+fn shares<'m>(
+    mentions: &'m [split::Mention],
+    amounts: &[Amount],
+    headings: &[bool],
+) -> Vec<Option<(split::Share, &'m str)>> {
+    let mut out = vec![None; mentions.len()];
+    let mut batch: Option<usize> = None;
+    for (i, mention) in mentions.iter().enumerate() {
+        if headings[i] {
+            batch = Some(i + 1);
+        }
+        let Some(share) = mention.share else { continue };
+        let from = batch.take().unwrap_or(i.saturating_sub(1));
+        let shared = |j: usize| !headings[j] && mentions[j].share.is_none();
+        if !(from..i).any(|j| shared(j) && amounts[j].stated) {
+            continue;
+        }
+        for j in from..i {
+            if shared(j) {
+                out[j] = Some((share, mention.text.as_str()));
+            }
+        }
+    }
+    out
+}
+
+/// Counts only `share` of the items from `first` on, whose zinc and copper were just added to
+/// totals that stood at `before`, saying so on each.
+fn take_share(estimate: &mut Estimate, first: usize, before: (f64, f64), share: split::Share, said: &str) {
+    let part = share.fraction();
+    estimate.food_zinc_mg = before.0 + (estimate.food_zinc_mg - before.0) * part;
+    estimate.total_copper_mg = before.1 + (estimate.total_copper_mg - before.1) * part;
+    for item in &mut estimate.items[first..] {
+        item.grams = round(item.grams * part, 1);
+        item.zinc_mg = round(item.zinc_mg * part, 2);
+        item.copper_mg = item.copper_mg.map(|c| round(c * part, 3));
+        let fraction = format!("{}/{}", share.numerator, share.denominator);
+        item.assumptions.push(format!("\"{}\": {fraction} of the amount counted", text::clip(said, MAX_ECHO)));
+    }
 }
 
 /// Adds an item to the estimate, and its zinc and copper to the totals when it is counted.

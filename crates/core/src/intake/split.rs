@@ -32,6 +32,22 @@ pub struct Mention {
     /// Whether it says what was not eaten ("no fries", "skipped the bread"); `words` then hold
     /// only what was left.
     pub not_eaten: bool,
+    /// The share eaten of what the entries before it made ("had about a third of it"); such a
+    /// mention names no food itself.
+    pub share: Option<Share>,
+}
+
+/// A share of a dish or batch cooked: `numerator / denominator` of it was eaten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    pub numerator: u32,
+    pub denominator: u32,
+}
+
+impl Share {
+    pub fn fraction(self) -> f64 {
+        f64::from(self.numerator) / f64::from(self.denominator)
+    }
 }
 
 /// A number followed by an inch mark: `14"`, `12”`, `6''`.
@@ -285,16 +301,89 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
     // "coffee without sugar": split at "without", the piece after it was not eaten either.
     let after_not = after.is_some_and(|a| lexicon.not_eaten.iter().any(|n| n.len() == 1 && n[0] == a));
     let (Some(first), Some(last)) = (piece.get(shown), piece.last()) else { return };
-    let start = first.as_ptr() as usize - chunk.as_ptr() as usize;
-    let end = last.as_ptr() as usize - chunk.as_ptr() as usize + last.len();
+    // "had about a third of it over 150 g rice": the share, then what was eaten with it.
+    if let Some((share, used)) = share(lexicon, &piece[shown..]).filter(|_| not_eaten.is_none()) {
+        let said = &piece[shown..shown + used];
+        out.push(Mention {
+            text: text_of(chunk, said),
+            words: Vec::new(),
+            after: after.map(String::from),
+            heading: false,
+            not_eaten: false,
+            share: Some(share),
+        });
+        let rest = &piece[shown + used..];
+        let food = rest.iter().position(|w| !lexicon.filler.contains(&text::stem(w)) && *w != "over");
+        if let Some(food) = food {
+            push(lexicon, chunk, &rest[food..], None, out);
+        }
+        return;
+    }
     let words = eaten.iter().take(MAX_WORDS).map(|w| w.to_string()).collect();
     out.push(Mention {
-        text: chunk[start..end].to_string(),
+        text: text_of(chunk, &[first, last]),
         words,
         after: after.map(String::from),
         heading: false,
         not_eaten: not_eaten.is_some() || after_not,
+        share: None,
     });
+}
+
+/// A fraction at the start of `words` ("a third", "one quarter", "two thirds", "half", "1/4"),
+/// and how many words it takes.
+fn read_fraction(words: &[&str]) -> Option<(Share, usize)> {
+    let first = *words.first()?;
+    if let Some((n, d)) = first.split_once('/') {
+        let (numerator, denominator) = (n.parse().ok()?, d.parse().ok()?);
+        return (0 < numerator && numerator < denominator && denominator <= 12)
+            .then_some((Share { numerator, denominator }, 1));
+    }
+    let (numerator, at) = match first {
+        "a" | "an" | "one" => (1, 1),
+        "two" => (2, 1),
+        "three" => (3, 1),
+        _ => (1, 0),
+    };
+    let denominator = match *words.get(at)? {
+        "half" | "halves" => 2,
+        "third" | "thirds" => 3,
+        "quarter" | "quarters" | "fourth" | "fourths" => 4,
+        "fifth" | "fifths" => 5,
+        "sixth" | "sixths" => 6,
+        "eighth" | "eighths" => 8,
+        _ => return None,
+    };
+    (numerator < denominator).then_some((Share { numerator, denominator }, at + 1))
+}
+
+/// The text of `chunk` from the first to the last of `words`, which are slices of it.
+fn text_of(chunk: &str, words: &[&str]) -> String {
+    let (Some(first), Some(last)) = (words.first(), words.last()) else { return String::new() };
+    let start = first.as_ptr() as usize - chunk.as_ptr() as usize;
+    let end = last.as_ptr() as usize - chunk.as_ptr() as usize + last.len();
+    chunk[start..end].to_string()
+}
+
+/// A share of what was made, said at the start of `words`, and how many words say it: a
+/// fraction ("about a third", "1/4", "two thirds") of something the lexicon's `made` names
+/// ("of it", "of the pan I made"), or a fraction alone closing the entry ("so I had half").
+fn share(lexicon: &FoodWords, words: &[&str]) -> Option<(Share, usize)> {
+    let is_filler = |w: &str| lexicon.filler.contains(&text::stem(w));
+    let start = (0..words.len()).find(|&i| read_fraction(&words[i..]).is_some() || !is_filler(words[i]))?;
+    let (share, used) = read_fraction(&words[start..])?;
+    let used = start + used;
+    // "so I had half lol": a share with nothing after it but filler.
+    let trailing = |from: usize| from + words[from..].iter().take_while(|w| is_filler(w)).count();
+    if words.get(used) == Some(&"of") {
+        let whole = lexicon.made.iter().filter(|m| text::starts_with(&words[used + 1..], m)).map(Vec::len).max()?;
+        let end = used + 1 + whole;
+        // "of the dish I made"
+        let maker = matches!(words.get(end..end + 2), Some([who, verb])
+            if matches!(*who, "i" | "we") && matches!(*verb, "made" | "cooked" | "baked" | "did"));
+        return Some((share, if maker { end + 2 } else { end }));
+    }
+    (trailing(used) == words.len()).then_some((share, words.len()))
 }
 
 #[cfg(test)]
@@ -366,6 +455,21 @@ mod tests {
             ["beans on toast", "2 slices toast", "5-6 inch sub"]
         );
         assert_eq!(texts("small frosty instead of a drink"), ["small frosty"]);
+    }
+
+    #[test]
+    fn a_share_of_what_was_made_is_read() {
+        let share = |text: &str| {
+            let (found, _) = mentions(text, &shipped().foods, &Joins::default());
+            found.iter().find_map(|m| m.share.map(|s| (s.numerator, s.denominator, m.text.clone())))
+        };
+        assert_eq!(share("curry, had about a third of it"), Some((1, 3, "about a third of it".into())));
+        assert_eq!(share("lasagna - 1/4 of the pan i made"), Some((1, 4, "1/4 of the pan i made".into())));
+        assert_eq!(share("pie, so i had half lol"), Some((1, 2, "so i had half lol".into())));
+        assert_eq!(share("two thirds of the batch"), Some((2, 3, "two thirds of the batch".into())));
+        for none in ["a quarter pounder", "half an avocado", "a third of a pizza", "half and half", "3/2 of it"] {
+            assert_eq!(share(none), None, "{none}");
+        }
     }
 
     #[test]
