@@ -689,9 +689,9 @@ fn shares<'m>(
         if !(from..i).any(|j| shared(j) && amounts[j].stated) {
             continue;
         }
-        for j in from..i {
+        for (j, slot) in out.iter_mut().enumerate().take(i).skip(from) {
             if shared(j) {
-                out[j] = Some((share, mention.text.as_str()));
+                *slot = Some((share, mention.text.as_str()));
             }
         }
     }
