@@ -351,3 +351,23 @@ fn a_lack_of_zinc_is_not_missing_tablets() {
         }
     }
 }
+
+/// Everyday words that once read as emergencies: "all the time" is no large amount, "doesn't
+/// respond to iron" no unresponsive person, zinc cream "getting into her blood" no bleeding,
+/// zinc "spaced away from" an antibiotic no spaced-out person; the real ones still are.
+#[test]
+fn everyday_phrasings_are_not_emergencies_but_the_real_ones_are() {
+    for (message, urgent) in [
+        ("im exhausted all the time and take my hcq, does zinc help lupus fatigue", false),
+        ("she took all my sleeping pills and zinc and wont wake up", true),
+        ("anemia that doesnt respond to iron pills, could zinc be the cause", false),
+        ("my dad took his pills and now he is not responding to me", true),
+        ("can zinc oxide nappy cream on my babys bum get into her blood", false),
+        ("blood coming from my bum after the zinc, a lot of it, feel faint", true),
+        ("should his zinc tablet be spaced away from the cephalexin", false),
+        ("if a toddler ever got into a bottle of zinc tablets what are the steps", false),
+    ] {
+        let a = ask(message);
+        assert_eq!(a.status == AskStatus::Urgent, urgent, "{message}: {a:?}");
+    }
+}

@@ -32,6 +32,8 @@ struct Figures {
     in_scope: usize,
     right: usize,
     wrongly_declined: usize,
+    /// In-scope questions given urgent guidance first (the answer follows it).
+    escalated: usize,
     urgent: usize,
     urgent_right: usize,
     out_of_scope: usize,
@@ -84,6 +86,7 @@ fn evaluate(file: &str, held_out: bool) -> Figures {
                 let ok = topic == Some(slug) || topic.is_some_and(|t| q.also.iter().any(|a| a == t));
                 f.right += usize::from(ok);
                 f.wrongly_declined += usize::from(answer.status == AskStatus::Declined);
+                f.escalated += usize::from(answer.status == AskStatus::Urgent);
                 ok
             }
         };
@@ -106,7 +109,7 @@ fn evaluate(file: &str, held_out: bool) -> Figures {
         }
     }
     println!(
-        "{file}: top-1 {}/{} ({:.1} %); urgent {}/{}; declined {}/{} ({:.1} %); in-scope wrongly declined {} ({:.1} %)",
+        "{file}: top-1 {}/{} ({:.1} %); urgent {}/{}; declined {}/{} ({:.1} %); in-scope wrongly declined {} ({:.1} %), escalated {} ({:.1} %)",
         f.right,
         f.in_scope,
         pct(f.right, f.in_scope),
@@ -116,7 +119,9 @@ fn evaluate(file: &str, held_out: bool) -> Figures {
         f.out_of_scope,
         pct(f.declined, f.out_of_scope),
         f.wrongly_declined,
-        pct(f.wrongly_declined, f.in_scope)
+        pct(f.wrongly_declined, f.in_scope),
+        f.escalated,
+        pct(f.escalated, f.in_scope)
     );
     if f.unanswerable > 0 {
         println!(
@@ -134,6 +139,22 @@ fn evaluate(file: &str, held_out: bool) -> Figures {
         }
     }
     f
+}
+
+/// Over every question set, tuned on or held out, at most 2 % of in-scope questions get urgent
+/// guidance before their answer (the goal for ordinary questions; near misses written to look
+/// urgent are measured in `safety_quality.rs`).
+#[test]
+fn ordinary_questions_are_rarely_escalated() {
+    let sets = ["questions.toml", "questions3.toml"];
+    let held_out =
+        ["questions_holdout.toml", "questions_holdout2.toml", "questions_holdout3.toml", "questions_holdout4.toml"];
+    let figures: Vec<Figures> =
+        sets.iter().map(|s| evaluate(s, true)).chain(held_out.iter().map(|s| evaluate(s, true))).collect();
+    let escalated: usize = figures.iter().map(|f| f.escalated).sum();
+    let in_scope: usize = figures.iter().map(|f| f.in_scope).sum();
+    println!("in-scope questions escalated: {escalated}/{in_scope} ({:.2} %)", pct(escalated, in_scope));
+    assert!(pct(escalated, in_scope) <= 2.0, "{escalated} of {in_scope} in-scope questions escalated");
 }
 
 #[test]
