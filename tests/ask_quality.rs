@@ -147,8 +147,13 @@ fn evaluate(file: &str, held_out: bool) -> Figures {
 #[test]
 fn ordinary_questions_are_rarely_escalated() {
     let sets = ["questions.toml", "questions3.toml"];
-    let held_out =
-        ["questions_holdout.toml", "questions_holdout2.toml", "questions_holdout3.toml", "questions_holdout4.toml"];
+    let held_out = [
+        "questions_holdout.toml",
+        "questions_holdout2.toml",
+        "questions_holdout3.toml",
+        "questions_holdout4.toml",
+        "questions_holdout5.toml",
+    ];
     let figures: Vec<Figures> =
         sets.iter().map(|s| evaluate(s, true)).chain(held_out.iter().map(|s| evaluate(s, true))).collect();
     let escalated: usize = figures.iter().map(|f| f.escalated).sum();
@@ -225,6 +230,20 @@ fn the_fourth_held_out_set() {
     assert!(pct(f.abstained, f.unanswerable) >= 60.0, "fewer than 60 % of unanswerable questions abstained on");
     assert!(pct(f.wrongly_declined, f.in_scope) <= 5.0, "more than 5 % wrongly declined");
 }
+
+/// 280 questions (and 20 no topic answers) by two more writers (night-shift and hospitality
+/// workers; academics, engineers and retired teachers, some in German and French), a third of
+/// them mentioning something alarming in passing; written after all the tuning and held out
+/// (only its figures are printed).
+#[test]
+fn the_fifth_held_out_set() {
+    let f = evaluate("questions_holdout5.toml", true);
+    assert!(f.in_scope >= 250 && f.unanswerable >= 15, "the set is whole");
+    // Floors at the figures first measured: top-1 90.4 %, 2.1 % declined, 1.8 % escalated.
+    assert!(pct(f.right, f.in_scope) >= FIFTH_TOP1, "top-1 below {FIFTH_TOP1} %");
+    assert!(pct(f.wrongly_declined, f.in_scope) <= 5.0, "more than 5 % wrongly declined");
+}
+const FIFTH_TOP1: f64 = 90.0;
 
 #[derive(Deserialize)]
 struct TwoPartSet {

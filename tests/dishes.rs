@@ -267,3 +267,19 @@ fn a_share_of_a_batch_counts_that_share_of_its_recipe() {
     assert_eq!(e.items[1].grams, 113.4, "{e:?}");
     assert!(e.items[1].assumptions.iter().any(|a| a.contains("1/2 of the amount")), "{e:?}");
 }
+
+#[test]
+fn an_entry_that_is_only_an_amount_weighs_the_food_before_it() {
+    let e = run(shipped(), "salmon, about 150g, rice, 1 cup");
+    assert_eq!(e.items.iter().map(|i| i.grams).collect::<Vec<_>>(), [150.0, 158.0], "{e:?}");
+    assert!(e.unrecognized.is_empty(), "{e:?}");
+    // Not a food that had its own amount, nor one on another line: those stay unrecognised.
+    for text in ["2 eggs, 150g", "salmon\n150g"] {
+        let e = run(shipped(), text);
+        assert_eq!(e.unrecognized, ["150g"], "{text}: {e:?}");
+    }
+    // Tablets still count doses of the supplement before them.
+    let e = run(shipped(), "zinc picolinate 30 mg, 2 tablets");
+    assert_eq!(e.supplements[0].elemental_zinc_mg, 60.0, "{e:?}");
+    assert!(e.unrecognized.is_empty(), "{e:?}");
+}

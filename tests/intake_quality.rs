@@ -139,11 +139,13 @@ const DISH_FLOOR: f64 = 66.0;
 /// The held-out figure went from 48 % to 54 % when a dish whose parts are listed after it
 /// became their heading, connecting words inside dish names stopped splitting them, and
 /// places, times and what was not eaten stopped being read as food; 58 % with the dishes of
-/// `more-world.toml`.
-const DISH_HOLDOUT_FLOOR: f64 = 58.0;
+/// `more-world.toml`; 57 % once an entry that is only an amount ("suya, about 200g") weighed the
+/// food before it, which moved one list of each held-out set out of and into tolerance.
+const DISH_HOLDOUT_FLOOR: f64 = 57.0;
 /// First measured at 44 % and 39 %; 48 % and 39 % after the changes above; 46 % and 36 % once
 /// `more-world.toml` added 136 dishes (12 fewer entries unrecognised on the two tuning sets,
 /// but some recipes further from the writers' than what their names fell back to before); 45 %
-/// once "wholemeal" alone named the bread (a list that passed by two errors cancelling out).
-const DISH2_FLOOR: f64 = 45.0;
-const DISH2_HOLDOUT_FLOOR: f64 = 36.0;
+/// once "wholemeal" alone named the bread (a list that passed by two errors cancelling out);
+/// 46 % and 37 % once an entry that is only an amount weighed the food before it.
+const DISH2_FLOOR: f64 = 46.0;
+const DISH2_HOLDOUT_FLOOR: f64 = 37.0;

@@ -173,7 +173,7 @@ impl Estimator {
         let (mentions, truncated) = split::mentions(text, &self.foods.lexicon, &self.foods.joins);
         // Why entries were not counted, said on the item after them (or the last one).
         let mut notes: Vec<String> = Vec::new();
-        let mentions = self.join_parts(self.join_counts(mentions));
+        let mentions = self.join_parts(self.join_amounts(mentions));
         // Each mention is read, and looked up among the foods and dishes, once.
         let amounts: Vec<Amount> = mentions.iter().map(|m| self.read_amount(&m.words)).collect();
         let lookups: Vec<Lookup> = amounts.iter().map(|a| food::lookup(&self.foods, &a.rest)).collect();
@@ -336,16 +336,14 @@ impl Estimator {
         true
     }
 
-    /// Joins a bare count of tablets to the supplement before it: in "Nature Made zinc 30 mg,
-    /// 2 tablets" the 2 tablets are two doses of the 30 mg, not a food of their own.
-    fn join_counts(&self, mentions: Vec<split::Mention>) -> Vec<split::Mention> {
-        let is_supplement = |m: &split::Mention| {
-            supplement::is_supplement(&self.supplements, &self.foods.lexicon, &supplement::stems(&m.words))
-        };
+    /// Joins an entry that is only an amount to the entry before it: in "Nature Made zinc 30 mg,
+    /// 2 tablets" the 2 tablets are two doses of the 30 mg, and in "suya from the spot, about
+    /// 200g" the 200 g is the suya's, not a food of its own.
+    fn join_amounts(&self, mentions: Vec<split::Mention>) -> Vec<split::Mention> {
         let mut out: Vec<split::Mention> = Vec::with_capacity(mentions.len());
         for mention in mentions {
             match out.last_mut() {
-                Some(before) if self.is_tablet_count(&mention) && is_supplement(before) => {
+                Some(before) if self.amount_of(before, &mention) => {
                     before.text = format!("{}, {}", before.text, mention.text);
                     before.words.extend(mention.words);
                 }
@@ -355,14 +353,23 @@ impl Estimator {
         out
     }
 
-    /// Whether a mention is only a number of tablets ("2 tablets", "x2 caps").
-    fn is_tablet_count(&self, mention: &split::Mention) -> bool {
+    /// Whether `mention` is only an amount that belongs to `before`: a number of tablets after
+    /// a supplement, or any other amount after a food typed without one on the same line.
+    fn amount_of(&self, before: &split::Mention, mention: &split::Mention) -> bool {
         let amount = Amount::read(&mention.words);
-        let tablets = |m: &amount::Measure| m.unit == amount::Unit::Household("tablet");
-        amount.stated
+        let bare = amount.stated
             && !amount.measures.is_empty()
-            && amount.measures.iter().all(tablets)
-            && amount.rest.iter().all(|w| food::is_filler(&self.foods.lexicon, &text::stem(w)))
+            && amount.rest.iter().all(|w| food::is_filler(&self.foods.lexicon, &text::stem(w)));
+        if !bare {
+            return false;
+        }
+        let supplement =
+            supplement::is_supplement(&self.supplements, &self.foods.lexicon, &supplement::stems(&before.words));
+        if amount.measures.iter().all(|m| m.unit == amount::Unit::Household("tablet")) {
+            return supplement;
+        }
+        let same_entry = before.line == mention.line && !(before.heading || before.not_eaten || before.share.is_some());
+        same_entry && !supplement && !Amount::read(&before.words).stated
     }
 
     /// Estimates one supplement dose given as a form and an amount in mg (the `/supplement`

@@ -35,6 +35,8 @@ pub struct Mention {
     /// The share eaten of what the entries before it made ("had about a third of it"); such a
     /// mention names no food itself.
     pub share: Option<Share>,
+    /// Which line of the message it was typed on (an item of a numbered list counts as a line).
+    pub line: usize,
 }
 
 /// A share of a dish or batch cooked: `numerator / denominator` of it was eaten.
@@ -80,7 +82,7 @@ impl Joins {
 pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention>, bool) {
     let mut out = Vec::new();
     let input = text::without_markup(input);
-    for line in input.lines().flat_map(inline_list) {
+    for (n, line) in input.lines().flat_map(inline_list).enumerate() {
         let folded = text::fold(strip_list_marker(line));
         let folded = spell_connectors(&folded);
         // 14" is 14 inches, which a pizza or a sub is sized by.
@@ -92,6 +94,9 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
         for (i, (chunk, colon)) in pieces.into_iter().enumerate() {
             let before = out.len();
             split_connectors(lexicon, chunk, joins, &mut out);
+            for mention in &mut out[before..] {
+                mention.line = n;
+            }
             if colon && i < last && out.len() > before {
                 if let Some(heading) = out.last_mut() {
                     heading.heading = true;
@@ -311,6 +316,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
             heading: false,
             not_eaten: false,
             share: Some(share),
+            line: 0,
         });
         let rest = &piece[shown + used..];
         let food = rest.iter().position(|w| !lexicon.filler.contains(&text::stem(w)) && *w != "over");
@@ -327,6 +333,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
         heading: false,
         not_eaten: not_eaten.is_some() || after_not,
         share: None,
+        line: 0,
     });
 }
 
