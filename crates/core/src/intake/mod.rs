@@ -711,12 +711,13 @@ fn take_share(estimate: &mut Estimate, first: usize, before: (f64, f64), share: 
     let part = share.fraction();
     estimate.food_zinc_mg = before.0 + (estimate.food_zinc_mg - before.0) * part;
     estimate.total_copper_mg = before.1 + (estimate.total_copper_mg - before.1) * part;
+    let note =
+        format!("\"{}\": {}/{} of the amount counted", text::clip(said, MAX_ECHO), share.numerator, share.denominator);
     for item in &mut estimate.items[first..] {
         item.grams = round(item.grams * part, 1);
         item.zinc_mg = round(item.zinc_mg * part, 2);
         item.copper_mg = item.copper_mg.map(|c| round(c * part, 3));
-        let fraction = format!("{}/{}", share.numerator, share.denominator);
-        item.assumptions.push(format!("\"{}\": {fraction} of the amount counted", text::clip(said, MAX_ECHO)));
+        item.assumptions.push(note.clone());
     }
 }
 

@@ -319,7 +319,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
             line: 0,
         });
         let rest = &piece[shown + used..];
-        let food = rest.iter().position(|w| !lexicon.filler.contains(&text::stem(w)) && *w != "over");
+        let food = rest.iter().position(|w| !is_filler(lexicon, w) && *w != "over");
         if let Some(food) = food {
             push(lexicon, chunk, &rest[food..], None, out);
         }
@@ -364,6 +364,12 @@ fn read_fraction(words: &[&str]) -> Option<(Share, usize)> {
     (numerator < denominator).then_some((Share { numerator, denominator }, at + 1))
 }
 
+/// Whether `word` is one of the lexicon's filler words. Unlike [`super::food::is_filler`], a
+/// number or a cooking word is not: after a share they start the next food ("150 g cooked rice").
+fn is_filler(lexicon: &FoodWords, word: &str) -> bool {
+    lexicon.filler.contains(&text::stem(word))
+}
+
 /// The text of `chunk` from the first to the last of `words`, which are slices of it.
 fn text_of(chunk: &str, words: &[&str]) -> String {
     let (Some(first), Some(last)) = (words.first(), words.last()) else { return String::new() };
@@ -376,12 +382,11 @@ fn text_of(chunk: &str, words: &[&str]) -> String {
 /// fraction ("about a third", "1/4", "two thirds") of something the lexicon's `made` names
 /// ("of it", "of the pan I made"), or a fraction alone closing the entry ("so I had half").
 fn share(lexicon: &FoodWords, words: &[&str]) -> Option<(Share, usize)> {
-    let is_filler = |w: &str| lexicon.filler.contains(&text::stem(w));
-    let start = (0..words.len()).find(|&i| read_fraction(&words[i..]).is_some() || !is_filler(words[i]))?;
+    let start = (0..words.len()).find(|&i| read_fraction(&words[i..]).is_some() || !is_filler(lexicon, words[i]))?;
     let (share, used) = read_fraction(&words[start..])?;
     let used = start + used;
     // "so I had half lol": a share with nothing after it but filler.
-    let trailing = |from: usize| from + words[from..].iter().take_while(|w| is_filler(w)).count();
+    let trailing = |from: usize| from + words[from..].iter().take_while(|w| is_filler(lexicon, w)).count();
     if words.get(used) == Some(&"of") {
         let whole = lexicon.made.iter().filter(|m| text::starts_with(&words[used + 1..], m)).map(Vec::len).max()?;
         let end = used + 1 + whole;
