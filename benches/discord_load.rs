@@ -1,8 +1,10 @@
-//! A soak test of `zincbot run` through the fake Discord: 10,000 mixed events, 50 in flight
-//! (`/ask`, `/intake`, `/profile set` and `show` on the SQLite store, autocomplete, the "Estimate
-//! zinc" message command, and food lists and questions in a listen channel). Prints p50 and p99
-//! from dispatch to reply, and the bot process's resident memory after warm-up and at the end,
-//! to show it does not grow. Run with `cargo bench --bench discord_load`.
+//! A soak test of `zincbot run` through the fake Discord: 10,000 mixed events (`/ask`,
+//! `/intake`, `/profile set` and `show` on the SQLite store, autocomplete, the "Estimate zinc"
+//! message command, `/log add` and `/log today`, and food lists and questions in a listen
+//! channel). Prints p50 and p99 from dispatch to reply, overall and per kind of event, and the
+//! bot process's resident memory after warm-up and after each tenth of the run, to show it
+//! levels off. Run with `cargo bench --bench discord_load`; `SOAK_EVENTS` sets the number of
+//! events and `SOAK_RATE` paces them (see [`rate`]).
 
 #[path = "../tests/fake_discord/mod.rs"]
 mod fake_discord;
@@ -18,6 +20,13 @@ use serde_json::json;
 /// levels off).
 fn total() -> usize {
     std::env::var("SOAK_EVENTS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000)
+}
+/// With `SOAK_RATE` set (events per second), events arrive on a fixed schedule whatever the
+/// replies do, as on a server, and the latencies are the bot's own; without it the driver keeps
+/// 50 in flight, which saturates the machine and so measures throughput, with latencies that are
+/// mostly time spent queueing.
+fn rate() -> Option<f64> {
+    std::env::var("SOAK_RATE").ok().and_then(|r| r.parse().ok()).filter(|&r: &f64| r > 0.0)
 }
 /// Events before the memory baseline is taken.
 const WARM_UP: usize = 1_000;
@@ -62,23 +71,32 @@ async fn run() {
         .await
         .is_some());
 
-    // One driver keeps 50 events in flight: it dispatches while fewer than 50 replies are
+    // One driver dispatches each event when it is due (paced) or while fewer than 50 replies are
     // outstanding, counting replies cheaply instead of waiting on each one.
     let pid = bot.id().unwrap();
     let baseline = fake.request_count();
     let mut sent: HashMap<u64, Instant> = HashMap::new();
     let mut warm_kb = 0;
+    // Resident memory after each further tenth of the run, to show whether it levels off.
+    let mut tenths_kb = Vec::new();
     let started = Instant::now();
     let deadline = started + Duration::from_secs(600);
-    let total = total();
+    let (total, rate) = (total(), rate());
     while fake.request_count() - baseline < total {
         assert!(Instant::now() < deadline, "the soak test ran out of time");
         let done = fake.request_count() - baseline;
         if warm_kb == 0 && done >= WARM_UP {
             warm_kb = memory_kb(pid, "VmRSS:");
         }
-        if sent.len() < total && sent.len() - done < IN_FLIGHT {
-            let n = sent.len();
+        if done >= (tenths_kb.len() + 1) * total / 10 && tenths_kb.len() < 10 {
+            tenths_kb.push(memory_kb(pid, "VmRSS:"));
+        }
+        let n = sent.len();
+        let due = match rate {
+            Some(rate) => Instant::now() >= started + Duration::from_secs_f64(n as f64 / rate),
+            None => n - done < IN_FLIGHT,
+        };
+        if n < total && due {
             let id = 3_000_000_000_000_000_000 + 2 * n as u64;
             let user = 10_000 + (n % 500) as u64;
             let (event, payload) = event(n, id, user);
@@ -113,8 +131,9 @@ async fn run() {
 
     let pick = |l: &[Duration], q: f64| l[((l.len() as f64 * q) as usize).min(l.len() - 1)].as_secs_f64() * 1000.0;
     println!(
-        "discord soak: {} events, {IN_FLIGHT} in flight, {:.2} s ({:.0}/s); dispatch to reply p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (after the first {}: p50 {:.2} ms, p99 {:.2} ms); bot memory after {WARM_UP} events {:.1} MB, at the end {:.1} MB, peak {:.1} MB",
+        "discord soak: {} events, {}, {:.2} s ({:.0}/s); dispatch to reply p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (after the first {}: p50 {:.2} ms, p99 {:.2} ms); bot memory after {WARM_UP} events {:.1} MB, at the end {:.1} MB, peak {:.1} MB",
         latencies.len(),
+        rate.map_or(format!("{IN_FLIGHT} in flight"), |r| format!("{r} per second")),
         elapsed.as_secs_f64(),
         latencies.len() as f64 / elapsed.as_secs_f64(),
         pick(&latencies, 0.50),
@@ -127,16 +146,21 @@ async fn run() {
         end_kb as f64 / 1024.0,
         peak_kb as f64 / 1024.0
     );
-    // `/log today` (the day read from the store, its chart drawn and attached) on its own.
-    let today: Vec<Duration> = sorted(
-        by_id.iter().enumerate().skip(2 * IN_FLIGHT).filter(|(n, _)| n % 10 == 9).map(|(_, (_, d))| *d).collect(),
-    );
-    println!(
-        "/log today with its chart: p50 {:.2} ms, p99 {:.2} ms over {} calls",
-        pick(&today, 0.50),
-        pick(&today, 0.99),
-        today.len()
-    );
+    let tenths: Vec<String> = tenths_kb.iter().map(|kb| format!("{:.1}", *kb as f64 / 1024.0)).collect();
+    println!("bot memory after each tenth of the events, MB: {}", tenths.join(", "));
+    // Each kind of event on its own, to show which ones the tail is made of.
+    for (kind, name) in KINDS.iter().enumerate() {
+        let of_kind: Vec<Duration> = sorted(
+            by_id
+                .iter()
+                .enumerate()
+                .skip(2 * IN_FLIGHT)
+                .filter(|(n, _)| n % 10 == kind)
+                .map(|(_, (_, d))| *d)
+                .collect(),
+        );
+        println!("  {name:<34} p50 {:6.2} ms, p99 {:6.2} ms", pick(&of_kind, 0.50), pick(&of_kind, 0.99));
+    }
     assert_eq!(latencies.len(), total);
     let _ = bot.kill().await;
     let _ = std::fs::remove_dir_all(dir);
@@ -146,6 +170,20 @@ fn sorted(mut v: Vec<Duration>) -> Vec<Duration> {
     v.sort();
     v
 }
+
+/// What the `n`th event is, by `n % 10`, as [`event`] builds it.
+const KINDS: [&str; 10] = [
+    "/ask",
+    "/intake with its chart",
+    "/profile set",
+    "/profile show",
+    "autocomplete",
+    "Estimate zinc (message command)",
+    "food list in a listen channel",
+    "question in a listen channel",
+    "/log add",
+    "/log today with its chart",
+];
 
 /// The `n`th event of the mix, with `id` for the interaction or message and `user` as author;
 /// every one gets exactly one reply.

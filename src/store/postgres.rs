@@ -200,7 +200,8 @@ async fn erase(client: &deadpool_postgres::Client) -> Result<(), Error> {
 }
 
 /// The schema, one step per version, recorded in `schema_migrations`.
-const MIGRATIONS: [&str; 1] = ["CREATE TABLE profiles (
+const MIGRATIONS: [&str; 2] = [
+    "CREATE TABLE profiles (
          user_id BIGINT PRIMARY KEY,
          life_stage TEXT NOT NULL,
          time_zone TEXT
@@ -214,7 +215,10 @@ const MIGRATIONS: [&str; 1] = ["CREATE TABLE profiles (
          copper_mg DOUBLE PRECISION NOT NULL,
          supplement_zinc_mg DOUBLE PRECISION NOT NULL
      );
-     CREATE INDEX log_by_user ON log (\"user\", at);"];
+     CREATE INDEX log_by_user ON log (\"user\", at);",
+    // Expiring old entries on every add looks them up by time alone.
+    "CREATE INDEX log_by_time ON log (at);",
+];
 
 /// The advisory lock that lets one process at a time migrate (any number may start at once).
 const MIGRATION_LOCK: i64 = 0x007a_696e_6362_6f74; // "zincbot" in ASCII

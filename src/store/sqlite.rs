@@ -39,21 +39,23 @@ impl Sqlite {
 impl Store for Sqlite {
     fn life_stage(&self, user_id: u64) -> Result<Option<String>, Error> {
         let sql = "SELECT life_stage FROM profiles WHERE user_id = ?1";
-        Ok(self.lock().query_row(sql, params![user_id as i64], |row| row.get(0)).optional()?)
+        let connection = self.lock();
+        let life_stage =
+            connection.prepare_cached(sql)?.query_row(params![user_id as i64], |row| row.get(0)).optional()?;
+        Ok(life_stage)
     }
 
     fn set_life_stage(&self, user_id: u64, life_stage: &str) -> Result<(), Error> {
-        self.lock().execute(
-            "INSERT INTO profiles (user_id, life_stage) VALUES (?1, ?2)
-             ON CONFLICT(user_id) DO UPDATE SET life_stage = excluded.life_stage",
-            params![user_id as i64, life_stage],
-        )?;
+        let sql = "INSERT INTO profiles (user_id, life_stage) VALUES (?1, ?2)
+                   ON CONFLICT(user_id) DO UPDATE SET life_stage = excluded.life_stage";
+        self.lock().prepare_cached(sql)?.execute(params![user_id as i64, life_stage])?;
         Ok(())
     }
 
     fn time_zone(&self, user_id: u64) -> Result<Option<String>, Error> {
         let sql = "SELECT time_zone FROM profiles WHERE user_id = ?1";
-        let zone = self.lock().query_row(sql, params![user_id as i64], |row| row.get(0)).optional()?;
+        let connection = self.lock();
+        let zone = connection.prepare_cached(sql)?.query_row(params![user_id as i64], |row| row.get(0)).optional()?;
         Ok(zone.flatten())
     }
 
@@ -72,18 +74,23 @@ impl Store for Sqlite {
     }
 
     fn log_add(&self, user: &str, entry: &LogRow, keep_days: u32) -> Result<(), Error> {
-        let connection = self.lock();
-        connection.execute(
-            "INSERT INTO log (user, at, input, zinc_mg, copper_mg, supplement_zinc_mg) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![user, entry.at, entry.input, entry.zinc_mg, entry.copper_mg, entry.supplement_zinc_mg],
-        )?;
-        connection.execute("DELETE FROM log WHERE at < ?1", params![oldest_kept(entry.at, keep_days)])?;
+        let mut connection = self.lock();
+        // One transaction, so the entry and the expiry of old ones are one write to the disk.
+        let transaction = connection.transaction()?;
+        transaction
+            .prepare_cached(
+                "INSERT INTO log (user, at, input, zinc_mg, copper_mg, supplement_zinc_mg) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![user, entry.at, entry.input, entry.zinc_mg, entry.copper_mg, entry.supplement_zinc_mg])?;
+        let expired = "DELETE FROM log WHERE at < ?1";
+        transaction.prepare_cached(expired)?.execute(params![oldest_kept(entry.at, keep_days)])?;
+        transaction.commit()?;
         Ok(())
     }
 
     fn log_since(&self, user: &str, since: i64) -> Result<Vec<LogRow>, Error> {
         let connection = self.lock();
-        let mut query = connection.prepare(
+        let mut query = connection.prepare_cached(
             "SELECT at, input, zinc_mg, copper_mg, supplement_zinc_mg FROM log
              WHERE user = ?1 AND at >= ?2 ORDER BY at, id",
         )?;
@@ -138,7 +145,7 @@ fn erase(connection: &Connection) -> rusqlite::Result<()> {
 
 /// The schema, one step per version; `PRAGMA user_version` records how many steps a file has
 /// had. The first is the schema before versions were counted, so such a file upgrades in place.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     "CREATE TABLE IF NOT EXISTS profiles (
          user_id INTEGER PRIMARY KEY,
          life_stage TEXT NOT NULL
@@ -154,6 +161,8 @@ const MIGRATIONS: [&str; 2] = [
          supplement_zinc_mg REAL NOT NULL
      );
      CREATE INDEX log_by_user ON log (user, at);",
+    // Expiring old entries on every add looks them up by time alone.
+    "CREATE INDEX log_by_time ON log (at);",
 ];
 
 /// Applies the steps a file has not had, each in a transaction with its version.
@@ -234,6 +243,20 @@ mod tests {
         drop(store);
         let store = Sqlite::open(&path).unwrap();
         assert_eq!(store.log_since("5", 0).unwrap().len(), 1, "opening again migrates nothing twice");
+    }
+
+    #[test]
+    fn expiring_old_entries_looks_them_up_by_an_index() {
+        let store = Sqlite::in_memory().unwrap();
+        let connection = store.lock();
+        let plan: Vec<String> = connection
+            .prepare("EXPLAIN QUERY PLAN DELETE FROM log WHERE at < 0")
+            .unwrap()
+            .query_map([], |row| row.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(plan.iter().any(|step| step.contains("INDEX log_by_time")), "{plan:?}");
     }
 
     #[test]
