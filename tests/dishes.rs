@@ -283,3 +283,32 @@ fn an_entry_that_is_only_an_amount_weighs_the_food_before_it() {
     assert_eq!(e.supplements[0].elemental_zinc_mg, 60.0, "{e:?}");
     assert!(e.unrecognized.is_empty(), "{e:?}");
 }
+
+#[test]
+fn a_weight_beside_part_of_a_tin_is_the_tin_when_it_is_near_a_whole_one() {
+    // Half of a 400 g tin, however it is typed.
+    for text in [
+        "half a tin of baked beans (400g)",
+        "half a tin of baked beans (the 415g one)",
+        "half a 400g tin of baked beans",
+    ] {
+        let e = run(shipped(), text);
+        let grams = e.items[0].grams;
+        assert!((200.0..=207.5).contains(&grams), "{text}: {e:?}");
+    }
+    // A weight far from a whole tin's is what was eaten.
+    let e = run(shipped(), "half a tin of baked beans (120g)");
+    assert_eq!(e.items[0].grams, 120.0, "{e:?}");
+}
+
+#[test]
+fn a_flavour_is_not_a_food() {
+    let e = run(shipped(), "2 packs instant noodles (chicken flavour)");
+    assert!(e.items.iter().all(|i| i.food_id != "05013" && !i.food.to_lowercase().contains("chicken")), "{e:?}");
+    assert_eq!(e.items[0].grams, 162.0, "two packages of USDA's 81 g: {e:?}");
+    let e = run(shipped(), "beef flavoured crisps");
+    assert!(e.items.iter().all(|i| !i.food.starts_with("Beef")), "{e:?}");
+    // Without the flavour word the food is read as before.
+    let e = run(shipped(), "noodles with chicken");
+    assert!(e.items.iter().any(|i| i.food.starts_with("Chicken")), "{e:?}");
+}

@@ -67,6 +67,8 @@ pub struct FoodWords {
     /// Folded phrases naming the whole of what was made, which a share is of ("a third of it",
     /// "a quarter of the pan"), as words.
     pub made: Vec<Vec<String>>,
+    /// Folded words that make the word before them a flavour, not a food ("chicken flavour").
+    pub flavour: HashSet<String>,
 }
 
 /// The whole of `lexicon.toml`, each word in the form its engine compares.
@@ -120,6 +122,7 @@ struct FoodsFile {
     not_eaten: Entries,
     asides: Entries,
     made: Entries,
+    flavour: Entries,
 }
 
 /// How an engine compares a list's words with what people type.
@@ -179,6 +182,7 @@ impl Lexicon {
             not_eaten: reader.phrases("foods.not_eaten", &f.not_eaten),
             asides: reader.phrases("foods.asides", &f.asides),
             made: reader.phrases("foods.made", &f.made),
+            flavour: reader.set("foods.flavour", &f.flavour, Form::Fold),
         };
         if !reader.errors.is_empty() {
             return Err(reader.errors);

@@ -343,6 +343,9 @@ pub fn grams(index: &FoodIndex, food: &Food, amount: &Amount, notes: &mut Vec<St
             None => notes.push(format!("no USDA weight for a {} inch one", fmt(inches))),
         }
     }
+    if let Some(grams) = share_of_can(index, food, amount, notes) {
+        return grams * amount.count;
+    }
     let measure = amount.measures.iter().find(|m| matches!(m.unit, Unit::Mass(_))).or_else(|| amount.measures.first());
     // "2 eggs (100 g)", "3 thighs, about 300 g": a weight beside a count of pieces is their
     // total; "2 x 100 g" and "100 g each" multiply.
@@ -377,6 +380,23 @@ pub fn grams(index: &FoodIndex, food: &Food, amount: &Amount, notes: &mut Vec<St
     each * amount.count
 }
 
+/// "half a tin of beans (400 g)": beside a fraction of a can, a weight near a whole can's is the
+/// can's size, and the fraction is of it. A weight far from a whole can's ("half a tin, 200 g")
+/// is what was eaten, and is left to the caller.
+fn share_of_can(index: &FoodIndex, food: &Food, amount: &Amount, notes: &mut Vec<String>) -> Option<f64> {
+    let can = amount.measures.iter().find(|m| m.unit == Unit::Household("can") && m.value < 1.0)?;
+    let size = amount.measures.iter().find_map(|m| match m.unit {
+        Unit::Mass(g) => Some(m.value * g),
+        _ => None,
+    })?;
+    let whole = household(index, food, "can", &mut Vec::new());
+    if !(0.6..=1.6).contains(&(size / whole)) {
+        return None;
+    }
+    notes.push(format!("{} g taken as the size of the whole can, of which {} was counted", fmt(size), fmt(can.value)));
+    Some(can.value * size)
+}
+
 /// Grams per millilitre from the food's USDA cup, tablespoon, teaspoon or fluid-ounce weight.
 pub fn grams_per_ml(food: &Food, notes: &mut Vec<String>) -> f64 {
     let volume = |w: &Weight| -> Option<f64> {
@@ -401,7 +421,9 @@ pub fn grams_per_ml(food: &Food, notes: &mut Vec<String>) -> f64 {
 /// median of USDA's weights for `word` over all foods when the lexicon lists it as typical,
 /// else one portion.
 fn household(index: &FoodIndex, food: &Food, word: &str, notes: &mut Vec<String>) -> f64 {
-    let starts = |w: &Weight| w.words.first().is_some_and(|first| first == word);
+    // People say pack, packet and package alike; USDA uses both of the last two.
+    let starts =
+        |w: &Weight| w.words.first().is_some_and(|first| first == word || (word == "packet" && first == "package"));
     let curated = food.portion.map(|i| &food.weights[i]).filter(|w| starts(w));
     if let Some(weight) = curated.or_else(|| food.weights.iter().find(|w| starts(w))) {
         notes.push(format!("1 {word} = {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));

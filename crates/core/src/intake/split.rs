@@ -285,6 +285,13 @@ fn split_connectors(lexicon: &FoodWords, chunk: &str, joins: &Joins, out: &mut V
     push(lexicon, chunk, &piece, after, out);
 }
 
+/// The words of an entry without its flavours: "indomie x2 chicken flavour" names noodles, so
+/// the flavour word and the word before it go.
+fn without_flavours<'a>(lexicon: &FoodWords, words: &[&'a str]) -> Vec<&'a str> {
+    let flavour = |i: usize| words.get(i).is_some_and(|w| lexicon.flavour.contains(*w));
+    words.iter().enumerate().filter(|&(i, _)| !flavour(i) && !flavour(i + 1)).map(|(_, w)| *w).collect()
+}
+
 /// Whether the connector `word` between `prev` and `next` belongs to one food or one amount.
 fn joined(prev: Option<&str>, word: &str, next: Option<&str>, after: Option<&str>, joins: &Joins) -> bool {
     let (Some(prev), Some(next)) = (prev, next) else { return false };
@@ -325,7 +332,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
         }
         return;
     }
-    let words = eaten.iter().take(MAX_WORDS).map(|w| w.to_string()).collect();
+    let words = without_flavours(lexicon, eaten).into_iter().take(MAX_WORDS).map(String::from).collect();
     out.push(Mention {
         text: text_of(chunk, &[first, last]),
         words,
