@@ -312,3 +312,14 @@ fn a_flavour_is_not_a_food() {
     let e = run(shipped(), "noodles with chicken");
     assert!(e.items.iter().any(|i| i.food.starts_with("Chicken")), "{e:?}");
 }
+
+#[test]
+fn a_bracket_of_parts_with_amounts_heads_them_and_one_amount_belongs_to_the_food() {
+    let e = run(shipped(), "egg stew (3 eggs, 2 tomatoes, 1 onion)");
+    let inputs: Vec<&str> = e.items.iter().map(|i| i.input.as_str()).collect();
+    assert_eq!(inputs, ["3 eggs", "2 tomatoes", "1 onion"], "the stew is counted through its parts: {e:?}");
+    let e = run(shipped(), "salmon (6oz, grilled)");
+    assert_eq!(e.items.len(), 1, "{e:?}");
+    assert!((e.items[0].grams - 170.1).abs() < 0.1, "6 oz of salmon: {e:?}");
+    assert!(e.unrecognized.is_empty(), "{e:?}");
+}

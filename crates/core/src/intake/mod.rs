@@ -290,7 +290,7 @@ impl Estimator {
             let label_only = matches!(lookups[i], Lookup::Dish { .. } | Lookup::Unknown { .. });
             mentions[i].heading && !amounts[i].stated && label_only
         };
-        (0..mentions.len()).map(|i| lists[i] || labels(i)).collect()
+        (0..mentions.len()).map(|i| lists[i] || labels(i) || mentions[i].lists_parts).collect()
     }
 
     /// For each mention, whether it is a dish or food whose parts or amount the next mentions
@@ -368,7 +368,8 @@ impl Estimator {
         if amount.measures.iter().all(|m| m.unit == amount::Unit::Household("tablet")) {
             return supplement;
         }
-        let same_entry = before.line == mention.line && !(before.heading || before.not_eaten || before.share.is_some());
+        let same_entry = before.line == mention.line
+            && !(before.heading || before.lists_parts || before.not_eaten || before.share.is_some());
         same_entry && !supplement && !Amount::read(&before.words).stated
     }
 

@@ -29,6 +29,9 @@ pub struct Mention {
     /// Whether it ends in a colon with more of the line after it: a heading for what follows
     /// ("roast dinner: beef, 2 potatoes, gravy"), which may name a dish its parts then list.
     pub heading: bool,
+    /// Whether a bracketed list of its parts with their amounts follows it ("egg stew (3 eggs,
+    /// 2 tomatoes, 1 onion)"): it heads them and is counted through them.
+    pub lists_parts: bool,
     /// Whether it says what was not eaten ("no fries", "skipped the bread"); `words` then hold
     /// only what was left.
     pub not_eaten: bool,
@@ -88,19 +91,19 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
         // 14" is 14 inches, which a pizza or a sub is sized by.
         let folded = INCHES.replace_all(&folded, "$1 inch ");
         let folded = without_times(&folded);
-        let folded = asides(&folded);
+        let folded = asides(lexicon, &folded);
         let pieces = chunks(lexicon, &folded);
         let last = pieces.len().saturating_sub(1);
-        for (i, (chunk, colon)) in pieces.into_iter().enumerate() {
+        for (i, (chunk, end)) in pieces.into_iter().enumerate() {
             let before = out.len();
             split_connectors(lexicon, chunk, joins, &mut out);
             for mention in &mut out[before..] {
                 mention.line = n;
             }
-            if colon && i < last && out.len() > before {
-                if let Some(heading) = out.last_mut() {
-                    heading.heading = true;
-                }
+            let added = out.len() > before;
+            if let Some(head) = out.last_mut().filter(|_| added) {
+                head.heading = end == End::Colon && i < last;
+                head.lists_parts = end == End::Parts;
             }
             if out.len() > MAX_MENTIONS {
                 out.truncate(MAX_MENTIONS);
@@ -165,12 +168,12 @@ fn inline_list(line: &str) -> Vec<&str> {
     items
 }
 
-/// Reads what is typed in brackets after a food. A list with amounts gives its parts ("sardines
-/// on toast (1 tin, 2 slices toast)" reads as a heading and its parts); anything else belongs to
-/// the food before it: an amount ("salmon (6oz)"), a form ("zinc 25 mg (citrate)") or a
-/// description ("gf bread (brown rice/tapioca type)"), without the punctuation that would split
-/// it off as foods of its own.
-fn asides(line: &str) -> String {
+/// Reads what is typed in brackets after a food. A list of parts gives its parts ("egg stew (3
+/// eggs, 2 tomatoes, 1 onion)" reads as a heading and its parts, the bracket kept to say so);
+/// anything else belongs to the food before it: an amount ("salmon (6oz, grilled)"), a form
+/// ("zinc 25 mg (citrate)") or a description ("gf bread (brown rice/tapioca type)"), without the
+/// punctuation that would split it off as foods of its own.
+fn asides(lexicon: &FoodWords, line: &str) -> String {
     if !line.contains(['(', '[']) {
         return line.to_string();
     }
@@ -182,10 +185,8 @@ fn asides(line: &str) -> String {
         let close = inside.find([')', ']']).unwrap_or(inside.len());
         let aside = &inside[..close];
         rest = inside.get(close + 1..).unwrap_or("");
-        let has_amount = aside.chars().any(|c| c.is_ascii_digit())
-            || aside.split_whitespace().any(|w| super::amount::number_word(w).is_some());
-        let kept = match has_amount && aside.contains([',', ';']) {
-            true => format!(": {aside},"),
+        let kept = match lists_parts(lexicon, aside) {
+            true => format!("( {aside},"),
             false => without_separators(aside),
         };
         out.push(' ');
@@ -195,6 +196,22 @@ fn asides(line: &str) -> String {
     out.push_str(rest);
     // Without the brackets' own spacing: "bread (6oz) toasted" reads "bread 6oz toasted".
     out.split_whitespace().collect::<Vec<_>>().join(" ").replace(" :", ":").replace(" ,", ",")
+}
+
+/// Whether the text in a bracket lists parts: two or more, with amounts ("1 tin, 2 slices
+/// toast") or one amount of something named ("quarter pounder patty, no bun, lettuce wrap"),
+/// rather than one amount said more closely ("6oz, grilled"). Parts without any amount are left
+/// to the dish's recipe, which counts them better than a default portion of each would.
+fn lists_parts(lexicon: &FoodWords, aside: &str) -> bool {
+    let amounts: Vec<super::amount::Amount> = aside
+        .split([',', ';'])
+        .map(|part| super::amount::Amount::read(&text::words(part).into_iter().map(String::from).collect::<Vec<_>>()))
+        .collect();
+    let stated: Vec<&super::amount::Amount> = amounts.iter().filter(|a| a.stated).collect();
+    let names = |a: &&super::amount::Amount| {
+        a.rest.iter().any(|w| !is_filler(lexicon, w) && !lexicon.cooking.contains(&text::stem(w)))
+    };
+    amounts.len() >= 2 && (stated.len() >= 2 || stated.iter().any(names))
 }
 
 /// `text` with the punctuation that would split it into mentions made spaces, except inside a
@@ -228,8 +245,20 @@ fn strip_list_marker(line: &str) -> &str {
     trimmed
 }
 
-/// Splits on punctuation that always separates foods; each piece says whether a colon ended it.
-fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<(&'a str, bool)> {
+/// How a piece of a line ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// At a separator that says nothing more, or the end of the line.
+    Plain,
+    /// At a colon: a heading when more of the line follows.
+    Colon,
+    /// At a bracket that lists its parts with their amounts.
+    Parts,
+}
+
+/// Splits on punctuation that always separates foods, and before a bracketed list of parts;
+/// each piece says how it ended.
+fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<(&'a str, End)> {
     let bytes = line.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
@@ -244,14 +273,21 @@ fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<(&'a str, bool)> {
             // "beans on toast - 2 slices toast, half a tin of beans": a spaced dash separates.
             '-' => i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' '),
             '.' => !(follows_abbreviation(lexicon, &line[..i]) || digit_before && digit_after),
+            // `asides` leaves a bracket only where a list of parts opens.
+            '(' => true,
             _ => false,
         };
         if separates {
-            out.push((&line[start..i], c == ':'));
+            let end = match c {
+                ':' => End::Colon,
+                '(' => End::Parts,
+                _ => End::Plain,
+            };
+            out.push((&line[start..i], end));
             start = i + c.len_utf8();
         }
     }
-    out.push((&line[start..], false));
+    out.push((&line[start..], End::Plain));
     out.retain(|(chunk, _)| chunk.chars().any(char::is_alphanumeric));
     out
 }
@@ -321,6 +357,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
             words: Vec::new(),
             after: after.map(String::from),
             heading: false,
+            lists_parts: false,
             not_eaten: false,
             share: Some(share),
             line: 0,
@@ -338,6 +375,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
         words,
         after: after.map(String::from),
         heading: false,
+        lists_parts: false,
         not_eaten: not_eaten.is_some() || after_not,
         share: None,
         line: 0,
