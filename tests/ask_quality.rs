@@ -153,6 +153,7 @@ fn ordinary_questions_are_rarely_escalated() {
         "questions_holdout3.toml",
         "questions_holdout4.toml",
         "questions_holdout5.toml",
+        "questions_holdout6.toml",
     ];
     let figures: Vec<Figures> =
         sets.iter().map(|s| evaluate(s, true)).chain(held_out.iter().map(|s| evaluate(s, true))).collect();
@@ -244,6 +245,21 @@ fn the_fifth_held_out_set() {
     assert!(pct(f.wrongly_declined, f.in_scope) <= 5.0, "more than 5 % wrongly declined");
 }
 const FIFTH_TOP1: f64 = 90.0;
+
+/// 280 questions (and 20 no topic answers) by two more writers (rural workers and grandparents
+/// with some voice-to-text errors, some in Portuguese and Spanish; meme-y students and young
+/// parents stacking questions, some in French and German), held out like the fifth.
+#[test]
+fn the_sixth_held_out_set() {
+    let f = evaluate("questions_holdout6.toml", true);
+    assert!(f.in_scope >= 250 && f.unanswerable >= 15, "the set is whole");
+    // Floors under the figures first measured: top-1 93.2 %, 1 question declined, 6 escalated
+    // (2.1 %), 12 of 20 unanswerable questions abstained on.
+    assert!(pct(f.right, f.in_scope) >= SIXTH_TOP1, "top-1 below {SIXTH_TOP1} %");
+    assert!(pct(f.wrongly_declined, f.in_scope) <= 2.0, "more than 2 % wrongly declined");
+    assert!(pct(f.abstained, f.unanswerable) >= 55.0, "fewer than 55 % of unanswerable questions abstained on");
+}
+const SIXTH_TOP1: f64 = 93.0;
 
 #[derive(Deserialize)]
 struct TwoPartSet {
