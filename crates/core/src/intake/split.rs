@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::amount::Amount;
 use crate::content::lexicon::FoodWords;
 use crate::text;
 
@@ -203,15 +204,12 @@ fn asides(lexicon: &FoodWords, line: &str) -> String {
 /// rather than one amount said more closely ("6oz, grilled"). Parts without any amount are left
 /// to the dish's recipe, which counts them better than a default portion of each would.
 fn lists_parts(lexicon: &FoodWords, aside: &str) -> bool {
-    let amounts: Vec<super::amount::Amount> = aside
-        .split([',', ';'])
-        .map(|part| super::amount::Amount::read(&text::words(part).into_iter().map(String::from).collect::<Vec<_>>()))
-        .collect();
-    let stated: Vec<&super::amount::Amount> = amounts.iter().filter(|a| a.stated).collect();
-    let names = |a: &&super::amount::Amount| {
-        a.rest.iter().any(|w| !is_filler(lexicon, w) && !lexicon.cooking.contains(&text::stem(w)))
-    };
-    amounts.len() >= 2 && (stated.len() >= 2 || stated.iter().any(names))
+    let words = |part: &str| text::words(part).into_iter().map(String::from).collect::<Vec<_>>();
+    let parts: Vec<Amount> = aside.split([',', ';']).map(|part| Amount::read(&words(part))).collect();
+    let names =
+        |a: &&Amount| a.rest.iter().any(|w| !is_filler(lexicon, w) && !lexicon.cooking.contains(&text::stem(w)));
+    let stated: Vec<&Amount> = parts.iter().filter(|a| a.stated).collect();
+    parts.len() >= 2 && (stated.len() >= 2 || stated.iter().any(names))
 }
 
 /// `text` with the punctuation that would split it into mentions made spaces, except inside a
