@@ -338,18 +338,13 @@ fn an_answer_in_english_to_another_language_says_so_in_that_language() {
 /// name a deficiency, while "il manque des comprimés" still names tablets gone missing.
 #[test]
 fn a_lack_of_zinc_is_not_missing_tablets() {
-    for (message, urgent) in [
+    let cases = [
         ("Mon fils est cœliaque et diabétique. La maladie cœliaque peut provoquer un manque de zinc ?", false),
         ("il manque des comprimés de zinc dans la boîte et mon fils de 2 ans a de la poudre sur les lèvres", true),
         ("Mein Sohn hat Zöliakie, kann das zu einem Fehlbedarf an Zink führen?", false),
         ("bei meinem Sohn fehlen drei Zinktabletten aus der Packung", true),
-    ] {
-        let a = ask(message);
-        assert_eq!(a.status == AskStatus::Urgent, urgent, "{message}: {a:?}");
-        if urgent {
-            assert_eq!(a.rule.as_deref(), Some("child-ingestion"), "{message}");
-        }
-    }
+    ];
+    assert_escalated(&cases, Some("child-ingestion"));
 }
 
 /// Everyday words that once read as emergencies: "all the time" is no large amount, "doesn't
@@ -357,7 +352,7 @@ fn a_lack_of_zinc_is_not_missing_tablets() {
 /// zinc "spaced away from" an antibiotic no spaced-out person; the real ones still are.
 #[test]
 fn everyday_phrasings_are_not_emergencies_but_the_real_ones_are() {
-    for (message, urgent) in [
+    let cases = [
         ("im exhausted all the time and take my hcq, does zinc help lupus fatigue", false),
         ("she took all my sleeping pills and zinc and wont wake up", true),
         ("anemia that doesnt respond to iron pills, could zinc be the cause", false),
@@ -366,8 +361,18 @@ fn everyday_phrasings_are_not_emergencies_but_the_real_ones_are() {
         ("blood coming from my bum after the zinc, a lot of it, feel faint", true),
         ("should his zinc tablet be spaced away from the cephalexin", false),
         ("if a toddler ever got into a bottle of zinc tablets what are the steps", false),
-    ] {
+    ];
+    assert_escalated(&cases, None);
+}
+
+/// Asserts which of `cases` get urgent guidance (the flag beside each message), and, when `rule`
+/// is given, that the urgent ones get it under that rule.
+fn assert_escalated(cases: &[(&str, bool)], rule: Option<&str>) {
+    for &(message, urgent) in cases {
         let a = ask(message);
         assert_eq!(a.status == AskStatus::Urgent, urgent, "{message}: {a:?}");
+        if urgent && rule.is_some() {
+            assert_eq!(a.rule.as_deref(), rule, "{message}");
+        }
     }
 }

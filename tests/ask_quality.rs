@@ -238,28 +238,41 @@ fn the_fourth_held_out_set() {
 /// (only its figures are printed).
 #[test]
 fn the_fifth_held_out_set() {
-    let f = evaluate("questions_holdout5.toml", true);
-    assert!(f.in_scope >= 250 && f.unanswerable >= 15, "the set is whole");
     // Floors at the figures first measured: top-1 90.4 %, 2.1 % declined, 1.8 % escalated.
-    assert!(pct(f.right, f.in_scope) >= FIFTH_TOP1, "top-1 below {FIFTH_TOP1} %");
-    assert!(pct(f.wrongly_declined, f.in_scope) <= 5.0, "more than 5 % wrongly declined");
+    check_held_out("questions_holdout5.toml", HeldOutFloors { top1: 90.0, wrongly_declined: 5.0, abstained: 0.0 });
 }
-const FIFTH_TOP1: f64 = 90.0;
 
 /// 280 questions (and 20 no topic answers) by two more writers (rural workers and grandparents
 /// with some voice-to-text errors, some in Portuguese and Spanish; meme-y students and young
 /// parents stacking questions, some in French and German), held out like the fifth.
 #[test]
 fn the_sixth_held_out_set() {
-    let f = evaluate("questions_holdout6.toml", true);
-    assert!(f.in_scope >= 250 && f.unanswerable >= 15, "the set is whole");
     // Floors under the figures first measured: top-1 93.2 %, 1 question declined, 6 escalated
     // (2.1 %), 12 of 20 unanswerable questions abstained on.
-    assert!(pct(f.right, f.in_scope) >= SIXTH_TOP1, "top-1 below {SIXTH_TOP1} %");
-    assert!(pct(f.wrongly_declined, f.in_scope) <= 2.0, "more than 2 % wrongly declined");
-    assert!(pct(f.abstained, f.unanswerable) >= 55.0, "fewer than 55 % of unanswerable questions abstained on");
+    check_held_out("questions_holdout6.toml", HeldOutFloors { top1: 93.0, wrongly_declined: 2.0, abstained: 55.0 });
 }
-const SIXTH_TOP1: f64 = 93.0;
+
+/// What a whole held-out question set must keep, in per cent: top-1 at least, in-scope questions
+/// declined at most, unanswerable ones abstained on at least.
+struct HeldOutFloors {
+    top1: f64,
+    wrongly_declined: f64,
+    abstained: f64,
+}
+
+fn check_held_out(set: &str, floors: HeldOutFloors) {
+    let f = evaluate(set, true);
+    assert!(f.in_scope >= 250 && f.unanswerable >= 15, "{set} is whole");
+    assert!(pct(f.right, f.in_scope) >= floors.top1, "{set}: top-1 below {} %", floors.top1);
+    let declined = pct(f.wrongly_declined, f.in_scope);
+    assert!(declined <= floors.wrongly_declined, "{set}: more than {} % wrongly declined", floors.wrongly_declined);
+    let abstained = pct(f.abstained, f.unanswerable);
+    assert!(
+        abstained >= floors.abstained,
+        "{set}: fewer than {} % of unanswerable questions abstained on",
+        floors.abstained
+    );
+}
 
 #[derive(Deserialize)]
 struct TwoPartSet {

@@ -290,7 +290,7 @@ impl Estimator {
             let label_only = matches!(lookups[i], Lookup::Dish { .. } | Lookup::Unknown { .. });
             mentions[i].heading && !amounts[i].stated && label_only
         };
-        (0..mentions.len()).map(|i| lists[i] || labels(i) || mentions[i].lists_parts).collect()
+        (0..mentions.len()).map(|i| lists[i] || labels(i) || mentions[i].bracket_of_parts).collect()
     }
 
     /// For each mention, whether it is a dish or food whose parts or amount the next mentions
@@ -369,7 +369,7 @@ impl Estimator {
             return supplement;
         }
         let same_entry = before.line == mention.line
-            && !(before.heading || before.lists_parts || before.not_eaten || before.share.is_some());
+            && !(before.heading || before.bracket_of_parts || before.not_eaten || before.share.is_some());
         same_entry && !supplement && !Amount::read(&before.words).stated
     }
 

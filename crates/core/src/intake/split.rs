@@ -32,7 +32,7 @@ pub struct Mention {
     pub heading: bool,
     /// Whether a bracketed list of its parts with their amounts follows it ("egg stew (3 eggs,
     /// 2 tomatoes, 1 onion)"): it heads them and is counted through them.
-    pub lists_parts: bool,
+    pub bracket_of_parts: bool,
     /// Whether it says what was not eaten ("no fries", "skipped the bread"); `words` then hold
     /// only what was left.
     pub not_eaten: bool,
@@ -104,7 +104,7 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
             let added = out.len() > before;
             if let Some(head) = out.last_mut().filter(|_| added) {
                 head.heading = end == End::Colon && i < last;
-                head.lists_parts = end == End::Parts;
+                head.bracket_of_parts = end == End::Parts;
             }
             if out.len() > MAX_MENTIONS {
                 out.truncate(MAX_MENTIONS);
@@ -186,7 +186,7 @@ fn asides(lexicon: &FoodWords, line: &str) -> String {
         let close = inside.find([')', ']']).unwrap_or(inside.len());
         let aside = &inside[..close];
         rest = inside.get(close + 1..).unwrap_or("");
-        let kept = match lists_parts(lexicon, aside) {
+        let kept = match is_list_of_parts(lexicon, aside) {
             true => format!("( {aside},"),
             false => without_separators(aside),
         };
@@ -203,7 +203,7 @@ fn asides(lexicon: &FoodWords, line: &str) -> String {
 /// toast") or one amount of something named ("quarter pounder patty, no bun, lettuce wrap"),
 /// rather than one amount said more closely ("6oz, grilled"). Parts without any amount are left
 /// to the dish's recipe, which counts them better than a default portion of each would.
-fn lists_parts(lexicon: &FoodWords, aside: &str) -> bool {
+fn is_list_of_parts(lexicon: &FoodWords, aside: &str) -> bool {
     let words = |part: &str| text::words(part).into_iter().map(String::from).collect::<Vec<_>>();
     let parts: Vec<Amount> = aside.split([',', ';']).map(|part| Amount::read(&words(part))).collect();
     let names =
@@ -355,7 +355,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
             words: Vec::new(),
             after: after.map(String::from),
             heading: false,
-            lists_parts: false,
+            bracket_of_parts: false,
             not_eaten: false,
             share: Some(share),
             line: 0,
@@ -373,7 +373,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
         words,
         after: after.map(String::from),
         heading: false,
-        lists_parts: false,
+        bracket_of_parts: false,
         not_eaten: not_eaten.is_some() || after_not,
         share: None,
         line: 0,
