@@ -212,9 +212,9 @@ fn a_topic_model_class_that_is_no_topic() {
 }
 
 #[test]
-fn a_safety_model_line_that_does_not_parse() {
+fn a_safety_model_edited_by_hand() {
     let (errors, text) = errors_after("model-line", "safety-model.tsv", |t| t.replacen("\n#cant\t", "\n#cant\tx", 1));
-    assert_one(&errors, "safety-model.tsv", line_containing(&text, "#cant\tx"), "bad weight line");
+    assert_one(&errors, "safety-model.tsv", line_containing(&text, "checksum\t"), "run `zincbot train-safety`");
 }
 
 #[test]

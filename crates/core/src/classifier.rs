@@ -191,8 +191,8 @@ impl Classifier {
     }
 
     /// The model as text: a header of `#` comments, the digest of the examples, the classes, the
-    /// biases, then one line per feature with its non-zero weights as `class:weight`. Sorted, so
-    /// that training twice gives the same file.
+    /// biases, the checksum of the weight lines, then one line per feature with its non-zero
+    /// weights as `class:weight`. Sorted, so that training twice gives the same file.
     pub fn to_tsv(&self, header: &str) -> String {
         let mut out = String::new();
         for line in header.lines() {
@@ -202,58 +202,66 @@ impl Classifier {
         let _ = writeln!(out, "classes\t{}", self.classes.join("\t"));
         let bias: Vec<String> = self.bias.iter().map(|b| format!("{b:.3}")).collect();
         let _ = writeln!(out, "bias\t{}", bias.join("\t"));
+        let _ = writeln!(out, "checksum\t{:08x}", crc32fast::hash(self.rows.as_bytes()));
         out.push_str(&self.rows);
         out
     }
 
     /// Reads a model written by [`Classifier::to_tsv`]; an error names its 1-based line.
+    ///
+    /// The weight lines are checked against their checksum rather than read one by one: only
+    /// training writes them, and a start-up should not parse a hundred thousand numbers to find
+    /// that nobody edited them. A feature's weights are read when a message has it.
     pub fn parse(text: &str) -> Result<Classifier, (usize, String)> {
+        // A checkout with Windows line endings holds the same model.
+        let text = if text.contains('\r') { std::borrow::Cow::Owned(text.replace("\r\n", "\n")) } else { text.into() };
+        let mut rest: &str = &text;
+        let mut line = 0;
         // Comments only open the file: word pieces start with `#` too.
-        let mut lines =
-            text.lines().enumerate().skip_while(|(_, l)| l.starts_with('#')).filter(|(_, l)| !l.trim().is_empty());
+        while rest.starts_with('#') || rest.starts_with('\n') {
+            rest = rest.split_once('\n').map_or("", |(_, after)| after);
+            line += 1;
+        }
         let mut field = |name: &str| -> Result<(usize, Vec<&str>), (usize, String)> {
-            let (i, line) = lines.next().ok_or((0, format!("the model has no `{name}` line")))?;
-            let mut cells = line.split('\t');
-            if cells.next() != Some(name) {
-                return Err((i + 1, format!("expected the `{name}` line")));
+            let (first, after) = rest.split_once('\n').unwrap_or((rest, ""));
+            rest = after;
+            line += 1;
+            let mut cells = first.split('\t');
+            if first.is_empty() {
+                return Err((0, format!("the model has no `{name}` line")));
             }
-            Ok((i + 1, cells.collect()))
+            if cells.next() != Some(name) {
+                return Err((line, format!("expected the `{name}` line")));
+            }
+            Ok((line, cells.collect()))
         };
-        let (line, trained_on) = field("trained_on")?;
+        let (at, trained_on) = field("trained_on")?;
         let trained_on = trained_on
             .first()
             .and_then(|d| u64::from_str_radix(d, 16).ok())
-            .ok_or((line, "trained_on must be a hexadecimal digest".to_string()))?;
-        let (line, classes) = field("classes")?;
+            .ok_or((at, "trained_on must be a hexadecimal digest".to_string()))?;
+        let (at, classes) = field("classes")?;
         let classes: Vec<String> = classes.into_iter().map(String::from).collect();
         if classes.len() < 2 {
-            return Err((line, "the model needs at least two classes".to_string()));
+            return Err((at, "the model needs at least two classes".to_string()));
         }
-        let (line, bias) = field("bias")?;
+        let (at, bias) = field("bias")?;
         let bias: Vec<f32> =
-            bias.iter().map(|b| b.parse()).collect::<Result<_, _>>().map_err(|_| (line, "bad bias".to_string()))?;
+            bias.iter().map(|b| b.parse()).collect::<Result<_, _>>().map_err(|_| (at, "bad bias".to_string()))?;
         if bias.len() != classes.len() {
-            return Err((line, format!("{} biases for {} classes", bias.len(), classes.len())));
+            return Err((at, format!("{} biases for {} classes", bias.len(), classes.len())));
         }
-        let mut model = Classifier { classes, bias, rows: String::new(), starts: Vec::new(), trained_on };
-        let mut previous = "";
-        for (i, line) in lines {
-            let bad = |why: &str| (i + 1, format!("bad weight line {line:?}: {why}"));
-            let mut cells = line.split('\t');
-            let feature = cells.next().filter(|f| !f.is_empty()).ok_or_else(|| bad("no feature"))?;
-            if feature <= previous {
-                return Err(bad("the lines must be sorted by feature, each once"));
-            }
-            previous = feature;
-            for cell in cells {
-                let read = cell.split_once(':').and_then(|(class, weight)| {
-                    let class: usize = class.parse().ok().filter(|&c| c < model.classes.len())?;
-                    weight.parse::<f32>().ok().map(|_| class)
-                });
-                read.ok_or_else(|| bad("expected feature, then class:weight"))?;
-            }
-            model.push_row(line);
+        let (at, checksum) = field("checksum")?;
+        let checksum = checksum.first().and_then(|c| u32::from_str_radix(c, 16).ok());
+        if checksum != Some(crc32fast::hash(rest.as_bytes())) {
+            return Err((at, "the weights do not match their checksum: edited or damaged since training".to_string()));
         }
+        let mut model = Classifier { classes, bias, rows: rest.to_string(), starts: Vec::new(), trained_on };
+        if !model.rows.is_empty() && !model.rows.ends_with('\n') {
+            model.rows.push('\n');
+        }
+        let ends = model.rows.match_indices('\n').map(|(i, _)| i as u32 + 1);
+        model.starts = std::iter::once(0).chain(ends).filter(|&s| (s as usize) < model.rows.len()).collect();
         Ok(model)
     }
 
@@ -371,16 +379,18 @@ pub fn train(classes: Vec<String>, groups: &[usize], examples: &[Example], train
 }
 
 /// A digest of the example files (their names and text, line endings ignored), recorded in the
-/// model so that a stale model is noticed. FNV-1a: stable across platforms and releases.
+/// model so that a stale model is noticed. CRC-32: stable across platforms and releases, and fast
+/// enough to run over every example at each start-up.
 pub fn digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hasher = crc32fast::Hasher::new();
     for (name, text) in files {
-        for &byte in name.as_bytes().iter().chain(&[0]).chain(text.as_bytes()).filter(|&&b| b != b'\r') {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        hasher.update(name.as_bytes());
+        hasher.update(&[0]);
+        for piece in text.split('\r') {
+            hasher.update(piece.as_bytes());
         }
     }
-    hash
+    u64::from(hasher.finalize())
 }
 
 #[cfg(test)]
@@ -437,15 +447,18 @@ mod tests {
 
     #[test]
     fn parse_names_the_bad_line() {
-        let good = "# h\ntrained_on\t00ff\nclasses\tordinary\tcrisis\nbias\t0.1\t-0.1\n";
-        assert!(Classifier::parse(good).is_ok());
-        assert_eq!(Classifier::parse(&format!("{good}die\t1:0.5\ttwo\n")).unwrap_err().0, 5);
-        assert_eq!(Classifier::parse(&format!("{good}die\t9:0.5\n")).unwrap_err().0, 5);
-        // Looked up by binary search: out of order or repeated, a feature would be missed.
-        assert_eq!(Classifier::parse(&format!("{good}die\t1:0.5\nalive\t0:0.5\n")).unwrap_err().0, 6);
-        assert_eq!(Classifier::parse(&format!("{good}die\t1:0.5\ndie\t0:0.5\n")).unwrap_err().0, 6);
-        let bare = Classifier::parse(&format!("{good}a\nb\t1:2.0\n")).unwrap();
-        assert!(bare.probabilities("a")[0] > bare.probabilities("b")[0]);
+        let head = "# h\ntrained_on\t00ff\nclasses\tordinary\tcrisis\nbias\t0.1\t-0.1\n";
+        let rows = "a\nb\t1:2.0\n";
+        let good = format!("{head}checksum\t{:08x}\n{rows}", crc32fast::hash(rows.as_bytes()));
+        let model = Classifier::parse(&good).unwrap();
+        assert!(model.probabilities("a")[0] > model.probabilities("b")[0]);
+        assert_eq!(model.feature_count(), 2);
+        // Windows line endings hold the same model.
+        assert_eq!(Classifier::parse(&good.replace('\n', "\r\n")).unwrap(), model);
+        // A weight edited by hand, or a line lost, no longer matches the checksum line.
+        assert_eq!(Classifier::parse(&good.replace("1:2.0", "1:3.0")).unwrap_err().0, 5);
+        assert_eq!(Classifier::parse(&good.replace("a\n", "")).unwrap_err().0, 5);
+        assert_eq!(Classifier::parse(&format!("{head}{rows}")).unwrap_err().0, 5);
         assert_eq!(Classifier::parse("trained_on\tzz\n").unwrap_err().0, 1);
         assert_eq!(Classifier::parse("trained_on\t1\nclasses\ta\tb\nbias\t1\n").unwrap_err().0, 3);
         assert!(Classifier::parse("").is_err());

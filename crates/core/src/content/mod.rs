@@ -154,8 +154,10 @@ pub(crate) fn load_classifier(
     command: &str,
 ) -> Result<(Classifier, usize), Vec<ContentError>> {
     let text = read(path)?;
-    let classifier =
-        Classifier::parse(&text).map_err(|(line, message)| vec![ContentError::new(path, line, message)])?;
+    // Only training writes the file, so training again is the fix for whatever is wrong in it.
+    let written_again =
+        |(line, message)| vec![ContentError::new(path, line, format!("{message}: run `zincbot {command}`"))];
+    let classifier = Classifier::parse(&text).map_err(written_again)?;
     if classifier.trained_on != trained_on {
         let message = format!("trained on other examples than there are now: run `zincbot {command}`");
         return Err(vec![ContentError::new(path, 0, message)]);
