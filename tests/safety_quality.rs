@@ -241,15 +241,31 @@ fn tenth_holdout_set_figures() {
 /// channel is a crisis reply to chit-chat. First measured at 17 of 200 escalated, 16 of them by
 /// the classifier as a crisis; 12 once it was trained on 228 everyday messages by two other
 /// writers (and 360 more urgent ones, without which a held-out urgent message was lost). The
-/// floor is at 12.
+/// ceiling is at 12.
 #[test]
 fn everyday_chat_is_rarely_escalated() {
-    let folder = "everyday_chat_holdout";
+    assert_rarely_escalated("everyday_chat_holdout", 190, 6.0);
+}
+
+/// Questions about zinc that sound alarming out of context (big doses asked about, mild or past
+/// side effects, children and pregnancy, medicines, fatigue with a chronic illness), by three
+/// writers, 120 each. Measured before anything was tuned on them: 10 and 4 of 120 escalated
+/// in the two tuning files, 4 of 120 in the held-out one (mostly the classifier reading a
+/// long story as a crisis). Training the classifier on the two tuning files lost a held-out
+/// urgent message and moved no question, so it was not kept.
+#[test]
+fn near_miss_questions_are_rarely_escalated() {
+    assert_rarely_escalated("near_miss_questions", 230, 6.0);
+    assert_rarely_escalated("near_miss_questions_holdout", 115, 3.4);
+}
+
+/// Escalated at most `ceiling` % of the ordinary messages in `folder`, which holds `at_least`.
+fn assert_rarely_escalated(folder: &str, at_least: usize, ceiling: f64) {
     let f = evaluate(&format!("tests/data/{folder}"));
     println!("{}", report(folder, &f));
     let (false_urgent, ordinary) = f.false_urgent.total();
-    assert!(ordinary >= 190, "{folder} is whole");
-    assert!(pct(false_urgent, ordinary) <= 6.0, "{folder}: escalated {false_urgent}/{ordinary}");
+    assert!(ordinary >= at_least, "{folder} is whole");
+    assert!(pct(false_urgent, ordinary) <= ceiling, "{folder}: escalated {false_urgent}/{ordinary}");
 }
 
 /// The goal is every urgent message; the tuning set's misses are printed above.
