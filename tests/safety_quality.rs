@@ -226,7 +226,7 @@ fn eighth_holdout_set_figures() {
     check_holdout("safety_holdout8", Floors { recall: 100.0, false_urgent: 8.2, declined: 95.0 });
 }
 
-/// Declines 57 of 60 until the topic classifier learned from 600 more questions, which answer
+/// Declined 57 of 60 until the topic classifier learned from 600 more questions, which answer
 /// one of them with a topic (held-out topics went up by three in 1,204 questions).
 #[test]
 fn ninth_holdout_set_figures() {
