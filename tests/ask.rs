@@ -216,6 +216,15 @@ fn typos_and_abbreviations_are_understood() {
 }
 
 #[test]
+fn antibiotics_no_topic_names_reach_the_antibiotics_topic() {
+    for question in
+        ["does amoxicillin interact with zinc", "zinc with penicillin ok?", "on nitrofurantoin, pause the zinc?"]
+    {
+        assert_eq!(ask(question).topic.as_deref(), Some("interaction-antibiotics"), "{question}");
+    }
+}
+
+#[test]
 fn json_has_the_contract_fields() {
     let value = serde_json::to_value(ask("is zinc bad for lupus?")).unwrap();
     for key in ["status", "topic", "title", "text", "evidence", "sources", "related"] {
