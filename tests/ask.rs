@@ -374,6 +374,19 @@ fn everyday_phrasings_are_not_emergencies_but_the_real_ones_are() {
     assert_escalated(&cases, None);
 }
 
+/// A severe hypo (a low reading or a hypo, with confusion or drowsiness) is a
+/// seizure-or-unresponsive emergency; a past one, or a question about hypos, is not.
+#[test]
+fn a_severe_hypo_with_confusion_is_an_emergency() {
+    let cases = [
+        ("sugar says 2.1 and hes talking complete nonsense, wont drink the juice", true),
+        ("Zucker zeigt 1,9 und sie ist total verwirrt", true),
+        ("does zinc make hypos more likely? i get confused about my insulin doses sometimes", false),
+        ("had a bad hypo last month and was confused for an hour, should i avoid zinc", false),
+    ];
+    assert_escalated(&cases, Some("seizure-unresponsive"));
+}
+
 /// Asserts which of `cases` get urgent guidance (the flag beside each message), and, when `rule`
 /// is given, that the urgent ones get it under that rule.
 fn assert_escalated(cases: &[(&str, bool)], rule: Option<&str>) {
