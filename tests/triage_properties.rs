@@ -62,3 +62,44 @@ proptest! {
         prop_assert_eq!(urgent_rule(&message), expected, "{}", message);
     }
 }
+
+/// The rules on their own, with the classifier never escalating: the layer moderators read and
+/// edit should not lean on the classifier for wordings it has been shown.
+fn rules_alone(text: &str) -> Option<String> {
+    static RULES: OnceLock<zincbot::content::safety::Safety> = OnceLock::new();
+    let safety = RULES.get_or_init(|| {
+        let mut safety = asker().safety.clone();
+        safety.model.urgent_at = f32::INFINITY;
+        safety
+    });
+    match triage(safety, text) {
+        Some(Triage::Urgent { rule, .. }) => Some(rule.id.clone()),
+        _ => None,
+    }
+}
+
+/// Stroke signs, rising numbness, anaphylaxis and seizures as the example writers wrote them,
+/// in dialect and in other languages, which once only the classifier caught.
+#[test]
+fn the_rules_alone_catch_these_wordings() {
+    for (message, rule) in [
+        (
+            "went in to dad this morning and he couldn't hold his cup, one side of his face not moving",
+            "numbness-weakness",
+        ),
+        ("Mon mari ne peut plus bouger son bras gauche, sa bouche est tordue", "numbness-weakness"),
+        ("seit 3 tagen kribbelt es in den füßen und jetzt ist es schon bis zu den knien hoch", "numbness-weakness"),
+        ("legs just gave way, cant stand", "numbness-weakness"),
+        ("my lips blew up like balloons and i can barely talk", "allergic-reaction"),
+        (
+            "within 10 mins she has red welts all over her arms and her breathing sounds really noisy",
+            "allergic-reaction",
+        ),
+        ("nach der infusion ist mein gesicht total zugeschwollen und ich pfeife beim atmen", "allergic-reaction"),
+        ("my son is shaking and his eyes are rolling back", "seizure-unresponsive"),
+        ("wife fainted at the sink and hasn't woken up", "seizure-unresponsive"),
+        ("Mein Sohn ist nicht mehr ansprechbar, ich krieg ihn nicht wach", "seizure-unresponsive"),
+    ] {
+        assert_eq!(rules_alone(message).as_deref(), Some(rule), "{message}");
+    }
+}
