@@ -78,7 +78,8 @@ fn rules_alone(text: &str) -> Option<String> {
     }
 }
 
-/// Stroke signs, rising numbness, anaphylaxis and seizures as the example writers wrote them,
+/// Stroke signs, rising numbness, anaphylaxis, seizures, chest pain and vomited blood as the
+/// example writers wrote them,
 /// in dialect and in other languages, which once only the classifier caught.
 #[test]
 fn the_rules_alone_catch_these_wordings() {
@@ -99,6 +100,9 @@ fn the_rules_alone_catch_these_wordings() {
         ("my son is shaking and his eyes are rolling back", "seizure-unresponsive"),
         ("wife fainted at the sink and hasn't woken up", "seizure-unresponsive"),
         ("Mein Sohn ist nicht mehr ansprechbar, ich krieg ihn nicht wach", "seizure-unresponsive"),
+        ("prob just anxiety but ive got crushing pressure in my chest and i cant get my breath", "chest-pain"),
+        ("he says his chest feels like someones standing on it", "chest-pain"),
+        ("mum brought up what looked like dark ground coffee after her tea", "gi-bleeding"),
     ] {
         assert_eq!(rules_alone(message).as_deref(), Some(rule), "{message}");
     }
