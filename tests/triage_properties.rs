@@ -78,9 +78,9 @@ fn rules_alone(text: &str) -> Option<String> {
     }
 }
 
-/// Stroke signs, rising numbness, anaphylaxis, seizures, chest pain and vomited blood as the
-/// example writers wrote them,
-/// in dialect and in other languages, which once only the classifier caught.
+/// Stroke signs, rising numbness, anaphylaxis, seizures, chest pain, vomited blood, a doubled
+/// insulin dose and emptied pill boxes as the example writers wrote them, in dialect and in
+/// other languages, which once only the classifier caught.
 #[test]
 fn the_rules_alone_catch_these_wordings() {
     for (message, rule) in [
@@ -103,6 +103,9 @@ fn the_rules_alone_catch_these_wordings() {
         ("prob just anxiety but ive got crushing pressure in my chest and i cant get my breath", "chest-pain"),
         ("he says his chest feels like someones standing on it", "chest-pain"),
         ("mum brought up what looked like dark ground coffee after her tea", "gi-bleeding"),
+        ("my partner took his long acting insulin twice tonight, 40 units then another 40", "overdose"),
+        ("mein Mann hat aus Versehen den ganzen Streifen MTX genommen", "overdose"),
+        ("opa hat demenz und die tablettenschachtel ist komplett leer", "child-ingestion"),
     ] {
         assert_eq!(rules_alone(message).as_deref(), Some(rule), "{message}");
     }
