@@ -79,10 +79,13 @@ fn rules_alone(text: &str) -> Option<String> {
 }
 
 /// Stroke signs, rising numbness, anaphylaxis, seizures, chest pain, vomited blood, a doubled
-/// insulin dose and emptied pill boxes as the example writers wrote them, in dialect and in
-/// other languages, which once only the classifier caught.
+/// insulin dose, emptied pill boxes and warning signs of suicide (stockpiling, self-injury,
+/// farewells, asking how) as the example writers wrote them, in dialect and in other
+/// languages, which once only the classifier caught.
 #[test]
 fn the_rules_alone_catch_these_wordings() {
+    // Praise is a figure of speech; a wish to die is not.
+    assert_eq!(rules_alone("this chocolate cake is to die for"), None);
     for (message, rule) in [
         (
             "went in to dad this morning and he couldn't hold his cup, one side of his face not moving",
@@ -106,6 +109,11 @@ fn the_rules_alone_catch_these_wordings() {
         ("my partner took his long acting insulin twice tonight, 40 units then another 40", "overdose"),
         ("mein Mann hat aus Versehen den ganzen Streifen MTX genommen", "overdose"),
         ("opa hat demenz und die tablettenschachtel ist komplett leer", "child-ingestion"),
+        ("want to die for real this time", "crisis"),
+        ("has anyone here attempted? i want to know which way is fastest", "crisis"),
+        ("been quietly saving my tramadol for a few months, got about 60 now", "crisis"),
+        ("scratched my arm up with a compass again, its bleeding through my sleeve", "crisis"),
+        ("just deleted all my socials except this one. bye guys", "crisis"),
     ] {
         assert_eq!(rules_alone(message).as_deref(), Some(rule), "{message}");
     }
