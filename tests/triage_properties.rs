@@ -114,6 +114,9 @@ fn the_rules_alone_catch_these_wordings() {
         ("been quietly saving my tramadol for a few months, got about 60 now", "crisis"),
         ("scratched my arm up with a compass again, its bleeding through my sleeve", "crisis"),
         ("just deleted all my socials except this one. bye guys", "crisis"),
+        ("sorry fürs reinplatzen aber ich sitz grad mit der klinge im bad", "crisis"),
+        ("minha irmã mandou audio dizendo q vai se matar hj", "crisis"),
+        ("cuántas pastillas hacen falta para no despertarse?", "crisis"),
     ] {
         assert_eq!(rules_alone(message).as_deref(), Some(rule), "{message}");
     }
