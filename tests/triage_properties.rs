@@ -109,6 +109,11 @@ fn the_rules_alone_catch_these_wordings() {
         ("my partner took his long acting insulin twice tonight, 40 units then another 40", "overdose"),
         ("mein Mann hat aus Versehen den ganzen Streifen MTX genommen", "overdose"),
         ("opa hat demenz und die tablettenschachtel ist komplett leer", "child-ingestion"),
+        (
+            "ma fille de 3 ans a de la poudre blanche autour de la bouche et une gélule de zinc ouverte",
+            "child-ingestion",
+        ),
+        ("tomei 15 capsulas de zinco de uma vez, agora to com dor forte na barriga", "overdose"),
         ("want to die for real this time", "crisis"),
         ("has anyone here attempted? i want to know which way is fastest", "crisis"),
         ("been quietly saving my tramadol for a few months, got about 60 now", "crisis"),
