@@ -114,6 +114,15 @@ fn the_rules_alone_catch_these_wordings() {
             "child-ingestion",
         ),
         ("tomei 15 capsulas de zinco de uma vez, agora to com dor forte na barriga", "overdose"),
+        (
+            "llevo 3 días tomando el metotrexato a diario en vez de una vez a la semana, tengo llagas en la boca",
+            "overdose",
+        ),
+        (
+            "O meu filho não pára de vomitar desde manhã, está muito sonolento e com os olhos encovados",
+            "persistent-vomiting",
+        ),
+        ("my 2yo is vomiting green stuff since this afternoon, won't drink", "persistent-vomiting"),
         ("want to die for real this time", "crisis"),
         ("has anyone here attempted? i want to know which way is fastest", "crisis"),
         ("been quietly saving my tramadol for a few months, got about 60 now", "crisis"),
