@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use zincbot::ask::triage::{triage, Triage};
 use zincbot::ask::Asker;
+use zincbot::content::safety::Safety;
 
 fn asker() -> &'static Asker {
     static ASKER: OnceLock<Asker> = OnceLock::new();
@@ -14,7 +15,12 @@ fn asker() -> &'static Asker {
 }
 
 fn urgent_rule(text: &str) -> Option<String> {
-    match triage(&asker().safety, text) {
+    urgent_rule_of(&asker().safety, text)
+}
+
+/// The id of the urgent rule `safety` escalates `text` under, if any.
+fn urgent_rule_of(safety: &Safety, text: &str) -> Option<String> {
+    match triage(safety, text) {
         Some(Triage::Urgent { rule, .. }) => Some(rule.id.clone()),
         _ => None,
     }
@@ -66,16 +72,13 @@ proptest! {
 /// The rules on their own, with the classifier never escalating: the layer moderators read and
 /// edit should not lean on the classifier for wordings it has been shown.
 fn rules_alone(text: &str) -> Option<String> {
-    static RULES: OnceLock<zincbot::content::safety::Safety> = OnceLock::new();
+    static RULES: OnceLock<Safety> = OnceLock::new();
     let safety = RULES.get_or_init(|| {
         let mut safety = asker().safety.clone();
         safety.model.urgent_at = f32::INFINITY;
         safety
     });
-    match triage(safety, text) {
-        Some(Triage::Urgent { rule, .. }) => Some(rule.id.clone()),
-        _ => None,
-    }
+    urgent_rule_of(safety, text)
 }
 
 /// Stroke signs, rising numbness, anaphylaxis, seizures, chest pain, vomited blood, a doubled
