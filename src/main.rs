@@ -269,6 +269,8 @@ fn ask(content: &Path, text: &str, json: bool, explain: bool) -> ExitCode {
                 "safety concepts: {}",
                 if concepts.is_empty() { "none".into() } else { concepts.join(", ") }
             )?;
+            let rules = zincbot::ask::triage::combinations_holding(&asker.safety, question);
+            writeln!(out, "safety rules: {}", if rules.is_empty() { "none".into() } else { rules.join("; ") })?;
             let (classes, evidence) = zincbot::ask::triage::model_view(&asker.safety, question);
             let classes: Vec<String> = classes.iter().take(3).map(|(c, p)| format!("{c} {p:.2}")).collect();
             writeln!(out, "safety model: {} (words: {})", classes.join(", "), evidence.join(", "))?;

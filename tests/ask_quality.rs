@@ -141,9 +141,9 @@ fn evaluate(file: &str, held_out: bool) -> Figures {
     f
 }
 
-/// Over every question set, tuned on or held out, at most 2 % of in-scope questions get urgent
-/// guidance before their answer (the goal for ordinary questions; near misses written to look
-/// urgent are measured in `safety_quality.rs`).
+/// Over every question set, tuned on or held out, and over the held-out ones alone, at most 2 %
+/// of in-scope questions get urgent guidance before their answer (the goal for ordinary
+/// questions; near misses written to look urgent are measured in `safety_quality.rs`).
 #[test]
 fn ordinary_questions_are_rarely_escalated() {
     let sets = ["questions.toml", "questions3.toml"];
@@ -157,10 +157,12 @@ fn ordinary_questions_are_rarely_escalated() {
     ];
     let figures: Vec<Figures> =
         sets.iter().map(|s| evaluate(s, true)).chain(held_out.iter().map(|s| evaluate(s, true))).collect();
-    let escalated: usize = figures.iter().map(|f| f.escalated).sum();
-    let in_scope: usize = figures.iter().map(|f| f.in_scope).sum();
-    println!("in-scope questions escalated: {escalated}/{in_scope} ({:.2} %)", pct(escalated, in_scope));
-    assert!(pct(escalated, in_scope) <= 2.0, "{escalated} of {in_scope} in-scope questions escalated");
+    for (which, figures) in [("all", &figures[..]), ("held-out", &figures[sets.len()..])] {
+        let escalated: usize = figures.iter().map(|f| f.escalated).sum();
+        let in_scope: usize = figures.iter().map(|f| f.in_scope).sum();
+        println!("{which} in-scope questions escalated: {escalated}/{in_scope} ({:.2} %)", pct(escalated, in_scope));
+        assert!(pct(escalated, in_scope) <= 2.0, "{escalated} of {in_scope} {which} in-scope questions escalated");
+    }
 }
 
 #[test]

@@ -235,11 +235,22 @@ fn ask_explain_shows_the_ranking() {
     let text = stdout(&out);
     let mut lines = text.lines();
     assert!(lines.next().unwrap().starts_with("safety concepts:"), "{text}");
+    assert_eq!(lines.next().unwrap(), "safety rules: none", "{text}");
     assert!(lines.next().unwrap().starts_with("safety model: ordinary"), "{text}");
     assert!(lines.next().unwrap().starts_with("topic model: no topic answers it 0.0"), "{text}");
     let best = lines.next().unwrap();
     assert!(best.starts_with("lupus-sle") && best.contains("words") && best.contains("coverage"), "{text}");
     assert!(best.contains("topic model 0.9") || best.contains("topic model 1.00"), "{text}");
+}
+
+#[test]
+fn ask_explain_shows_the_words_and_the_rule_behind_an_escalation() {
+    let out = zincbot(&["ask", "--explain", "my toddler swallowed a handful of zinc tablets"]);
+    let text = stdout(&out);
+    let concepts = text.lines().next().unwrap();
+    assert!(concepts.contains("ingest (swallowed)"), "{text}");
+    let rules = text.lines().nth(1).unwrap();
+    assert!(rules.starts_with("safety rules: child-ingestion: dependent + "), "{text}");
 }
 
 #[test]

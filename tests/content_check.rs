@@ -174,6 +174,14 @@ fn a_never_negated_concept_that_does_not_exist() {
 }
 
 #[test]
+fn an_unless_naming_a_concept_that_does_not_exist() {
+    let (errors, text) = errors_after("unless-unknown", "safety.toml", |t| {
+        t.replacen("stroke = [\"aunt\"]", "stroke = [\"auntie\"]", 1)
+    });
+    assert_one(&errors, "safety.toml", line_containing(&text, "stroke = [\"auntie\"]"), "unknown concept \"auntie\"");
+}
+
+#[test]
 fn a_safety_rule_pointing_at_a_missing_topic() {
     let (errors, text) = errors_after("safety-related", "safety.toml", |t| {
         t.replacen("related = [\"overdose-emergency\", \"children-zinc\"]", "related = [\"overdose\"]", 1)

@@ -81,6 +81,34 @@ fn rules_alone(text: &str) -> Option<String> {
     urgent_rule_of(safety, text)
 }
 
+/// A word inside a phrase `[unless]` sets aside is not the concept: a blood test is not
+/// bleeding, an aunt ("tía") is not a TIA, "type 1" is no count of tablets, a regimen of pills a
+/// day is no overdose; past events are past. The same words still count where they mean it.
+#[test]
+fn words_inside_everyday_phrases_do_not_escalate() {
+    for message in [
+        "I stopped my zinc a month ago because it made me feel a bit sick every morning, but I was low on my last two blood tests",
+        "My GP agreed to add zinc to my next lot of MTX monitoring bloods, do I need to fast?",
+        "mi tía tiene artritis reumatoide, ¿le sirve el zinc?",
+        "mi hijo de 14 con diabetes tipo 1 puede tomar mi zinc de 25mg? o es mucho para él",
+        "what foods have the most zinc? i would rather eat it than take another pill, im already on 11 pills a day",
+        "had a dozen oysters at a wedding and I also take a 15mg zinc tablet, did I go over the upper limit?",
+        "does zinc help type 1 diabetes? son dx at 6 after DKA in the ICU, he's doing great now",
+        "my mum is on 12 meds since her stroke 2 yrs ago and wants to add zinc",
+        "ileostomy here, does zinc get absorbed with high output? wondering if tablets are pointless",
+    ] {
+        assert_eq!(rules_alone(message), None, "{message}");
+    }
+    for (message, rule) in [
+        ("been vomiting blood since my blood test this morning", "gi-bleeding"),
+        ("mi tía se tomó todas sus pastillas de golpe y está muy rara", "overdose"),
+        ("I took 30 zinc tablets an hour ago but im fine now", "overdose"),
+        ("everything is pointless, i have all my pills lined up", "crisis"),
+    ] {
+        assert_eq!(rules_alone(message).as_deref(), Some(rule), "{message}");
+    }
+}
+
 /// Stroke signs, rising numbness, anaphylaxis, seizures, chest pain, vomited blood, a doubled
 /// insulin dose, emptied pill boxes and warning signs of suicide (stockpiling, self-injury,
 /// farewells, asking how) as the example writers wrote them, in dialect and in other

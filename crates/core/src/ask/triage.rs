@@ -12,6 +12,8 @@
 
 use std::cell::OnceCell;
 
+use regex_automata::meta::Regex;
+
 use crate::content::safety::{Combination, Language, Model, Rule, RuleRef, Safety};
 
 /// How far back (in words) a negation reaches: "ive not been taking any iron".
@@ -92,11 +94,40 @@ pub fn model_view(safety: &Safety, message: &str) -> (Vec<(String, f32)>, Vec<St
     (ranked.into_iter().map(|(c, p)| (classifier.classes[c].clone(), p)).collect(), evidence)
 }
 
-/// The names of the concepts found in `message` (after negation), for `ask --explain`.
+/// The concepts found in `message` (after negation), for `ask --explain`: each name with the
+/// words it matched, as `name (word, word)`.
 pub fn concepts_found(safety: &Safety, message: &str) -> Vec<String> {
     let text = MatchText::new(message);
     let found = Found::new(safety, &text);
-    (0..safety.concepts.len()).filter(|&c| !found.at(c).is_empty()).map(|c| safety.concepts[c].name.clone()).collect()
+    let word = |w: usize| text.text[text.words[w]..].split(' ').next().unwrap_or("");
+    (0..safety.concepts.len())
+        .filter(|&c| !found.at(c).is_empty())
+        .map(|c| {
+            let words: Vec<String> = spans(safety, &text, c)
+                .into_iter()
+                .filter(|&(start, _)| found.at(c).contains(&start))
+                .map(|(start, end)| (start..=end).map(word).collect::<Vec<_>>().join(" "))
+                .collect();
+            format!("{} ({})", safety.concepts[c].name, words.join(", "))
+        })
+        .collect()
+}
+
+/// The rule combinations that hold for `message`, for `ask --explain`, as
+/// `rule: first + second - excluded`: every urgent one, then every decline one.
+pub fn combinations_holding(safety: &Safety, message: &str) -> Vec<String> {
+    let text = MatchText::new(message);
+    let found = Found::new(safety, &text);
+    let name = |c: &usize| safety.concepts[*c].name.as_str();
+    let rules = safety.urgent.iter().chain(&safety.decline);
+    rules
+        .flat_map(|rule| rule.when.iter().filter(|c| found.satisfies(c, rule.window)).map(move |c| (rule, c)))
+        .map(|(rule, c)| {
+            let require: Vec<&str> = c.require.iter().map(name).collect();
+            let exclude: String = c.exclude.iter().map(|e| format!(" - {}", name(e))).collect();
+            format!("{}: {}{exclude}", rule.id, require.join(" + "))
+        })
+        .collect()
 }
 
 /// The message as rules see it: folded to lower case without accents, apostrophes dropped
@@ -236,13 +267,20 @@ impl<'a> Found<'a> {
     }
 }
 
-/// Where `concept` matches in `text`: the first and last word of each match.
+/// Where `concept` matches in `text`: the first and last word of each match, leaving out a
+/// match that starts inside an occurrence of one of the concepts it is `[unless]`ed by.
 fn spans(safety: &Safety, text: &MatchText, concept: usize) -> Vec<(usize, usize)> {
-    safety.concepts[concept]
-        .regex
-        .find_iter(text.text.as_bytes())
-        .map(|m| (text.word_at(m.start()), text.word_at(m.end().saturating_sub(1))))
-        .collect()
+    let concept = &safety.concepts[concept];
+    let words = |regex: &Regex| -> Vec<(usize, usize)> {
+        regex
+            .find_iter(text.text.as_bytes())
+            .map(|m| (text.word_at(m.start()), text.word_at(m.end().saturating_sub(1))))
+            .collect()
+    };
+    let unless: Vec<(usize, usize)> = concept.unless.iter().flat_map(|&u| words(&safety.concepts[u].regex)).collect();
+    let mut found = words(&concept.regex);
+    found.retain(|&(start, _)| !unless.iter().any(|&(from, to)| from <= start && start <= to));
+    found
 }
 
 /// The language of `message`, when it is one the content covers other than English.

@@ -76,6 +76,8 @@ struct SafetyFile {
     #[serde(default)]
     never_negated: Vec<Spanned<String>>,
     #[serde(default)]
+    unless: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
     urgent: Vec<RuleFile>,
     #[serde(default)]
     decline: Vec<RuleFile>,
@@ -127,6 +129,10 @@ pub enum UrgentKind {
 pub struct Concept {
     pub name: String,
     pub(crate) regex: Regex,
+    /// The concepts inside whose occurrences an occurrence of this one does not count
+    /// ("blood" inside the `blood_test` "blood test"), from `[unless]`; indexes into
+    /// [`Safety::concepts`].
+    pub(crate) unless: Vec<usize>,
 }
 
 /// One way a rule fires: every `require`d concept present (within the rule's window), no
@@ -300,7 +306,7 @@ impl Loader<'_> {
                 // The concept keeps its name, so the rules that use it report nothing more.
                 compile(&[r"\b\B".to_string()]).expect("compiles")
             });
-            out.push(Concept { name, regex });
+            out.push(Concept { name, regex, unless: Vec::new() });
         }
         out
     }
@@ -390,6 +396,23 @@ impl Loader<'_> {
         out
     }
 
+    /// Attaches each `[unless]` list of concepts to the concept it qualifies.
+    fn unless(&mut self, table: BTreeMap<Spanned<String>, Vec<Spanned<String>>>, concepts: &mut [Concept]) {
+        let index = |name: &Spanned<String>| concepts.iter().position(|c| c.name == *name.get_ref());
+        let mut attached = Vec::new();
+        for (name, list) in &table {
+            for known in [name].into_iter().chain(list).filter(|n| index(n).is_none()) {
+                self.error(known.span(), format!("[unless] names unknown concept {:?}", known.get_ref()));
+            }
+            if let Some(concept) = index(name) {
+                attached.push((concept, list.iter().filter_map(index).collect()));
+            }
+        }
+        for (concept, unless) in attached {
+            concepts[concept].unless = unless;
+        }
+    }
+
     /// The concepts a negation does not cancel, by index.
     fn never_negated(&mut self, listed: &[Spanned<String>], names: &HashMap<&str, usize>) -> Vec<usize> {
         let mut out = Vec::new();
@@ -463,7 +486,8 @@ impl Safety {
         let (file, text): (SafetyFile, String) = parse_toml(path)?;
         let mut loader = Loader { path, text, errors: Vec::new() };
         let concepts_at = file.concepts.span();
-        let concepts = loader.concepts(file.concepts.into_inner());
+        let mut concepts = loader.concepts(file.concepts.into_inner());
+        loader.unless(file.unless, &mut concepts);
         let names: HashMap<&str, usize> = concepts.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
         let grammar = loader.grammar(&names, concepts_at);
         let never_negated = loader.never_negated(&file.never_negated, &names);
