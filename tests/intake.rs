@@ -147,6 +147,16 @@ fn typos_plurals_and_preambles_are_read() {
     assert!(e.items.iter().flat_map(|i| &i.assumptions).any(|a| a.contains("\"chiken\" as \"chicken\"")));
 }
 
+/// Everyday words one letter from a food are not read as its typos: a typist rarely misses a
+/// word's first letter, and the words that differ there are other words ("take", "cake").
+#[test]
+fn everyday_words_are_not_read_as_foods() {
+    for text in ["optician said take the eye vitamins", "topped", "made it with love", "aip noatmeal"] {
+        let e = run(text);
+        assert!(e.items.is_empty(), "{text}: {:?}", e.items);
+    }
+}
+
 #[test]
 fn unknown_foods_are_listed_with_suggestions_not_guessed() {
     let e = run("2 eggs, blorpfruit, 100g beef");

@@ -140,8 +140,9 @@ const DISH_FLOOR: f64 = 66.0;
 /// became their heading, connecting words inside dish names stopped splitting them, and
 /// places, times and what was not eaten stopped being read as food; 58 % with the dishes of
 /// `more-world.toml`; 57 % once an entry that is only an amount ("suya, about 200g") weighed the
-/// food before it, which moved one list of each held-out set out of and into tolerance.
-const DISH_HOLDOUT_FLOOR: f64 = 57.0;
+/// food before it, which moved one list of each held-out set out of and into tolerance; 58 %
+/// once a typo is only corrected to a word with its first letter and "made" is filler.
+const DISH_HOLDOUT_FLOOR: f64 = 58.0;
 /// First measured at 44 % and 39 %; 48 % and 39 % after the changes above; 46 % and 36 % once
 /// `more-world.toml` added 136 dishes (12 fewer entries unrecognised on the two tuning sets,
 /// but some recipes further from the writers' than what their names fell back to before); 45 %
@@ -149,6 +150,6 @@ const DISH_HOLDOUT_FLOOR: f64 = 57.0;
 /// 46 % and 37 % once an entry that is only an amount weighed the food before it; 48 % and 38 %
 /// once a weight beside part of a tin could be the tin's and flavours stopped being foods; 49 %
 /// and 40 % once a bracket of parts with amounts headed them whatever the food before it; 50 %
-/// once Linda McCartney sausages were meatless.
-const DISH2_FLOOR: f64 = 50.0;
-const DISH2_HOLDOUT_FLOOR: f64 = 40.0;
+/// once Linda McCartney sausages were meatless; 51 % and 41 % once a typo kept its first letter.
+const DISH2_FLOOR: f64 = 51.0;
+const DISH2_HOLDOUT_FLOOR: f64 = 41.0;

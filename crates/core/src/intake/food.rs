@@ -106,7 +106,10 @@ fn correct_typos(index: &FoodIndex, rest: &[String], mut stems: Vec<String>, not
         if known {
             continue;
         }
-        if let Some(fixed) = index.vocabulary.correct(stem) {
+        // Typists rarely miss a word's first letter, and the words one first letter away from
+        // a food are everyday ones ("take" and "cake", "topped" and "popped").
+        let fixed = index.vocabulary.correct(stem).filter(|fixed| fixed.chars().next() == stem.chars().next());
+        if let Some(fixed) = fixed {
             notes.push(format!("read \"{}\" as \"{fixed}\"", rest[i]));
             *stem = fixed.to_string();
         }
