@@ -146,7 +146,7 @@ fn evaluate(file: &str, held_out: bool) -> Figures {
 /// questions; near misses written to look urgent are measured in `safety_quality.rs`).
 #[test]
 fn ordinary_questions_are_rarely_escalated() {
-    let sets = ["questions.toml", "questions3.toml"];
+    let sets = ["questions.toml", "questions3.toml", "questions_holdout7.toml"];
     let held_out = [
         "questions_holdout.toml",
         "questions_holdout2.toml",
@@ -252,6 +252,18 @@ fn the_sixth_held_out_set() {
     // Floors under the figures first measured: top-1 93.2 %, 1 question declined, 6 escalated
     // (2.1 %), 12 of 20 unanswerable questions abstained on.
     check_held_out("questions_holdout6.toml", HeldOutFloors { top1: 93.0, wrongly_declined: 2.0, abstained: 55.0 });
+}
+
+/// 420 questions (and 30 no topic answers) by three more writers (a men's arthritis server in
+/// Canada and Australia, some in Québécois French; a South Asian and Middle Eastern diaspora
+/// family server, some in Portuguese and Spanish; a carers' and nurses' forum, much of it in
+/// German). First measured as a held-out set: top-1 92.1 %, 6 declined, 12 escalated (2.9 %),
+/// 17 of 30 unanswerable questions abstained on. Its escalations were then read and the safety
+/// concepts tuned on them, so it counts among the tuning sets now.
+#[test]
+fn the_seventh_set() {
+    // Floors under the figures now: top-1 92.9 %, 7 declined (1.7 %), 6 escalated.
+    check_held_out("questions_holdout7.toml", HeldOutFloors { top1: 92.5, wrongly_declined: 2.0, abstained: 55.0 });
 }
 
 /// What a whole held-out question set must keep, in per cent: top-1 at least, in-scope questions

@@ -172,7 +172,7 @@ fn check_holdout(folder: &str, floors: Floors) {
     let (hit, n) = f.recall.total();
     let (false_urgent, ordinary) = f.false_urgent.total();
     let (declined, asked) = f.declined.total();
-    assert!(n >= 120 && ordinary >= 140 && asked >= 40, "{folder} is whole");
+    assert!(n >= 90 && ordinary >= 80 && asked >= 30, "{folder} is whole");
     assert!(pct(hit, n) >= floors.recall, "{folder}: urgent recall {hit}/{n}");
     assert!(pct(false_urgent, ordinary) <= floors.false_urgent, "{folder}: false urgent {false_urgent}/{ordinary}");
     assert!(pct(declined, asked) >= floors.declined, "{folder}: declined {declined}/{asked}");
@@ -236,6 +236,16 @@ fn ninth_holdout_set_figures() {
 #[test]
 fn tenth_holdout_set_figures() {
     check_holdout("safety_holdout10", Floors { recall: 100.0, false_urgent: 7.6, declined: 90.0 });
+}
+
+/// 200 messages by one more writer (older adults in small towns in the US and UK on many
+/// medicines, typing by voice; a Spanish and Portuguese lupus and psoriasis group), its near
+/// misses full of blood tests, relatives, daily pills and past hospital stays; 59 in other
+/// languages. First measured after `[unless]` was written, and never read: 90 of 90 urgent
+/// messages escalated, 10 of 80 near misses, 29 of 30 declines.
+#[test]
+fn eleventh_holdout_set_figures() {
+    check_holdout("safety_holdout11", Floors { recall: 100.0, false_urgent: 12.5, declined: 96.0 });
 }
 
 /// 400 messages by two writers the classifier was not trained on (a Hashimoto's, Graves' and

@@ -82,8 +82,10 @@ fn rules_alone(text: &str) -> Option<String> {
 }
 
 /// A word inside a phrase `[unless]` sets aside is not the concept: a blood test is not
-/// bleeding, an aunt ("tía") is not a TIA, "type 1" is no count of tablets, a regimen of pills a
-/// day is no overdose; past events are past. The same words still count where they mean it.
+/// bleeding, an aunt ("tía") is not a TIA, "type 1" or "for 2 years" is no count of tablets, a
+/// regimen of pills a day is no overdose, loads of meat are food; past events are past and
+/// questions about what would happen are hypothetical. The same words still count where they
+/// mean it.
 #[test]
 fn words_inside_everyday_phrases_do_not_escalate() {
     for message in [
@@ -96,6 +98,11 @@ fn words_inside_everyday_phrases_do_not_escalate() {
         "does zinc help type 1 diabetes? son dx at 6 after DKA in the ICU, he's doing great now",
         "my mum is on 12 meds since her stroke 2 yrs ago and wants to add zinc",
         "ileostomy here, does zinc get absorbed with high output? wondering if tablets are pointless",
+        "je prends du zinc depuis genre 2 ans avec mon méthotrexate, c'est un problème?",
+        "i eat a heap of meat and take a 25mg zinc, am i over the limit?",
+        "if one of my grandkids ever got into my zinc bottle what are the steps?",
+        "is vomiting the first sign of taking too much zinc at once?",
+        "I already take about 8 tablets a day for my RA, should zinc be one of them?",
     ] {
         assert_eq!(rules_alone(message), None, "{message}");
     }
