@@ -224,6 +224,21 @@ fn antibiotics_no_topic_names_reach_the_antibiotics_topic() {
     }
 }
 
+/// Medicine names and everyday words as they are spelled in the other languages covered.
+#[test]
+fn other_languages_spellings_reach_their_topics() {
+    for (question, topic) in [
+        ("pantoprazol und zink gleichzeitig nehmen, geht das?", "acid-suppressants"),
+        ("el omeprazol baja el zinc?", "acid-suppressants"),
+        ("est-ce que le zinc passe dans le lait quand on allaite?", "pregnancy-breastfeeding"),
+        ("ist zink in haftcreme gefährlich?", "denture-cream"),
+    ] {
+        let answer = ask(question);
+        let topic_given = answer.topic.as_deref().or(answer.also.as_ref().and_then(|a| a.topic.as_deref()));
+        assert_eq!(topic_given, Some(topic), "{question}");
+    }
+}
+
 #[test]
 fn json_has_the_contract_fields() {
     let value = serde_json::to_value(ask("is zinc bad for lupus?")).unwrap();
