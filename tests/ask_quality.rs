@@ -154,6 +154,7 @@ fn ordinary_questions_are_rarely_escalated() {
         "questions_holdout4.toml",
         "questions_holdout5.toml",
         "questions_holdout6.toml",
+        "questions_holdout8.toml",
     ];
     let figures: Vec<Figures> =
         sets.iter().map(|s| evaluate(s, true)).chain(held_out.iter().map(|s| evaluate(s, true))).collect();
@@ -264,6 +265,17 @@ fn the_sixth_held_out_set() {
 fn the_seventh_set() {
     // Floors under the figures now: top-1 92.9 %, 7 declined (1.7 %), 6 escalated.
     check_held_out("questions_holdout7.toml", HeldOutFloors { top1: 92.5, wrongly_declined: 2.0, abstained: 55.0 });
+}
+
+/// 280 questions (and 20 no topic answers) by two more writers (a US Midwest and Southern
+/// community group of parents, farmers and drivers, some in Spanish; a Nordic, Dutch and Swiss
+/// expat server of engineers and researchers, some in German and French), written after
+/// `[unless]` and held out.
+#[test]
+fn the_eighth_held_out_set() {
+    // Floors under the figures first measured: top-1 91.4 %, 5 declined (1.8 %), 6 escalated
+    // (2.1 %), 18 of 20 unanswerable questions abstained on.
+    check_held_out("questions_holdout8.toml", HeldOutFloors { top1: 91.0, wrongly_declined: 2.0, abstained: 85.0 });
 }
 
 /// What a whole held-out question set must keep, in per cent: top-1 at least, in-scope questions
