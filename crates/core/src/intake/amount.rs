@@ -108,6 +108,15 @@ fn unit(word: &str) -> Option<Unit> {
     })
 }
 
+/// The household measure a word names, as typed amounts name it ("rashers" and "slice" are
+/// both "slice", "package" is "packet"): USDA's measure words are read with the same table.
+pub fn household_measure(word: &str) -> Option<&'static str> {
+    match unit_after_number(word) {
+        Some(Unit::Household(measure)) => Some(measure),
+        _ => None,
+    }
+}
+
 /// Household words that also belong to food names; they stay in the name and only size it.
 fn name_household(word: &str) -> Option<&'static str> {
     Some(match word {
@@ -361,6 +370,17 @@ pub fn fmt(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usda_measure_words_read_as_typed_ones() {
+        assert_eq!(household_measure("package"), Some("packet"));
+        assert_eq!(household_measure("rasher"), Some("slice"));
+        assert_eq!(household_measure("portion"), Some("serving"));
+        assert_eq!(household_measure("filet"), Some("fillet"));
+        assert_eq!(household_measure("tin"), Some("can"));
+        assert_eq!(household_measure("cup"), None);
+        assert_eq!(household_measure("breast"), None);
+    }
 
     fn read(text: &str) -> Amount {
         let words: Vec<String> = crate::text::words(&crate::text::fold(text)).into_iter().map(String::from).collect();

@@ -424,9 +424,11 @@ pub fn grams_per_ml(food: &Food, notes: &mut Vec<String>) -> f64 {
 /// median of USDA's weights for `word` over all foods when the lexicon lists it as typical,
 /// else one portion.
 fn household(index: &FoodIndex, food: &Food, word: &str, notes: &mut Vec<String>) -> f64 {
-    // People say pack, packet and package alike; USDA uses both of the last two.
-    let starts =
-        |w: &Weight| w.words.first().is_some_and(|first| first == word || (word == "packet" && first == "package"));
+    // USDA's measure words are read as typed ones are: its "package" is a packet, its "rasher"
+    // a slice.
+    let starts = |w: &Weight| {
+        w.words.first().is_some_and(|first| first == word || super::amount::household_measure(first) == Some(word))
+    };
     let curated = food.portion.map(|i| &food.weights[i]).filter(|w| starts(w));
     if let Some(weight) = curated.or_else(|| food.weights.iter().find(|w| starts(w))) {
         notes.push(format!("1 {word} = {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));
