@@ -157,6 +157,29 @@ fn everyday_words_are_not_read_as_foods() {
     }
 }
 
+/// Plant-based burgers and plant-milk lattes are counted with plant parts, and say that the
+/// brand or the milk is not in USDA's data where it is not.
+#[test]
+fn plant_based_dishes_are_not_counted_as_meat_or_dairy() {
+    let e = run("impossible burger");
+    let foods: Vec<&str> = e.items.iter().map(|i| i.food.as_str()).collect();
+    assert!(foods.iter().any(|f| f.starts_with("Veggie burgers")), "{foods:?}");
+    assert!(!foods.iter().any(|f| f.starts_with("Beef")), "{foods:?}");
+    assert!(e.items[0].assumptions[0].starts_with("counted as a plant-based burger"), "{:?}", e.items[0].assumptions);
+    assert!(e.items[0].assumptions[0].contains("not in USDA SR28"), "{:?}", e.items[0].assumptions);
+    for (text, milk) in [
+        ("soya latte", "Soymilk"),
+        ("oat milk latte", "Beverages, rice milk"),
+        ("almond latte", "Beverages, almond milk"),
+    ] {
+        let e = run(text);
+        let foods: Vec<&str> = e.items.iter().map(|i| i.food.as_str()).collect();
+        assert!(foods.iter().any(|f| f.starts_with(milk)), "{text}: {foods:?}");
+        assert!(!foods.iter().any(|f| f.starts_with("Milk")), "{text}: {foods:?}");
+    }
+    assert!(run("oat latte").items[0].assumptions[0].starts_with("counted as an oat latte"));
+}
+
 #[test]
 fn unknown_foods_are_listed_with_suggestions_not_guessed() {
     let e = run("2 eggs, blorpfruit, 100g beef");

@@ -531,7 +531,8 @@ impl Estimator {
             }
         };
         let named = format!("{label} ({} x 1 {})", fmt(servings), dish.unit);
-        notes.insert(0, format!("counted as a {label}, {}", dish.recipe));
+        let article = if label.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        notes.insert(0, format!("counted as {article} {label}, {}", dish.recipe));
         if part_amount.is_none() && !beside.is_empty() {
             notes.push(format!("also saw \"{}\": list it separately to count it", beside.join(" ")));
         }
