@@ -260,11 +260,13 @@ fn the_sixth_held_out_set() {
 /// family server, some in Portuguese and Spanish; a carers' and nurses' forum, much of it in
 /// German). First measured as a held-out set: top-1 92.1 %, 6 declined, 12 escalated (2.9 %),
 /// 17 of 30 unanswerable questions abstained on. Its escalations were then read and the safety
-/// concepts tuned on them, so it counts among the tuning sets now.
+/// concepts tuned on them, and its questions are topic-classifier examples now
+/// (`content/question-examples/writer_22.toml` to `writer_24.toml`), so it is a tuning set.
 #[test]
 fn the_seventh_set() {
-    // Floors under the figures now: top-1 92.9 %, 7 declined (1.7 %), 6 escalated.
-    check_held_out("questions_holdout7.toml", HeldOutFloors { top1: 92.5, wrongly_declined: 2.0, abstained: 55.0 });
+    // Floors under the figures once trained on: top-1 96.2 %, 8 declined (1.9 %), 6 escalated,
+    // 28 of 30 abstained on.
+    check_held_out("questions_holdout7.toml", HeldOutFloors { top1: 96.0, wrongly_declined: 2.0, abstained: 90.0 });
 }
 
 /// 280 questions (and 20 no topic answers) by two more writers (a US Midwest and Southern
