@@ -396,30 +396,29 @@ impl Loader<'_> {
         out
     }
 
-    /// Attaches each `[unless]` list of concepts to the concept it qualifies.
-    fn unless(&mut self, table: BTreeMap<Spanned<String>, Vec<Spanned<String>>>, concepts: &mut [Concept]) {
-        let index = |name: &Spanned<String>| concepts.iter().position(|c| c.name == *name.get_ref());
-        let mut attached = Vec::new();
-        for (name, list) in &table {
-            for known in [name].into_iter().chain(list).filter(|n| index(n).is_none()) {
-                self.error(known.span(), format!("[unless] names unknown concept {:?}", known.get_ref()));
-            }
-            if let Some(concept) = index(name) {
-                attached.push((concept, list.iter().filter_map(index).collect()));
-            }
+    /// Each `[unless]` entry: the concept it qualifies and the concepts inside which it does not
+    /// count, by index.
+    fn unless(
+        &mut self,
+        table: &BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+        names: &HashMap<&str, usize>,
+    ) -> Vec<(usize, Vec<usize>)> {
+        let mut out = Vec::new();
+        for (name, inside) in table {
+            let concept = self.indexes(std::slice::from_ref(name), names, "[unless]").pop();
+            let inside = self.indexes(inside, names, "[unless]");
+            out.extend(concept.map(|c| (c, inside)));
         }
-        for (concept, unless) in attached {
-            concepts[concept].unless = unless;
-        }
+        out
     }
 
-    /// The concepts a negation does not cancel, by index.
-    fn never_negated(&mut self, listed: &[Spanned<String>], names: &HashMap<&str, usize>) -> Vec<usize> {
+    /// The concepts `listed` names, by index; an unknown name is reported with where it stood.
+    fn indexes(&mut self, listed: &[Spanned<String>], names: &HashMap<&str, usize>, place: &str) -> Vec<usize> {
         let mut out = Vec::new();
         for name in listed {
             match names.get(name.get_ref().as_str()) {
                 Some(&i) => out.push(i),
-                None => self.error(name.span(), format!("unknown concept {:?} in never_negated", name.get_ref())),
+                None => self.error(name.span(), format!("unknown concept {:?} in {place}", name.get_ref())),
             }
         }
         out
@@ -487,13 +486,16 @@ impl Safety {
         let mut loader = Loader { path, text, errors: Vec::new() };
         let concepts_at = file.concepts.span();
         let mut concepts = loader.concepts(file.concepts.into_inner());
-        loader.unless(file.unless, &mut concepts);
         let names: HashMap<&str, usize> = concepts.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
         let grammar = loader.grammar(&names, concepts_at);
-        let never_negated = loader.never_negated(&file.never_negated, &names);
+        let never_negated = loader.indexes(&file.never_negated, &names, "never_negated");
+        let unless = loader.unless(&file.unless, &names);
         let mut seen = HashSet::new();
         let urgent = loader.rules("urgent", file.urgent, &names, topic_ids, &mut seen);
         let decline = loader.rules("decline", file.decline, &names, topic_ids, &mut seen);
+        for (concept, inside) in unless {
+            concepts[concept].unless = inside;
+        }
         let languages = loader.languages(file.language);
         loader.thresholds(&file.model);
         let model = load_model(dir, &file.model, &urgent, &decline).map_err(|e| loader.errors.extend(e)).ok();
