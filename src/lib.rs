@@ -12,7 +12,7 @@
 //! - [`config`] reads `config.toml`.
 //! - [`usda`] is the importer that regenerates the food table from the USDA SR28 files.
 
-pub use zincbot_core::{advisor, ask, classifier, content, intake, render, text};
+pub use zincbot_core::{advisor, ask, classifier, content, intake, render, text, words};
 
 pub mod chart;
 pub mod config;

@@ -23,3 +23,4 @@ pub mod content;
 pub mod intake;
 pub mod render;
 pub mod text;
+pub mod words;

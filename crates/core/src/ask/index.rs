@@ -3,6 +3,10 @@
 
 use std::collections::HashMap;
 
+/// The index's tables, keyed by words: built at every start, so with a hash quicker than
+/// the default one (the keys are content words, not input an attacker picks).
+type Map<K, V> = rustc_hash::FxHashMap<K, V>;
+
 use crate::content::citations;
 use crate::content::lexicon::QuestionWords;
 use crate::content::topics::{Route, Topic};
@@ -61,7 +65,7 @@ fn canonical(lexicon: &QuestionWords, token: String) -> String {
 #[derive(Debug, Default)]
 pub struct TopicIndex {
     /// term -> (topic, per-field counts)
-    postings: HashMap<String, Vec<(u32, [u16; 6])>>,
+    postings: Map<String, Vec<(u32, [u16; 6])>>,
     /// Per topic, per field token counts.
     lengths: Vec<[u32; 6]>,
     average: [f64; 6],
@@ -69,7 +73,7 @@ pub struct TopicIndex {
     /// Each topic keyword as its words, with its topic.
     keywords: Vec<(Vec<String>, u32)>,
     /// Word -> the keywords containing it.
-    keywords_by_word: HashMap<String, Vec<u32>>,
+    keywords_by_word: Map<String, Vec<u32>>,
     /// The words topics and queries are read with.
     lexicon: QuestionWords,
 }
@@ -90,11 +94,7 @@ fn words(lexicon: &QuestionWords, text: &str) -> Vec<String> {
     text::tokens(text).into_iter().filter(|t| !lexicon.stop_words.contains(t)).map(|t| canonical(lexicon, t)).collect()
 }
 
-/// Terms of a field's text: its words plus adjacent pairs.
-fn terms(lexicon: &QuestionWords, text: &str) -> Vec<String> {
-    with_pairs(words(lexicon, text))
-}
-
+/// Terms of a query: its words plus adjacent pairs.
 fn with_pairs(words: Vec<String>) -> Vec<String> {
     let pairs: Vec<String> = words.windows(2).map(|w| format!("{} {}", w[0], w[1])).collect();
     let mut out = words;
@@ -106,10 +106,11 @@ impl TopicIndex {
     /// Indexes `topics` (any slice of documents with these fields; the position is the id),
     /// reading them and every query with `lexicon`.
     pub fn build(topics: &[Topic], lexicon: QuestionWords) -> TopicIndex {
-        let mut postings: HashMap<String, Vec<(u32, [u16; 6])>> = HashMap::new();
+        let mut postings: Map<String, Vec<(u32, [u16; 6])>> = Map::default();
         let mut lengths = Vec::with_capacity(topics.len());
+        let mut pair = String::new();
         for (id, topic) in topics.iter().enumerate() {
-            let mut counts: HashMap<String, [u16; 6]> = HashMap::new();
+            let mut counts: Map<String, [u16; 6]> = Map::default();
             let mut length = [0u32; 6];
             for (f, field) in Field::ALL.iter().enumerate() {
                 // A topic that declines is reached by what names it, not by the general words
@@ -118,11 +119,24 @@ impl TopicIndex {
                 if prose && topic.route != Route::Answer {
                     continue;
                 }
+                let mut count = |term: &str| {
+                    match counts.get_mut(term) {
+                        Some(c) => c[f] += 1,
+                        None => counts.entry(term.to_string()).or_default()[f] += 1,
+                    }
+                    length[f] += 1;
+                };
                 for segment in segments(topic, *field) {
-                    // Citation markers are no words anyone asks about.
-                    for term in terms(&lexicon, &citations::strip(segment)) {
-                        counts.entry(term).or_default()[f] += 1;
-                        length[f] += 1;
+                    // Citation markers are no words anyone asks about. The terms are the words
+                    // and each adjacent pair, as a query's are (see [`with_pairs`]).
+                    let words = words(&lexicon, &citations::strip(segment));
+                    words.iter().for_each(|w| count(w));
+                    for w in words.windows(2) {
+                        pair.clear();
+                        pair.push_str(&w[0]);
+                        pair.push(' ');
+                        pair.push_str(&w[1]);
+                        count(&pair);
                     }
                 }
             }
@@ -139,7 +153,7 @@ impl TopicIndex {
         let vocabulary =
             Vocabulary::new(postings.iter().filter(|(t, _)| !t.contains(' ')).map(|(t, p)| (t.as_str(), p.len())));
         let mut keywords = Vec::new();
-        let mut keywords_by_word: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut keywords_by_word: Map<String, Vec<u32>> = Map::default();
         for (id, topic) in topics.iter().enumerate() {
             for keyword in &topic.keywords {
                 let words = words(&lexicon, keyword);

@@ -12,9 +12,8 @@
 
 use std::cell::OnceCell;
 
-use regex_automata::meta::Regex;
-
 use crate::content::safety::{Combination, Language, Model, Rule, RuleRef, Safety};
+use crate::words::WordPatterns;
 
 /// How far back (in words) a negation reaches: "ive not been taking any iron".
 const NEGATION_REACH: usize = 4;
@@ -271,14 +270,16 @@ impl<'a> Found<'a> {
 /// match that starts inside an occurrence of one of the concepts it is `[unless]`ed by.
 fn spans(safety: &Safety, text: &MatchText, concept: usize) -> Vec<(usize, usize)> {
     let concept = &safety.concepts[concept];
-    let words = |regex: &Regex| -> Vec<(usize, usize)> {
-        regex
+    let words = |patterns: &WordPatterns| -> Vec<(usize, usize)> {
+        patterns
             .find_iter(text.text.as_bytes())
-            .map(|m| (text.word_at(m.start()), text.word_at(m.end().saturating_sub(1))))
+            .into_iter()
+            .map(|(start, end)| (text.word_at(start), text.word_at(end.saturating_sub(1))))
             .collect()
     };
-    let unless: Vec<(usize, usize)> = concept.unless.iter().flat_map(|&u| words(&safety.concepts[u].regex)).collect();
-    let mut found = words(&concept.regex);
+    let unless: Vec<(usize, usize)> =
+        concept.unless.iter().flat_map(|&u| words(&safety.concepts[u].patterns)).collect();
+    let mut found = words(&concept.patterns);
     found.retain(|&(start, _)| !unless.iter().any(|&(from, to)| from <= start && start <= to));
     found
 }
@@ -296,7 +297,7 @@ fn language<'a>(safety: &'a Safety, text: &MatchText, found: &Found) -> Option<&
     safety
         .languages
         .iter()
-        .map(|l| (l, l.markers.find_iter(text.text.as_bytes()).count()))
+        .map(|l| (l, l.markers.find_iter(text.text.as_bytes()).len()))
         .filter(|&(_, n)| n >= MIN_MARKERS && n > english)
         .max_by_key(|&(_, n)| n)
         .map(|(l, _)| l)

@@ -13,15 +13,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
-use regex_automata::meta::{self, Regex};
-use regex_automata::nfa::thompson::WhichCaptures;
-use regex_syntax::hir::{Hir, Look};
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::topics::Source;
 use super::{example_files, examples_digest, load_classifier, parse_examples, parse_toml, ContentError};
 use crate::classifier::{Classifier, Example, TrainingSet, ORDINARY};
+use crate::words::WordPatterns;
 
 /// Concept names the detector itself relies on.
 const NEGATION: &str = "negation";
@@ -124,11 +122,11 @@ pub enum UrgentKind {
     Emergency,
 }
 
-/// A named list of words and phrases, compiled into one whole-word pattern.
+/// A named list of words and phrases, matched as whole words.
 #[derive(Debug, Clone)]
 pub struct Concept {
     pub name: String,
-    pub(crate) regex: Regex,
+    pub(crate) patterns: WordPatterns,
     /// The concepts inside whose occurrences an occurrence of this one does not count
     /// ("blood" inside the `blood_test` "blood test"), from `[unless]`; indexes into
     /// [`Safety::concepts`].
@@ -164,7 +162,7 @@ pub struct Rule {
 pub struct Language {
     pub code: String,
     pub name: String,
-    pub(crate) markers: Regex,
+    pub(crate) markers: WordPatterns,
     pub crisis_title: String,
     pub crisis: String,
     pub poisoning_title: String,
@@ -241,35 +239,6 @@ pub struct Grammar {
     pub english: usize,
 }
 
-/// Compiles a concept's entries into one pattern of whole words: `\b(?:entry|entry|...)\b`.
-/// Matching is on folded ASCII-ish text, so ASCII word classes suffice, and they compile many
-/// times faster than Unicode ones; only where a match is counts, so no capture groups, and no
-/// literal prefilter (slower to build than it saves here). The error is the line that says
-/// what is wrong.
-fn compile(entries: &[String]) -> Result<Regex, String> {
-    let mut parser = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build();
-    let alternatives = entries.iter().map(|e| entry(&mut parser, e)).collect::<Result<Vec<Hir>, String>>()?;
-    let word = || Hir::look(Look::WordAscii);
-    let pattern = Hir::concat(vec![word(), Hir::alternation(alternatives), word()]);
-    let config =
-        meta::Config::new().which_captures(WhichCaptures::Implicit).auto_prefilter(false).nfa_size_limit(Some(1 << 24));
-    meta::Builder::new().configure(config).build_from_hir(&pattern).map_err(|e| last_line(&e.to_string()))
-}
-
-/// One entry as a pattern. Most entries are plain words, which need no parsing: that halves
-/// the time compiling the concepts takes at start-up.
-fn entry(parser: &mut regex_syntax::Parser, entry: &str) -> Result<Hir, String> {
-    if entry.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b' ') {
-        return Ok(Hir::literal(entry.as_bytes()));
-    }
-    parser.parse(entry).map_err(|e| last_line(&e.to_string()))
-}
-
-/// The last line of a regex error: the part that says what is wrong.
-fn last_line(error: &str) -> String {
-    error.lines().last().unwrap_or("").to_string()
-}
-
 /// Loads `safety.toml`, reporting each problem with its line.
 struct Loader<'a> {
     path: &'a Path,
@@ -296,17 +265,17 @@ impl Loader<'_> {
             let entries: Vec<String> = list.into_inner().into_iter().map(Spanned::into_inner).collect();
             // Only when the whole concept fails are its entries compiled one by one, to name
             // the line of each bad one.
-            let regex = compile(&entries).unwrap_or_else(|_| {
+            let patterns = WordPatterns::new(&entries).unwrap_or_else(|_| {
                 for (entry, span) in entries.iter().zip(&spans) {
-                    if let Err(e) = compile(std::slice::from_ref(entry)) {
+                    if let Err((_, e)) = WordPatterns::new(std::slice::from_ref(entry)) {
                         let message = format!("concept {name}: {entry:?} does not compile: {e}");
                         self.error(span.clone(), message);
                     }
                 }
                 // The concept keeps its name, so the rules that use it report nothing more.
-                compile(&[r"\b\B".to_string()]).expect("compiles")
+                WordPatterns::none()
             });
-            out.push(Concept { name, regex, unless: Vec::new() });
+            out.push(Concept { name, patterns, unless: Vec::new() });
         }
         out
     }
@@ -449,10 +418,11 @@ impl Loader<'_> {
     fn languages(&mut self, files: Vec<LanguageFile>) -> Vec<Language> {
         let mut out = Vec::new();
         for file in files {
-            let markers = match compile(file.markers.get_ref()) {
+            let markers = match WordPatterns::new(file.markers.get_ref()) {
                 Ok(markers) => markers,
-                Err(e) => {
-                    self.error(file.markers.span(), format!("markers do not compile: {e}"));
+                Err((i, e)) => {
+                    let entry = &file.markers.get_ref()[i];
+                    self.error(file.markers.span(), format!("markers do not compile: {entry:?}: {e}"));
                     continue;
                 }
             };
