@@ -4,7 +4,8 @@
 //! Layers, each using only those above it:
 //!
 //! - [`text`] is the one normaliser every engine shares; [`classifier`] is the logistic
-//!   regression over words and word pieces behind safety triage and topic ranking.
+//!   regression over words and word pieces behind safety triage and topic ranking; [`words`]
+//!   is the language of word patterns the safety concepts are written in, and its matcher.
 //! - [`content`] loads `content/` (topics, safety rules, the USDA-derived food table, supplement
 //!   forms, reference values) into an immutable [`content::Library`] of validated data; every
 //!   health statement and every number the bot uses lives there, with its sources.
