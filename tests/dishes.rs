@@ -202,6 +202,21 @@ fn a_dish_whose_parts_are_listed_after_it_heads_them_and_is_not_counted_twice() 
 }
 
 #[test]
+fn a_colon_heading_over_weighed_entries_names_the_meal_they_weigh_out() {
+    let e = run(shipped(), "cheese board after dinner: 3 cream crackers, about 40g stilton");
+    assert_eq!(e.items.len(), 2, "{:?}", e.items);
+    assert!(e.items[0].assumptions[0].contains("\"cheese board after dinner\" read as a heading"), "{:?}", e.items);
+    let e = run(shipped(), "supplements: zinc citrate 25mg, zinc gluconate 50mg");
+    assert!(e.items.is_empty(), "{:?}", e.items);
+    assert_eq!(e.supplements.len(), 2, "{:?}", e.supplements);
+    // With one weighed entry after it, or a weight of its own, the heading is a food.
+    let e = run(shipped(), "cheddar: 40g, 2 crackers");
+    assert_eq!(e.items[0].food_id, "01009", "{:?}", e.items);
+    let e = run(shipped(), "steak 200g: with 2 eggs and 1 cup rice");
+    assert_eq!(e.items.len(), 3, "{:?}", e.items);
+}
+
+#[test]
 fn connecting_words_inside_a_dish_name_do_not_split_it() {
     let e = run(shipped(), "sweet n sour chicken");
     assert_eq!(e.items.len(), 1, "{:?}", e.items);

@@ -135,7 +135,7 @@ fn second_dish_sets_figures() {
 }
 
 /// Regression floors: the figures last measured, rounded down; the goal is 95 %.
-const DISH_FLOOR: f64 = 66.0;
+const DISH_FLOOR: f64 = 65.0;
 /// The held-out figure went from 48 % to 54 % when a dish whose parts are listed after it
 /// became their heading, connecting words inside dish names stopped splitting them, and
 /// places, times and what was not eaten stopped being read as food; 58 % with the dishes of
@@ -150,6 +150,10 @@ const DISH_HOLDOUT_FLOOR: f64 = 58.0;
 /// 46 % and 37 % once an entry that is only an amount weighed the food before it; 48 % and 38 %
 /// once a weight beside part of a tin could be the tin's and flavours stopped being foods; 49 %
 /// and 40 % once a bracket of parts with amounts headed them whatever the food before it; 50 %
-/// once Linda McCartney sausages were meatless; 51 % and 41 % once a typo kept its first letter.
-const DISH2_FLOOR: f64 = 51.0;
+/// once Linda McCartney sausages were meatless; 51 % and 41 % once a typo kept its first letter;
+/// 53 % and 41 % once a colon heading over two or more weighed entries ("spag bol for 1: 100 g
+/// spaghetti, 125 g mince") stopped counting as food itself, which also took the first set from
+/// 66 % to 65 % (a list that passed only by that double count) and left both held-out sets as
+/// they were.
+const DISH2_FLOOR: f64 = 53.0;
 const DISH2_HOLDOUT_FLOOR: f64 = 41.0;

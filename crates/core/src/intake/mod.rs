@@ -282,13 +282,18 @@ impl Estimator {
     /// fry up!! 2 rashers bacon, 2 sausages, 1 fried egg"), even with an amount when a colon
     /// ends it ("a big shepherd's pie: 500 g lamb mince, 1 kg potatoes"); a food named
     /// without an amount and again, with one, right after ("tofu scramble: half a block of
-    /// firm tofu"); and a heading with a colon ("roast dinner:", "meds today:") that names a
-    /// dish or nothing known.
+    /// firm tofu"); a heading with a colon ("roast dinner:", "meds today:") that names a dish
+    /// or nothing known; and a heading with a colon and no weight of its own over at least two
+    /// entries with amounts ("cheese board after dinner: 3 crackers, 40 g stilton", "spag bol
+    /// for 1: 100 g spaghetti, 125 g mince"), which weigh out the meal it names.
     fn headings(&self, mentions: &[split::Mention], amounts: &[Amount], lookups: &[Lookup]) -> Vec<bool> {
         let lists = self.lists_parts(mentions, amounts, lookups);
         let labels = |i: usize| {
             let label_only = matches!(lookups[i], Lookup::Dish { .. } | Lookup::Unknown { .. });
-            mentions[i].heading && !amounts[i].stated && label_only
+            let weighed = |j: usize| amounts[j].stated && !matches!(lookups[j], Lookup::Nothing);
+            let weighed_after = (i + 1..mentions.len()).filter(|&j| weighed(j)).count() >= 2;
+            mentions[i].heading
+                && ((!amounts[i].stated && label_only) || (amounts[i].measures.is_empty() && weighed_after))
         };
         (0..mentions.len()).map(|i| lists[i] || labels(i) || mentions[i].bracket_of_parts).collect()
     }
