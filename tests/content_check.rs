@@ -273,6 +273,13 @@ fn a_broken_lexicon_is_refused_with_its_line() {
 }
 
 #[test]
+fn a_brand_no_usda_food_has_is_refused_with_its_line() {
+    let (errors, text) =
+        errors_after("lexicon-brand", "lexicon.toml", |t| t.replacen("\n\"WENDY'S\" = [", "\n\"WENDYS\" = [", 1));
+    assert_one(&errors, "lexicon.toml", line_containing(&text, "\"WENDYS\" = ["), "no USDA description starts with");
+}
+
+#[test]
 fn a_word_added_to_the_lexicon_changes_what_the_bot_does() {
     let dir = common::content_copy("lexicon-opener");
     let overheard = "tell me about zinc and lupus";

@@ -217,6 +217,29 @@ fn a_colon_heading_over_weighed_entries_names_the_meal_they_weigh_out() {
 }
 
 #[test]
+fn a_list_that_names_a_restaurant_counts_its_own_items() {
+    let ids = |e: &Estimate| e.items.iter().map(|i| i.food_id.clone()).collect::<Vec<_>>();
+    let e = run(shipped(), "dennys: top sirloin + hash browns");
+    assert_eq!(ids(&e), ["36615", "36030"], "{:?}", e.items);
+    assert!(
+        e.items[0].assumptions.iter().any(|a| a.contains("the list names DENNY'S: counted as the DENNY'S item")),
+        "{:?}",
+        e.items[0]
+    );
+    // The brand's name alone, beside other entries, says where the food came from.
+    let e = run(shipped(), "KFC with the kids - 2 original thighs, coleslaw");
+    assert_eq!(ids(&e), ["21436", "21420"], "{:?}", e.items);
+    assert!(e.items[0].assumptions[0].contains("\"kfc\" read as where the food came from"), "{e:?}");
+    // What the brand's foods only come with is not the food asked for.
+    let e = run(shipped(), "cheese and medium fries from BK");
+    assert_eq!(ids(&e), ["01009", "21249"], "{:?}", e.items);
+    // Alone, the name is the food it stands for; with two brands named, neither decides.
+    assert_eq!(run(shipped(), "had kfc").items.len(), 1);
+    let e = run(shipped(), "wendys fries and kfc coleslaw");
+    assert!(e.items.iter().flat_map(|i| &i.assumptions).all(|a| !a.contains("the list names")), "{:?}", e.items);
+}
+
+#[test]
 fn connecting_words_inside_a_dish_name_do_not_split_it() {
     let e = run(shipped(), "sweet n sour chicken");
     assert_eq!(e.items.len(), 1, "{:?}", e.items);

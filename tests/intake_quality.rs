@@ -135,7 +135,7 @@ fn second_dish_sets_figures() {
 }
 
 /// Regression floors: the figures last measured, rounded down; the goal is 95 %.
-const DISH_FLOOR: f64 = 65.0;
+const DISH_FLOOR: f64 = 66.0;
 /// The held-out figure went from 48 % to 54 % when a dish whose parts are listed after it
 /// became their heading, connecting words inside dish names stopped splitting them, and
 /// places, times and what was not eaten stopped being read as food; 58 % with the dishes of
@@ -154,6 +154,7 @@ const DISH_HOLDOUT_FLOOR: f64 = 58.0;
 /// 53 % and 41 % once a colon heading over two or more weighed entries ("spag bol for 1: 100 g
 /// spaghetti, 125 g mince") stopped counting as food itself, which also took the first set from
 /// 66 % to 65 % (a list that passed only by that double count) and left both held-out sets as
-/// they were.
-const DISH2_FLOOR: f64 = 53.0;
+/// they were; 55 % and 41 % (66 % on the first set) once a list naming one restaurant USDA
+/// lists ("dennys: top sirloin") counted that restaurant's own items.
+const DISH2_FLOOR: f64 = 55.0;
 const DISH2_HOLDOUT_FLOOR: f64 = 41.0;

@@ -69,6 +69,20 @@ pub struct FoodWords {
     pub made: Vec<Vec<String>>,
     /// Folded words that make the word before them a flavour, not a food ("chicken flavour").
     pub flavour: HashSet<String>,
+    /// Restaurants and brands whose own foods USDA lists, each with what people type for it.
+    pub brands: Vec<Brand>,
+}
+
+/// A restaurant or brand whose foods' USDA descriptions start with its name ("WENDY'S, french
+/// fries").
+#[derive(Debug, Clone)]
+pub struct Brand {
+    /// How USDA's descriptions start.
+    pub prefix: String,
+    /// What people type for it, each as stems.
+    pub names: Vec<Vec<String>>,
+    /// Its line in `lexicon.toml`, for a prefix no food has.
+    pub line: usize,
 }
 
 /// The whole of `lexicon.toml`, each word in the form its engine compares.
@@ -123,6 +137,7 @@ struct FoodsFile {
     asides: Entries,
     made: Entries,
     flavour: Entries,
+    brands: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
 }
 
 /// How an engine compares a list's words with what people type.
@@ -183,6 +198,7 @@ impl Lexicon {
             asides: reader.phrases("foods.asides", &f.asides),
             made: reader.phrases("foods.made", &f.made),
             flavour: reader.set("foods.flavour", &f.flavour, Form::Fold),
+            brands: reader.brands(&f.brands),
         };
         if !reader.errors.is_empty() {
             return Err(reader.errors);
@@ -211,6 +227,18 @@ impl Reader<'_> {
             return None;
         }
         Some(words)
+    }
+
+    /// The brands, each name read as the stems a message is read with.
+    fn brands(&mut self, table: &BTreeMap<String, Spanned<Vec<Spanned<String>>>>) -> Vec<Brand> {
+        let mut out = Vec::new();
+        for (prefix, names) in table {
+            let line = text::line_of(self.text, names.span().start);
+            let names: Vec<Vec<String>> =
+                names.get_ref().iter().filter_map(|n| self.phrase("foods.brands", n, Form::Stem)).collect();
+            out.push(Brand { prefix: prefix.clone(), names, line });
+        }
+        out
     }
 
     /// A list of phrases matched word by word as typed (folded).

@@ -61,6 +61,7 @@ impl Library {
     pub fn load(dir: &Path) -> Result<Library, Vec<ContentError>> {
         let ((questions, foods), lexicon) = both(both(load_questions(dir), load_foods(dir)), load_lexicon(dir))?;
         let ((topics, safety, topic_model), (foods, supplements, reference)) = (questions, foods);
+        brands_known(dir, &foods, &lexicon)?;
         Ok(Library { topics, safety, topic_model, foods, supplements, reference, lexicon })
     }
 
@@ -100,6 +101,26 @@ pub fn load_foods(dir: &Path) -> Result<(FoodTable, SupplementTable, ReferenceVa
 /// Loads the words both engines read.
 pub fn load_lexicon(dir: &Path) -> Result<Lexicon, Vec<ContentError>> {
     Lexicon::load(&dir.join("lexicon.toml"))
+}
+
+/// Checks that every brand of the lexicon starts some USDA description: a brand no food has
+/// would never be found.
+pub fn brands_known(dir: &Path, foods: &FoodTable, lexicon: &Lexicon) -> Result<(), Vec<ContentError>> {
+    let errors: Vec<ContentError> = lexicon
+        .foods
+        .brands
+        .iter()
+        .filter(|brand| !foods.foods.iter().any(|f| f.description.starts_with(&brand.prefix)))
+        .map(|brand| {
+            let message = format!("foods.brands: no USDA description starts with {:?}", brand.prefix);
+            ContentError::new(&dir.join("lexicon.toml"), brand.line, message)
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// Both values, or the problems of either or both: a loader reports everything it found.

@@ -10,7 +10,7 @@ use std::cmp::Reverse;
 
 use crate::content::dishes::Dish;
 use crate::content::foods::{Food, Weight};
-use crate::content::lexicon::FoodWords;
+use crate::content::lexicon::{Brand, FoodWords};
 use crate::text;
 
 use super::amount::{fmt, Amount, Measure, Unit, CUP_ML, OUNCE_G};
@@ -307,6 +307,48 @@ fn by_description<'a>(index: &'a FoodIndex, stems: &[String]) -> Option<&'a Food
         .filter(|food| others.iter().all(|l| l.binary_search(food).is_ok()))
         .min_by_key(|&&food| (index.descriptions.lengths[food as usize], food))
         .map(|&food| &index.table.foods[food as usize])
+}
+
+/// The food of `brand` whose USDA description holds every word of `rest` that names food
+/// (leaving out the brand's own name), the plainest such description first; `None` when the
+/// brand has no such food.
+pub fn in_brand<'a>(index: &'a FoodIndex, brand: &Brand, rest: &[String]) -> Option<&'a Food> {
+    let stems: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
+    let named = brand_name_at(brand, &stems).unwrap_or(0..0);
+    let words: Vec<&String> = (0..stems.len())
+        .filter(|i| !named.contains(i))
+        .map(|i| &stems[i])
+        .filter(|s| !index.lexicon.filler.contains(s.as_str()) && !s.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    let lists: Vec<&Vec<u32>> =
+        words.iter().map(|w| index.descriptions.by_token.get(w.as_str())).collect::<Option<_>>()?;
+    let (first, others) = lists.split_first()?;
+    first
+        .iter()
+        .filter(|&&food| index.table.foods[food as usize].description.starts_with(&brand.prefix))
+        .filter(|food| others.iter().all(|l| l.binary_search(food).is_ok()))
+        .filter(|&&food| names_item(&index.table.foods[food as usize].description, &words))
+        .min_by_key(|&&food| (index.descriptions.lengths[food as usize], food))
+        .map(|&food| &index.table.foods[food as usize])
+}
+
+/// Whether every one of `words` is in what `description` names, not in what it says the item
+/// comes with or without: "cheese" is none of "BURGER KING, WHOPPER, with cheese", "WHOPPER,
+/// no cheese" and "CROISSAN'WICH with Sausage and Cheese".
+fn names_item(description: &str, words: &[&String]) -> bool {
+    let naming: Vec<String> = text::tokens(description)
+        .into_iter()
+        .take_while(|w| !matches!(w.as_str(), "with" | "without" | "no"))
+        .collect();
+    words.iter().all(|w| naming.contains(w))
+}
+
+/// Where in `stems` one of the brand's names is typed.
+pub fn brand_name_at(brand: &Brand, stems: &[String]) -> Option<std::ops::Range<usize>> {
+    brand.names.iter().find_map(|name| {
+        let at = stems.windows(name.len()).position(|w| w == name.as_slice())?;
+        Some(at..at + name.len())
+    })
 }
 
 /// Up to three chat names close to the unknown words, for "did you mean".

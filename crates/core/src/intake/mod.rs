@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::content::dishes::Dish;
 use crate::content::foods::{Food, FoodTable};
-use crate::content::lexicon::FoodWords;
+use crate::content::lexicon::{Brand, FoodWords};
 use crate::content::{self, ContentError, Profile, ReferenceValues, SupplementTable};
 use crate::text;
 use amount::{fmt, Amount};
@@ -148,6 +148,7 @@ impl Estimator {
     pub fn load(dir: &std::path::Path) -> Result<Estimator, Vec<ContentError>> {
         let ((foods, supplements, reference), lexicon) =
             content::both(content::load_foods(dir), content::load_lexicon(dir))?;
+        content::brands_known(dir, &foods, &lexicon)?;
         Ok(Estimator::new(foods, supplements, reference, lexicon.foods))
     }
 
@@ -176,7 +177,9 @@ impl Estimator {
         let mentions = self.join_parts(self.join_amounts(mentions));
         // Each mention is read, and looked up among the foods and dishes, once.
         let amounts: Vec<Amount> = mentions.iter().map(|m| self.read_amount(&m.words)).collect();
-        let lookups: Vec<Lookup> = amounts.iter().map(|a| food::lookup(&self.foods, &a.rest)).collect();
+        let brand = self.brand_named(&mentions);
+        let lookups: Vec<Lookup> = amounts.iter().map(|a| self.lookup(brand, &a.rest)).collect();
+        let places = self.places(brand, &mentions, &amounts);
         let headings = self.headings(&mentions, &amounts, &lookups);
         let shares = shares(&mentions, &amounts, &headings);
         for (i, ((mention, amount), found)) in mentions.iter().zip(&amounts).zip(lookups).enumerate() {
@@ -193,6 +196,10 @@ impl Estimator {
             }
             if headings[i] {
                 notes.push(format!("\"{input}\" read as a heading for what follows, not counted itself"));
+                continue;
+            }
+            if places[i] {
+                notes.push(format!("\"{input}\" read as where the food came from, not counted itself"));
                 continue;
             }
             let shown = estimate.items.len();
@@ -220,6 +227,45 @@ impl Estimator {
             item.assumptions.append(&mut notes);
         }
         self.finish(estimate, profile, truncated)
+    }
+
+    /// The one brand of [`FoodWords::brands`] the list names, when it names exactly one: its
+    /// entries are looked for among that brand's foods first.
+    fn brand_named(&self, mentions: &[split::Mention]) -> Option<&Brand> {
+        let named = |brand: &&Brand| {
+            mentions.iter().any(|m| food::brand_name_at(brand, &supplement::stems(&m.words)).is_some())
+        };
+        let mut brands = self.foods.lexicon.brands.iter().filter(named);
+        match (brands.next(), brands.next()) {
+            (Some(brand), None) => Some(brand),
+            _ => None,
+        }
+    }
+
+    /// The food or dish `rest` names, from `brand`'s own foods when it has one.
+    fn lookup(&self, brand: Option<&Brand>, rest: &[String]) -> Lookup<'_> {
+        let found = brand.and_then(|brand| Some((brand, food::in_brand(&self.foods, brand, rest)?)));
+        match found {
+            Some((brand, food)) => {
+                let note = format!("the list names {0}: counted as the {0} item USDA lists", brand.prefix);
+                Lookup::Found { food, notes: vec![note] }
+            }
+            None => food::lookup(&self.foods, rest),
+        }
+    }
+
+    /// For each mention, whether it only names where the food came from ("KFC with the kids"):
+    /// the brand's name and nothing else known as food, in a list of other entries.
+    fn places(&self, brand: Option<&Brand>, mentions: &[split::Mention], amounts: &[Amount]) -> Vec<bool> {
+        let Some(brand) = brand.filter(|_| mentions.len() > 1) else { return vec![false; mentions.len()] };
+        let place = |amount: &Amount| {
+            let stems: Vec<String> = amount.rest.iter().map(|w| text::stem(w)).collect();
+            let Some(name) = food::brand_name_at(brand, &stems) else { return false };
+            let others: Vec<String> =
+                amount.rest.iter().enumerate().filter(|(i, _)| !name.contains(i)).map(|(_, w)| w.clone()).collect();
+            !amount.stated && matches!(food::lookup(&self.foods, &others), Lookup::Nothing | Lookup::Unknown { .. })
+        };
+        amounts.iter().map(place).collect()
     }
 
     /// Reads the amount of a mention, keeping whole a name typed with words the amount reader
@@ -310,7 +356,9 @@ impl Estimator {
                 // The parts are listed right after the dish, before any other dish.
                 let listed = lookups[i + 1..].iter().take(2 * dish.parts.len());
                 let listed = listed.take_while(|later| !matches!(later, Lookup::Dish { .. }));
-                listed.filter(|later| kind_of(later).is_some_and(|f| families.contains(&f))).count() >= RESTATED_PARTS
+                let restated: std::collections::HashSet<&str> =
+                    listed.filter_map(kind_of).filter(|f| families.contains(f)).collect();
+                restated.len() >= RESTATED_PARTS
             }
             found @ Lookup::Found { .. } if !amounts[i].stated => kind_of(found).is_some_and(|f| next_states_it(i, f)),
             _ => false,
