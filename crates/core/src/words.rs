@@ -464,6 +464,21 @@ impl Program {
         Ok(())
     }
 
+    /// The program at `pc` with the literal bytes it opens with (see [`Start`]).
+    fn start(&self, pc: u32) -> Start {
+        let mut start = Start { pc, prefix: 0, mask: 0 };
+        // The first instruction is the opening `\b`.
+        let literal = self.insts[pc as usize + 1..].iter().map_while(|inst| match inst {
+            Inst::Byte(b) => Some(*b),
+            _ => None,
+        });
+        for (i, b) in literal.take(8).enumerate() {
+            start.prefix |= u64::from(b) << (8 * i);
+            start.mask |= 0xff << (8 * i);
+        }
+        start
+    }
+
     /// Where the leftmost-first match of the program at `pc` from `start` ends, if it
     /// matches there.
     fn run(&self, pc: u32, text: &[u8], start: usize, stack: &mut Vec<(u32, usize)>) -> Option<usize> {
@@ -563,42 +578,53 @@ impl Seen {
 #[derive(Debug, Clone)]
 pub struct WordPatterns {
     program: Program,
-    /// Where each pattern's program starts, for each byte a match can start with, in list
-    /// order: those for byte `b` are `by_start[offsets[b]..offsets[b + 1]]`.
-    by_start: Vec<u32>,
+    /// The patterns a match can start with each byte, in list order: those for byte `b` are
+    /// `starts[offsets[b]..offsets[b + 1]]`.
+    starts: Vec<Start>,
     offsets: Box<[u32; 257]>,
+}
+
+/// Where a pattern's program starts, with the literal bytes every match of it opens with (up
+/// to eight, as a little-endian word and its mask): comparing them first spares running the
+/// machine at most places.
+#[derive(Debug, Clone, Copy)]
+struct Start {
+    pc: u32,
+    prefix: u64,
+    mask: u64,
 }
 
 impl WordPatterns {
     /// Compiles `patterns`; the error names the first that is wrong and what is wrong with it.
     pub fn new(patterns: &[impl AsRef<str>]) -> Result<WordPatterns, (usize, String)> {
         let mut program = Program::default();
-        let mut starts = Vec::with_capacity(patterns.len());
+        let mut compiled = Vec::with_capacity(patterns.len());
         for (i, pattern) in patterns.iter().enumerate() {
-            starts.push(program.add(pattern.as_ref()).map_err(|e| (i, e))?);
+            compiled.push(program.add(pattern.as_ref()).map_err(|e| (i, e))?);
         }
         // A counting sort by byte keeps each byte's patterns in list order.
         let mut offsets = Box::new([0u32; 257]);
-        for b in starts.iter().flat_map(|(_, set)| set.bytes()) {
+        for b in compiled.iter().flat_map(|(_, set)| set.bytes()) {
             offsets[usize::from(b) + 1] += 1;
         }
         for b in 0..256 {
             offsets[b + 1] += offsets[b];
         }
         let mut next = offsets.clone();
-        let mut by_start = vec![0; offsets[256] as usize];
-        for (pc, set) in &starts {
+        let mut starts = vec![Start { pc: 0, prefix: 0, mask: 0 }; offsets[256] as usize];
+        for (pc, set) in &compiled {
+            let start = program.start(*pc);
             for b in set.bytes() {
-                by_start[next[usize::from(b)] as usize] = *pc;
+                starts[next[usize::from(b)] as usize] = start;
                 next[usize::from(b)] += 1;
             }
         }
-        Ok(WordPatterns { program, by_start, offsets })
+        Ok(WordPatterns { program, starts, offsets })
     }
 
     /// A list that matches nothing.
     pub fn none() -> WordPatterns {
-        WordPatterns { program: Program::default(), by_start: Vec::new(), offsets: Box::new([0; 257]) }
+        WordPatterns { program: Program::default(), starts: Vec::new(), offsets: Box::new([0; 257]) }
     }
 
     /// Each match in `text` as its byte range, left to right, not overlapping.
@@ -609,8 +635,12 @@ impl WordPatterns {
         'text: while at < text.len() {
             if is_boundary(text, at) {
                 let b = usize::from(text[at]);
-                for &pc in &self.by_start[self.offsets[b] as usize..self.offsets[b + 1] as usize] {
-                    if let Some(end) = self.program.run(pc, text, at, &mut stack) {
+                let window = eight_bytes(&text[at..]);
+                for start in &self.starts[self.offsets[b] as usize..self.offsets[b + 1] as usize] {
+                    if window & start.mask != start.prefix {
+                        continue;
+                    }
+                    if let Some(end) = self.program.run(start.pc, text, at, &mut stack) {
                         found.push((at, end));
                         at = end;
                         continue 'text;
@@ -621,6 +651,14 @@ impl WordPatterns {
         }
         found
     }
+}
+
+/// The first eight bytes of `text` as a little-endian word, zeros past its end.
+fn eight_bytes(text: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = text.len().min(8);
+    bytes[..n].copy_from_slice(&text[..n]);
+    u64::from_le_bytes(bytes)
 }
 
 /// The first byte of `pattern` when it is plain words (lower-case letters, digits, spaces),
