@@ -5,8 +5,8 @@
 //! the leftmost place where some pattern matches as whole words, and there the first pattern
 //! in the list that does. A regex engine turns the 5,500 safety entries into automata in about
 //! 25 ms, which every one-shot `zincbot ask` would pay before its first answer; here each
-//! pattern becomes a short program for a backtracking machine, and only the patterns that can
-//! start with the byte at a word's start are tried there.
+//! pattern becomes a short program for a backtracking machine, and at a word's start only the
+//! patterns that can start with its byte, and whose opening letters are there, are run.
 //!
 //! The syntax is the part of Rust's regex syntax the entries need, on bytes with ASCII classes:
 //! literal text; groups `(a|b)` and `(?:a|b)`; `?`, `*`, `+`, `{m}`, `{m,}` and `{m,n}`, each
