@@ -280,6 +280,19 @@ fn the_eighth_held_out_set() {
     check_held_out("questions_holdout8.toml", HeldOutFloors { top1: 91.0, wrongly_declined: 2.0, abstained: 85.0 });
 }
 
+/// 209 questions in Spanish, Portuguese, French and German by two more writers (a lupus and RA
+/// group from Latin America and Iberia with a Crohn's, coeliac and type 1 diabetes parents'
+/// forum; a psoriasis and thyroid community of retirees, grandparents, nurses and young adults).
+/// First measured at 164 of 209 right (78.5 %); the lexicon's words in those languages were
+/// then extended from its misses, so it is a tuning set.
+#[test]
+fn the_other_language_set() {
+    let f = evaluate("questions_languages.toml", false);
+    assert!(f.in_scope >= 200, "the set is whole");
+    // Floor under the figure after the lexicon was extended: 172 of 209 (82.3 %).
+    assert!(pct(f.right, f.in_scope) >= 82.0, "top-1 {} of {}", f.right, f.in_scope);
+}
+
 /// What a whole held-out question set must keep, in per cent: top-1 at least, in-scope questions
 /// declined at most, unanswerable ones abstained on at least.
 struct HeldOutFloors {
