@@ -364,9 +364,9 @@ impl Program {
                 ByteSet::single(first)
             }
             None => {
-                let seq = parse(pattern)?;
+                let (seq, starts) = parse(pattern)?;
                 self.seq(&seq)?;
-                first(&seq).0
+                starts
             }
         };
         self.push(Inst::Boundary(true));
@@ -668,18 +668,19 @@ fn plain_words(pattern: &str) -> Option<u8> {
     pattern.bytes().next().filter(|_| plain)
 }
 
-/// Parses a pattern that is more than plain words.
-fn parse(pattern: &str) -> Result<Vec<Node>, String> {
+/// Parses a pattern that is more than plain words; also gives the bytes a match can start with.
+fn parse(pattern: &str) -> Result<(Vec<Node>, ByteSet), String> {
     let mut parser = Parser { bytes: pattern.as_bytes(), at: 0 };
     let mut alternatives = parser.alternatives(0)?;
     if parser.at < parser.bytes.len() {
         return Err("unopened group".into());
     }
     let seq = if alternatives.len() == 1 { alternatives.remove(0) } else { vec![Node::Group(alternatives)] };
-    if first(&seq).1 {
+    let (starts, empty) = first(&seq);
+    if empty {
         return Err("the pattern can match no text at all".into());
     }
-    Ok(seq)
+    Ok((seq, starts))
 }
 
 #[cfg(test)]

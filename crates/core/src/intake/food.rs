@@ -288,25 +288,12 @@ fn is_mix(food: &Food) -> bool {
 /// description (the plainest food) wins.
 fn by_description<'a>(index: &'a FoodIndex, stems: &[String]) -> Option<&'a Food> {
     let lexicon = &index.lexicon;
-    let words: Vec<&String> = stems
-        .iter()
-        .filter(|s| !lexicon.filler.contains(s.as_str()) && !s.starts_with(|c: char| c.is_ascii_digit()))
-        .collect();
+    let words = description_words(index, stems);
     let meaningful = words.iter().any(|w| !lexicon.cooking.contains(w.as_str()) && w.len() > 2);
     if !meaningful {
         return None;
     }
-    let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(words.len());
-    for word in &words {
-        lists.push(index.descriptions.by_token.get(word.as_str())?);
-    }
-    lists.sort_by_key(|l| l.len());
-    let (first, others) = lists.split_first()?;
-    first
-        .iter()
-        .filter(|food| others.iter().all(|l| l.binary_search(food).is_ok()))
-        .min_by_key(|&&food| (index.descriptions.lengths[food as usize], food))
-        .map(|&food| &index.table.foods[food as usize])
+    plainest_described(index, &words, |_| true)
 }
 
 /// The food of `brand` whose USDA description holds every word of `rest` that names food
@@ -315,19 +302,32 @@ fn by_description<'a>(index: &'a FoodIndex, stems: &[String]) -> Option<&'a Food
 pub fn in_brand<'a>(index: &'a FoodIndex, brand: &Brand, rest: &[String]) -> Option<&'a Food> {
     let stems: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
     let named = brand_name_at(brand, &stems).unwrap_or(0..0);
-    let words: Vec<&String> = (0..stems.len())
-        .filter(|i| !named.contains(i))
-        .map(|i| &stems[i])
+    let outside: Vec<String> = (0..stems.len()).filter(|i| !named.contains(i)).map(|i| stems[i].clone()).collect();
+    let words = description_words(index, &outside);
+    plainest_described(index, &words, |food| {
+        food.description.starts_with(&brand.prefix) && names_item(&food.description, &words)
+    })
+}
+
+/// The words of `stems` a USDA description could hold: no filler, no numbers.
+fn description_words<'s>(index: &FoodIndex, stems: &'s [String]) -> Vec<&'s String> {
+    stems
+        .iter()
         .filter(|s| !index.lexicon.filler.contains(s.as_str()) && !s.starts_with(|c: char| c.is_ascii_digit()))
-        .collect();
-    let lists: Vec<&Vec<u32>> =
+        .collect()
+}
+
+/// Among the foods whose description holds every one of `words` and that `keep` accepts, the
+/// one with the shortest description (the plainest food).
+fn plainest_described<'a>(index: &'a FoodIndex, words: &[&String], keep: impl Fn(&Food) -> bool) -> Option<&'a Food> {
+    let mut lists: Vec<&Vec<u32>> =
         words.iter().map(|w| index.descriptions.by_token.get(w.as_str())).collect::<Option<_>>()?;
+    lists.sort_by_key(|l| l.len());
     let (first, others) = lists.split_first()?;
     first
         .iter()
-        .filter(|&&food| index.table.foods[food as usize].description.starts_with(&brand.prefix))
         .filter(|food| others.iter().all(|l| l.binary_search(food).is_ok()))
-        .filter(|&&food| names_item(&index.table.foods[food as usize].description, &words))
+        .filter(|&&food| keep(&index.table.foods[food as usize]))
         .min_by_key(|&&food| (index.descriptions.lengths[food as usize], food))
         .map(|&food| &index.table.foods[food as usize])
 }

@@ -232,9 +232,8 @@ impl Estimator {
     /// The one brand of [`FoodWords::brands`] the list names, when it names exactly one: its
     /// entries are looked for among that brand's foods first.
     fn brand_named(&self, mentions: &[split::Mention]) -> Option<&Brand> {
-        let named = |brand: &&Brand| {
-            mentions.iter().any(|m| food::brand_name_at(brand, &supplement::stems(&m.words)).is_some())
-        };
+        let stems: Vec<Vec<String>> = mentions.iter().map(|m| supplement::stems(&m.words)).collect();
+        let named = |brand: &&Brand| stems.iter().any(|s| food::brand_name_at(brand, s).is_some());
         let mut brands = self.foods.lexicon.brands.iter().filter(named);
         match (brands.next(), brands.next()) {
             (Some(brand), None) => Some(brand),
