@@ -44,12 +44,10 @@ pub struct Classifier {
     /// Class names: [`ORDINARY`] or the id of an urgent or decline rule.
     pub classes: Vec<String>,
     bias: Vec<f32>,
-    /// One line per feature, `feature\tclass:weight\t...`, sorted by feature: a message's few
-    /// features are looked up by binary search, so loading a model is one pass over its text
-    /// rather than a map of tens of thousands of entries.
+    /// One line per feature, `feature\tclass:weight\t...`, sorted by feature and ending in a
+    /// newline: a message's few features are found by bisecting the text itself, so loading a
+    /// model builds neither a map of tens of thousands of entries nor an index of its lines.
     rows: String,
-    /// Where each line of `rows` starts.
-    starts: Vec<u32>,
     /// A digest of the examples it was trained on, to tell when it needs training again.
     pub trained_on: u64,
 }
@@ -153,22 +151,32 @@ impl Classifier {
 
     /// How many features carry weights.
     pub fn feature_count(&self) -> usize {
-        self.starts.len()
+        memchr::memchr_iter(b'\n', self.rows.as_bytes()).count()
     }
 
-    /// The line of `rows` at `i`, without its newline.
-    fn row(&self, i: usize) -> &str {
-        let end = self.starts.get(i + 1).map_or(self.rows.len(), |&next| next as usize) - 1;
-        &self.rows[self.starts[i] as usize..end]
+    /// The line of `rows` for `feature`, without its newline: a binary search over bytes, each
+    /// probe widened to the line it falls in.
+    fn row(&self, feature: &str) -> Option<&str> {
+        let bytes = self.rows.as_bytes();
+        // Both bounds are always the start of a line (or the end of the text).
+        let (mut low, mut high) = (0, bytes.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let start = memchr::memrchr(b'\n', &bytes[low..middle]).map_or(low, |i| low + i + 1);
+            let end = memchr::memchr(b'\n', &bytes[middle..]).map_or(bytes.len(), |i| middle + i);
+            let line = &self.rows[start..end];
+            match line[..line.find('\t').unwrap_or(line.len())].cmp(feature) {
+                std::cmp::Ordering::Less => low = end + 1,
+                std::cmp::Ordering::Greater => high = start,
+                std::cmp::Ordering::Equal => return Some(line),
+            }
+        }
+        None
     }
 
     /// The weights `feature` adds, by class (none for a feature the model does not know).
     fn weights(&self, feature: &str) -> impl Iterator<Item = (usize, f32)> + '_ {
-        let found = self.starts.binary_search_by(|&start| {
-            let row = &self.rows[start as usize..];
-            row[..row.find(['\t', '\n']).unwrap_or(row.len())].cmp(feature)
-        });
-        let cells = found.map_or("", |i| self.row(i)).split('\t').skip(1);
+        let cells = self.row(feature).unwrap_or("").split('\t').skip(1);
         cells.filter_map(|cell| {
             let (class, weight) = cell.split_once(':')?;
             Some((class.parse().ok()?, weight.parse().ok()?))
@@ -211,10 +219,13 @@ impl Classifier {
     ///
     /// The weight lines are checked against their checksum rather than read one by one: only
     /// training writes them, and a start-up should not parse a hundred thousand numbers to find
-    /// that nobody edited them. A feature's weights are read when a message has it.
-    pub fn parse(text: &str) -> Result<Classifier, (usize, String)> {
+    /// that nobody edited them. A feature's weights are read when a message has it. Takes the
+    /// text by value to keep the weight lines where they are.
+    pub fn parse(mut text: String) -> Result<Classifier, (usize, String)> {
         // A checkout with Windows line endings holds the same model.
-        let text = if text.contains('\r') { std::borrow::Cow::Owned(text.replace("\r\n", "\n")) } else { text.into() };
+        if text.contains('\r') {
+            text = text.replace("\r\n", "\n");
+        }
         let mut rest: &str = &text;
         let mut line = 0;
         // Comments only open the file: word pieces start with `#` too.
@@ -256,18 +267,17 @@ impl Classifier {
         if checksum != Some(crc32fast::hash(rest.as_bytes())) {
             return Err((at, "the weights do not match their checksum: edited or damaged since training".to_string()));
         }
-        let mut model = Classifier { classes, bias, rows: rest.to_string(), starts: Vec::new(), trained_on };
-        if !model.rows.is_empty() && !model.rows.ends_with('\n') {
-            model.rows.push('\n');
+        let header = text.len() - rest.len();
+        let mut rows = text;
+        rows.replace_range(..header, "");
+        if !rows.is_empty() && !rows.ends_with('\n') {
+            rows.push('\n');
         }
-        let ends = model.rows.match_indices('\n').map(|(i, _)| i as u32 + 1);
-        model.starts = std::iter::once(0).chain(ends).filter(|&s| (s as usize) < model.rows.len()).collect();
-        Ok(model)
+        Ok(Classifier { classes, bias, rows, trained_on })
     }
 
     /// Appends a weight line; lines come sorted by feature.
     fn push_row(&mut self, line: &str) {
-        self.starts.push(self.rows.len() as u32);
         self.rows.push_str(line);
         self.rows.push('\n');
     }
@@ -363,7 +373,7 @@ pub fn train(classes: Vec<String>, groups: &[usize], examples: &[Example], train
     }
     let round = |w: f32| (w * 1000.0).round() / 1000.0;
     let bias = theta[..k].iter().map(|&b| round(b)).collect();
-    let mut model = Classifier { classes, bias, rows: String::new(), starts: Vec::new(), trained_on };
+    let mut model = Classifier { classes, bias, rows: String::new(), trained_on };
     // The vocabulary is sorted, so the lines are too.
     for (f, feature) in vocabulary.iter().enumerate() {
         let kept: Vec<String> = (0..k)
@@ -380,17 +390,28 @@ pub fn train(classes: Vec<String>, groups: &[usize], examples: &[Example], train
 
 /// A digest of the example files (their names and text, line endings ignored), recorded in the
 /// model so that a stale model is noticed. CRC-32: stable across platforms and releases, and fast
-/// enough to run over every example at each start-up.
-pub fn digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> u64 {
-    let mut hasher = crc32fast::Hasher::new();
-    for (name, text) in files {
-        hasher.update(name.as_bytes());
-        hasher.update(&[0]);
-        for piece in text.split('\r') {
-            hasher.update(piece.as_bytes());
+/// enough to run over every example at each start-up. Taken one file at a time, so that a
+/// start-up can read each file into the same buffer instead of holding them all.
+#[derive(Default)]
+pub struct Digest(crc32fast::Hasher);
+
+impl Digest {
+    /// Adds the file `name` with its bytes `text`.
+    pub fn add(&mut self, name: &str, text: &[u8]) {
+        self.0.update(name.as_bytes());
+        self.0.update(&[0]);
+        let mut rest = text;
+        while let Some(at) = memchr::memchr(b'\r', rest) {
+            self.0.update(&rest[..at]);
+            rest = &rest[at + 1..];
         }
+        self.0.update(rest);
     }
-    u64::from(hasher.finalize())
+
+    /// The digest of the files added.
+    pub fn finish(self) -> u64 {
+        u64::from(self.0.finalize())
+    }
 }
 
 #[cfg(test)]
@@ -440,7 +461,7 @@ mod tests {
         assert!(evidence.windows(2).all(|w| w[0].1 >= w[1].1));
         assert!(!model.evidence("zinc for colds", 1).iter().any(|(f, _)| f == "zinc"));
         let text = model.to_tsv("test model");
-        let back = Classifier::parse(&text).unwrap();
+        let back = Classifier::parse(text.clone()).unwrap();
         assert_eq!(back, model);
         assert_eq!(back.to_tsv("test model"), text);
     }
@@ -450,22 +471,27 @@ mod tests {
         let head = "# h\ntrained_on\t00ff\nclasses\tordinary\tcrisis\nbias\t0.1\t-0.1\n";
         let rows = "a\nb\t1:2.0\n";
         let good = format!("{head}checksum\t{:08x}\n{rows}", crc32fast::hash(rows.as_bytes()));
-        let model = Classifier::parse(&good).unwrap();
+        let model = Classifier::parse(good.clone()).unwrap();
         assert!(model.probabilities("a")[0] > model.probabilities("b")[0]);
         assert_eq!(model.feature_count(), 2);
         // Windows line endings hold the same model.
-        assert_eq!(Classifier::parse(&good.replace('\n', "\r\n")).unwrap(), model);
+        assert_eq!(Classifier::parse(good.replace('\n', "\r\n")).unwrap(), model);
         // A weight edited by hand, or a line lost, no longer matches the checksum line.
-        assert_eq!(Classifier::parse(&good.replace("1:2.0", "1:3.0")).unwrap_err().0, 5);
-        assert_eq!(Classifier::parse(&good.replace("a\n", "")).unwrap_err().0, 5);
-        assert_eq!(Classifier::parse(&format!("{head}{rows}")).unwrap_err().0, 5);
-        assert_eq!(Classifier::parse("trained_on\tzz\n").unwrap_err().0, 1);
-        assert_eq!(Classifier::parse("trained_on\t1\nclasses\ta\tb\nbias\t1\n").unwrap_err().0, 3);
-        assert!(Classifier::parse("").is_err());
+        assert_eq!(Classifier::parse(good.replace("1:2.0", "1:3.0")).unwrap_err().0, 5);
+        assert_eq!(Classifier::parse(good.replace("a\n", "")).unwrap_err().0, 5);
+        assert_eq!(Classifier::parse(format!("{head}{rows}")).unwrap_err().0, 5);
+        assert_eq!(Classifier::parse("trained_on\tzz\n".into()).unwrap_err().0, 1);
+        assert_eq!(Classifier::parse("trained_on\t1\nclasses\ta\tb\nbias\t1\n".into()).unwrap_err().0, 3);
+        assert!(Classifier::parse(String::new()).is_err());
     }
 
     #[test]
     fn digest_ignores_line_endings_but_not_text() {
+        let digest = |files: [(&str, &str); 1]| {
+            let mut digest = Digest::default();
+            files.iter().for_each(|(name, text)| digest.add(name, text.as_bytes()));
+            digest.finish()
+        };
         let a = digest([("a.toml", "x = 1\n")]);
         assert_eq!(a, digest([("a.toml", "x = 1\r\n")]));
         assert_ne!(a, digest([("a.toml", "x = 2\n")]));

@@ -64,8 +64,10 @@ fn canonical(lexicon: &QuestionWords, token: String) -> String {
 /// The search index over all topics.
 #[derive(Debug, Default)]
 pub struct TopicIndex {
-    /// term -> (topic, per-field counts)
-    postings: Map<String, Vec<(u32, [u16; 6])>>,
+    /// Term (a word, or two words with a space) -> its place in `postings`.
+    terms: Map<String, u32>,
+    /// Per term, the topics that have it with their per-field counts, by topic.
+    postings: Vec<Vec<(u32, [u16; 6])>>,
     /// Per topic, per field token counts.
     lengths: Vec<[u32; 6]>,
     average: [f64; 6],
@@ -106,11 +108,9 @@ impl TopicIndex {
     /// Indexes `topics` (any slice of documents with these fields; the position is the id),
     /// reading them and every query with `lexicon`.
     pub fn build(topics: &[Topic], lexicon: QuestionWords) -> TopicIndex {
-        let mut postings: Map<String, Vec<(u32, [u16; 6])>> = Map::default();
-        let mut lengths = Vec::with_capacity(topics.len());
+        let mut index = TopicIndex { lexicon, ..TopicIndex::default() };
         let mut pair = String::new();
         for (id, topic) in topics.iter().enumerate() {
-            let mut counts: Map<String, [u16; 6]> = Map::default();
             let mut length = [0u32; 6];
             for (f, field) in Field::ALL.iter().enumerate() {
                 // A topic that declines is reached by what names it, not by the general words
@@ -119,54 +119,69 @@ impl TopicIndex {
                 if prose && topic.route != Route::Answer {
                     continue;
                 }
-                let mut count = |term: &str| {
-                    match counts.get_mut(term) {
-                        Some(c) => c[f] += 1,
-                        None => counts.entry(term.to_string()).or_default()[f] += 1,
-                    }
-                    length[f] += 1;
-                };
                 for segment in segments(topic, *field) {
                     // Citation markers are no words anyone asks about. The terms are the words
                     // and each adjacent pair, as a query's are (see [`with_pairs`]).
-                    let words = words(&lexicon, &citations::strip(segment));
-                    words.iter().for_each(|w| count(w));
+                    let words = words(&index.lexicon, &citations::strip(segment));
+                    words.iter().for_each(|w| index.count(w, id as u32, f));
                     for w in words.windows(2) {
                         pair.clear();
                         pair.push_str(&w[0]);
                         pair.push(' ');
                         pair.push_str(&w[1]);
-                        count(&pair);
+                        index.count(&pair, id as u32, f);
                     }
+                    length[f] += (2 * words.len()).saturating_sub(1) as u32;
                 }
             }
-            for (term, c) in counts {
-                postings.entry(term).or_default().push((id as u32, c));
-            }
-            lengths.push(length);
+            index.lengths.push(length);
         }
-        let n = lengths.len().max(1) as f64;
-        let mut average = [0.0; 6];
-        for (f, avg) in average.iter_mut().enumerate() {
-            *avg = (lengths.iter().map(|l| l[f] as f64).sum::<f64>() / n).max(1.0);
+        let n = index.lengths.len().max(1) as f64;
+        for (f, avg) in index.average.iter_mut().enumerate() {
+            *avg = (index.lengths.iter().map(|l| l[f] as f64).sum::<f64>() / n).max(1.0);
         }
-        let vocabulary =
-            Vocabulary::new(postings.iter().filter(|(t, _)| !t.contains(' ')).map(|(t, p)| (t.as_str(), p.len())));
-        let mut keywords = Vec::new();
-        let mut keywords_by_word: Map<String, Vec<u32>> = Map::default();
+        let single = index.terms.iter().filter(|(t, _)| !t.contains(' '));
+        index.vocabulary = Vocabulary::new(single.map(|(t, &i)| (t.as_str(), index.postings[i as usize].len())));
         for (id, topic) in topics.iter().enumerate() {
             for keyword in &topic.keywords {
-                let words = words(&lexicon, keyword);
+                let words = words(&index.lexicon, keyword);
                 if words.is_empty() {
                     continue;
                 }
                 for word in &words {
-                    keywords_by_word.entry(word.clone()).or_default().push(keywords.len() as u32);
+                    index.keywords_by_word.entry(word.clone()).or_default().push(index.keywords.len() as u32);
                 }
-                keywords.push((words, id as u32));
+                index.keywords.push((words, id as u32));
             }
         }
-        TopicIndex { postings, lengths, average, vocabulary, keywords, keywords_by_word, lexicon }
+        index
+    }
+
+    /// Counts one occurrence of `term` in `field` of `topic`; topics come in order, so a term's
+    /// postings end with the topic being read if it has been seen there already.
+    fn count(&mut self, term: &str, topic: u32, field: usize) {
+        let at = match self.terms.get(term) {
+            Some(&at) => at as usize,
+            None => {
+                self.terms.insert(term.to_string(), self.postings.len() as u32);
+                self.postings.push(Vec::new());
+                self.postings.len() - 1
+            }
+        };
+        let list = &mut self.postings[at];
+        match list.last_mut() {
+            Some((t, counts)) if *t == topic => counts[field] += 1,
+            _ => {
+                let mut counts = [0; 6];
+                counts[field] = 1;
+                list.push((topic, counts));
+            }
+        }
+    }
+
+    /// The topics that have `term`, with their per-field counts (none for an unknown term).
+    fn postings(&self, term: &str) -> &[(u32, [u16; 6])] {
+        self.terms.get(term).map_or(&[], |&at| &self.postings[at as usize])
     }
 
     /// The words the index reads questions with.
@@ -195,7 +210,7 @@ impl TopicIndex {
                 words.extend(expansion.iter().cloned());
                 continue;
             }
-            if self.postings.contains_key(&token) {
+            if self.terms.contains_key(&token) {
                 words.push(token);
             } else if let Some(fixed) = self.correct(word).or_else(|| self.correct(&token)) {
                 query.corrected.push((token.clone(), fixed.to_string()));
@@ -219,7 +234,10 @@ impl TopicIndex {
         let mut scores: HashMap<u32, f64> = HashMap::new();
         let weight = self.context_weight(query);
         for term in &query.terms {
-            let Some(list) = self.postings.get(term) else { continue };
+            let list = self.postings(term);
+            if list.is_empty() {
+                continue;
+            }
             let idf = weight(term) * ((n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5) + 1.0).ln();
             for (doc, counts) in list {
                 let length = &self.lengths[*doc as usize];
@@ -265,7 +283,7 @@ impl TopicIndex {
         let context = &self.lexicon.context;
         let is_context = move |term: &str| term.split(' ').any(|w| context.contains(w));
         let asks = query.terms.iter().any(|t| {
-            !t.contains(' ') && !is_context(t) && !self.lexicon.generic.contains(t) && self.postings.contains_key(t)
+            !t.contains(' ') && !is_context(t) && !self.lexicon.generic.contains(t) && self.terms.contains_key(t)
         });
         move |term: &str| if asks && is_context(term) { CONTEXT_WEIGHT } else { 1.0 }
     }
@@ -278,7 +296,7 @@ impl TopicIndex {
         if self.lexicon.generic.contains(term) {
             return false;
         }
-        let Some(list) = self.postings.get(term) else { return false };
+        let list = self.postings(term);
         let named = |counts: &[u16; 6]| counts[TITLE] + counts[KEYWORDS] > 0;
         let naming = list.iter().filter(|(_, c)| named(c)).count();
         naming <= 3 && list.iter().any(|(d, c)| *d as usize == topic && named(c))
@@ -286,14 +304,14 @@ impl TopicIndex {
 
     /// Whether `term` occurs anywhere in the topic.
     pub fn contains(&self, term: &str, topic: usize) -> bool {
-        self.postings.get(term).is_some_and(|list| list.iter().any(|(d, _)| *d as usize == topic))
+        self.postings(term).iter().any(|(d, _)| *d as usize == topic)
     }
 
     /// How rare `term` is across topics (BM25's inverse document frequency); the highest value
     /// for a term no topic has.
     pub fn idf(&self, term: &str) -> f64 {
         let n = self.lengths.len() as f64;
-        let df = self.postings.get(term).map_or(0, Vec::len) as f64;
+        let df = self.postings(term).len() as f64;
         ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
     }
 }

@@ -5,10 +5,11 @@
 //! the engine compares stems), so a word a moderator adds works like the shipped ones and
 //! plurals and repeats need no care.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -19,20 +20,20 @@ use crate::text;
 #[derive(Debug, Clone, Default)]
 pub struct QuestionWords {
     /// Spellings of zinc: a question naming one is about zinc.
-    pub zinc: HashSet<String>,
+    pub zinc: FxHashSet<String>,
     /// Words that say nothing about which topic is meant.
-    pub stop_words: HashSet<String>,
+    pub stop_words: FxHashSet<String>,
     /// Words that judge rather than name: they never make a question specific to a topic.
-    pub generic: HashSet<String>,
+    pub generic: FxHashSet<String>,
     /// Words that say who or what a question is about (a condition) rather than what it asks:
     /// they weigh less when the question also asks something ("PsA: plant sources of zinc?").
-    pub context: HashSet<String>,
+    pub context: FxHashSet<String>,
     /// Abbreviation -> the stems it stands for, expanded on the query side.
-    pub abbreviations: HashMap<String, Vec<String>>,
+    pub abbreviations: FxHashMap<String, Vec<String>>,
     /// Word -> the one form it is read as, in topics and questions alike.
-    pub synonyms: HashMap<String, String>,
+    pub synonyms: FxHashMap<String, String>,
     /// Folded words that make a message a question when it starts with one.
-    pub openers: HashSet<String>,
+    pub openers: FxHashSet<String>,
     /// Folded phrases that make a message a question wherever they appear.
     pub phrases: Vec<String>,
     /// Folded phrases that start a further question in the same message ("also", "btw"), as
@@ -44,21 +45,21 @@ pub struct QuestionWords {
 #[derive(Debug, Clone)]
 pub struct FoodWords {
     /// Spellings of zinc (stems): an entry naming one is a zinc supplement.
-    pub zinc: HashSet<String>,
+    pub zinc: FxHashSet<String>,
     /// Stems that name no food.
-    pub filler: HashSet<String>,
+    pub filler: FxHashSet<String>,
     /// Stems about preparation.
-    pub cooking: HashSet<String>,
+    pub cooking: FxHashSet<String>,
     /// Stems of the measures that hold many of a countable food.
-    pub bulk: HashSet<String>,
+    pub bulk: FxHashSet<String>,
     /// Stems of the measures whose median USDA weight stands in for a food without its own.
-    pub typical: HashSet<String>,
+    pub typical: FxHashSet<String>,
     /// Folded words that open a list; they are not shown back.
-    pub preamble: HashSet<String>,
+    pub preamble: FxHashSet<String>,
     /// Folded words that join two foods.
-    pub connectors: HashSet<String>,
+    pub connectors: FxHashSet<String>,
     /// Folded abbreviations whose dot does not end an entry.
-    pub abbreviations: HashSet<String>,
+    pub abbreviations: FxHashSet<String>,
     /// Folded phrases that open an entry not eaten ("no fries", "skipped the bread"), as words.
     pub not_eaten: Vec<Vec<String>>,
     /// Folded phrases after which an entry names no more food: a place ("at the bar", "from the
@@ -68,7 +69,7 @@ pub struct FoodWords {
     /// "a quarter of the pan"), as words.
     pub made: Vec<Vec<String>>,
     /// Folded words that make the word before them a flavour, not a food ("chicken flavour").
-    pub flavour: HashSet<String>,
+    pub flavour: FxHashSet<String>,
     /// Restaurants and brands whose own foods USDA lists, each with what people type for it.
     pub brands: Vec<Brand>,
 }
@@ -256,7 +257,7 @@ impl Reader<'_> {
         words.pop()
     }
 
-    fn set(&mut self, list: &str, entries: &[Spanned<String>], form: Form) -> HashSet<String> {
+    fn set(&mut self, list: &str, entries: &[Spanned<String>], form: Form) -> FxHashSet<String> {
         entries.iter().filter_map(|e| self.word(list, e, form)).collect()
     }
 
@@ -266,8 +267,8 @@ impl Reader<'_> {
         list: &str,
         pairs: &Pairs,
         value: impl Fn(&mut Self, &str, &Spanned<String>) -> Option<V>,
-    ) -> HashMap<String, V> {
-        let mut out: HashMap<String, (V, &str)> = HashMap::new();
+    ) -> FxHashMap<String, V> {
+        let mut out: FxHashMap<String, (V, &str)> = FxHashMap::default();
         for (key, entry) in pairs {
             let key_entry = Spanned::new(entry.span(), key.clone());
             let (Some(word), Some(meaning)) = (self.word(list, &key_entry, Form::Stem), value(self, list, entry))

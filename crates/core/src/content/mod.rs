@@ -137,6 +137,11 @@ pub fn both<A, B>(
 /// The labelled example files in `dir` (`*.toml`) a classifier is trained on, sorted by name:
 /// each path with its text.
 pub(crate) fn example_files(dir: &Path) -> Result<Vec<(PathBuf, String)>, Vec<ContentError>> {
+    example_paths(dir)?.into_iter().map(|p| read(&p).map(|text| (p, text))).collect()
+}
+
+/// The paths of the labelled example files in `dir` (`*.toml`), sorted by name.
+fn example_paths(dir: &Path) -> Result<Vec<PathBuf>, Vec<ContentError>> {
     let entries = std::fs::read_dir(dir).map_err(|e| vec![ContentError::new(dir, 0, format!("cannot read: {e}"))])?;
     let mut paths: Vec<_> = entries
         .filter_map(|e| e.ok())
@@ -144,7 +149,7 @@ pub(crate) fn example_files(dir: &Path) -> Result<Vec<(PathBuf, String)>, Vec<Co
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     paths.sort();
-    paths.into_iter().map(|p| read(&p).map(|text| (p, text))).collect()
+    Ok(paths)
 }
 
 /// Each of the example `files` parsed as `T`, with its path and text; a file that does not parse
@@ -161,9 +166,29 @@ pub(crate) fn parse_examples<'a, T: serde::de::DeserializeOwned>(
 /// The digest of example files (their names and text) that a model records, to tell when it
 /// needs training again.
 pub(crate) fn examples_digest(files: &[(PathBuf, String)]) -> u64 {
-    let names: Vec<String> =
-        files.iter().map(|(p, _)| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
-    crate::classifier::digest(names.iter().map(String::as_str).zip(files.iter().map(|(_, t)| t.as_str())))
+    let mut digest = crate::classifier::Digest::default();
+    for (path, text) in files {
+        digest.add(&file_name(path), text.as_bytes());
+    }
+    digest.finish()
+}
+
+/// The digest of the example files in `dir` as [`examples_digest`] takes it, each file read into
+/// the same buffer: a start-up checks a model against megabytes of examples it never keeps.
+pub(crate) fn examples_digest_in(dir: &Path) -> Result<u64, Vec<ContentError>> {
+    let mut digest = crate::classifier::Digest::default();
+    let mut buffer = Vec::new();
+    for path in example_paths(dir)? {
+        buffer.clear();
+        let read = std::fs::File::open(&path).and_then(|mut file| std::io::Read::read_to_end(&mut file, &mut buffer));
+        read.map_err(|e| vec![ContentError::new(&path, 0, format!("cannot read: {e}"))])?;
+        digest.add(&file_name(&path), &buffer);
+    }
+    Ok(digest.finish())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().unwrap_or_default().to_string_lossy().into_owned()
 }
 
 /// Reads a trained classifier from `path`, checking that it was trained on the examples as they
@@ -178,12 +203,12 @@ pub(crate) fn load_classifier(
     // Only training writes the file, so training again is the fix for whatever is wrong in it.
     let written_again =
         |(line, message)| vec![ContentError::new(path, line, format!("{message}: run `zincbot {command}`"))];
-    let classifier = Classifier::parse(&text).map_err(written_again)?;
+    let classes_line = line_of(&text, text.find("\nclasses\t").map_or(0, |i| i + 1));
+    let classifier = Classifier::parse(text).map_err(written_again)?;
     if classifier.trained_on != trained_on {
         let message = format!("trained on other examples than there are now: run `zincbot {command}`");
         return Err(vec![ContentError::new(path, 0, message)]);
     }
-    let classes_line = line_of(&text, text.find("\nclasses\t").map_or(0, |i| i + 1));
     Ok((classifier, classes_line))
 }
 

@@ -17,7 +17,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::topics::Source;
-use super::{example_files, examples_digest, load_classifier, parse_examples, parse_toml, ContentError};
+use super::{
+    example_files, examples_digest, examples_digest_in, load_classifier, parse_examples, parse_toml, ContentError,
+};
 use crate::classifier::{Classifier, Example, TrainingSet, ORDINARY};
 use crate::words::WordPatterns;
 
@@ -503,7 +505,7 @@ pub const EXAMPLES_DIR: &str = "safety-examples";
 /// examples as they are now.
 fn load_model(dir: &Path, file: &ModelFile, urgent: &[Rule], decline: &[Rule]) -> Result<Model, Vec<ContentError>> {
     let path = dir.join(MODEL_FILE);
-    let trained_on = examples_digest(&example_files(&dir.join(EXAMPLES_DIR))?);
+    let trained_on = examples_digest_in(&dir.join(EXAMPLES_DIR))?;
     let (classifier, classes_line) = load_classifier(&path, trained_on, "train-safety")?;
     let mut errors = Vec::new();
     let mut rules = Vec::new();

@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{example_files, examples_digest, load_classifier, parse_examples, ContentError, Topic};
+use super::{example_files, examples_digest, examples_digest_in, load_classifier, parse_examples, ContentError, Topic};
 use crate::classifier::{Classifier, Example, TrainingSet};
 use crate::text::line_of;
 
@@ -48,7 +48,7 @@ struct ExamplesFile {
 /// trained on the examples as they are now.
 pub fn load(dir: &Path, topics: &[Topic]) -> Result<Classifier, Vec<ContentError>> {
     let path = dir.join(MODEL_FILE);
-    let trained_on = examples_digest(&example_files(&dir.join(EXAMPLES_DIR))?);
+    let trained_on = examples_digest_in(&dir.join(EXAMPLES_DIR))?;
     let (classifier, classes_line) = load_classifier(&path, trained_on, "train-topics")?;
     let errors: Vec<ContentError> = classifier
         .classes
