@@ -64,8 +64,12 @@ fn canonical(lexicon: &QuestionWords, token: String) -> String {
 /// The search index over all topics.
 #[derive(Debug, Default)]
 pub struct TopicIndex {
-    /// Term (a word, or two words with a space) -> its place in `postings`.
-    terms: Map<String, u32>,
+    /// Word -> its term number: its place in `postings`.
+    words: Map<String, u32>,
+    /// The term numbers of two adjacent words -> the pair's term number. Pairs are keyed by
+    /// number, not text: there are as many as there are words in the topics, and short keys
+    /// keep building the index quick.
+    pairs: Map<(u32, u32), u32>,
     /// Per term, the topics that have it with their per-field counts, by topic.
     postings: Vec<Vec<(u32, [u16; 6])>>,
     /// Per topic, per field token counts.
@@ -109,7 +113,7 @@ impl TopicIndex {
     /// reading them and every query with `lexicon`.
     pub fn build(topics: &[Topic], lexicon: QuestionWords) -> TopicIndex {
         let mut index = TopicIndex { lexicon, ..TopicIndex::default() };
-        let mut pair = String::new();
+        let mut terms = Vec::new();
         for (id, topic) in topics.iter().enumerate() {
             let mut length = [0u32; 6];
             for (f, field) in Field::ALL.iter().enumerate() {
@@ -122,16 +126,26 @@ impl TopicIndex {
                 for segment in segments(topic, *field) {
                     // Citation markers are no words anyone asks about. The terms are the words
                     // and each adjacent pair, as a query's are (see [`with_pairs`]).
-                    let words = words(&index.lexicon, &citations::strip(segment));
-                    words.iter().for_each(|w| index.count(w, id as u32, f));
-                    for w in words.windows(2) {
-                        pair.clear();
-                        pair.push_str(&w[0]);
-                        pair.push(' ');
-                        pair.push_str(&w[1]);
-                        index.count(&pair, id as u32, f);
+                    terms.clear();
+                    for word in words(&index.lexicon, &citations::strip(segment)) {
+                        let term = match index.words.get(&word) {
+                            Some(&term) => term,
+                            None => index.new_term(|index, term| _ = index.words.insert(word, term)),
+                        };
+                        terms.push(term);
                     }
-                    length[f] += (2 * words.len()).saturating_sub(1) as u32;
+                    for i in 1..terms.len() {
+                        let pair = (terms[i - 1], terms[i]);
+                        let term = match index.pairs.get(&pair) {
+                            Some(&term) => term,
+                            None => index.new_term(|index, term| _ = index.pairs.insert(pair, term)),
+                        };
+                        terms.push(term);
+                    }
+                    for &term in &terms {
+                        index.count(term, id as u32, f);
+                    }
+                    length[f] += terms.len() as u32;
                 }
             }
             index.lengths.push(length);
@@ -140,8 +154,8 @@ impl TopicIndex {
         for (f, avg) in index.average.iter_mut().enumerate() {
             *avg = (index.lengths.iter().map(|l| l[f] as f64).sum::<f64>() / n).max(1.0);
         }
-        let single = index.terms.iter().filter(|(t, _)| !t.contains(' '));
-        index.vocabulary = Vocabulary::new(single.map(|(t, &i)| (t.as_str(), index.postings[i as usize].len())));
+        let known = index.words.iter().map(|(word, &term)| (word.as_str(), index.postings[term as usize].len()));
+        index.vocabulary = Vocabulary::new(known);
         for (id, topic) in topics.iter().enumerate() {
             for keyword in &topic.keywords {
                 let words = words(&index.lexicon, keyword);
@@ -157,18 +171,18 @@ impl TopicIndex {
         index
     }
 
+    /// A new term with no postings yet, recorded by `record`.
+    fn new_term(&mut self, record: impl FnOnce(&mut TopicIndex, u32)) -> u32 {
+        let term = self.postings.len() as u32;
+        self.postings.push(Vec::new());
+        record(self, term);
+        term
+    }
+
     /// Counts one occurrence of `term` in `field` of `topic`; topics come in order, so a term's
     /// postings end with the topic being read if it has been seen there already.
-    fn count(&mut self, term: &str, topic: u32, field: usize) {
-        let at = match self.terms.get(term) {
-            Some(&at) => at as usize,
-            None => {
-                self.terms.insert(term.to_string(), self.postings.len() as u32);
-                self.postings.push(Vec::new());
-                self.postings.len() - 1
-            }
-        };
-        let list = &mut self.postings[at];
+    fn count(&mut self, term: u32, topic: u32, field: usize) {
+        let list = &mut self.postings[term as usize];
         match list.last_mut() {
             Some((t, counts)) if *t == topic => counts[field] += 1,
             _ => {
@@ -179,9 +193,20 @@ impl TopicIndex {
         }
     }
 
+    /// The number of `term`: a word, or two words with a space.
+    fn term(&self, term: &str) -> Option<u32> {
+        match term.split_once(' ') {
+            None => self.words.get(term).copied(),
+            Some((first, second)) => {
+                let pair = (*self.words.get(first)?, *self.words.get(second)?);
+                self.pairs.get(&pair).copied()
+            }
+        }
+    }
+
     /// The topics that have `term`, with their per-field counts (none for an unknown term).
     fn postings(&self, term: &str) -> &[(u32, [u16; 6])] {
-        self.terms.get(term).map_or(&[], |&at| &self.postings[at as usize])
+        self.term(term).map_or(&[], |term| &self.postings[term as usize])
     }
 
     /// The words the index reads questions with.
@@ -210,7 +235,7 @@ impl TopicIndex {
                 words.extend(expansion.iter().cloned());
                 continue;
             }
-            if self.terms.contains_key(&token) {
+            if self.words.contains_key(&token) {
                 words.push(token);
             } else if let Some(fixed) = self.correct(word).or_else(|| self.correct(&token)) {
                 query.corrected.push((token.clone(), fixed.to_string()));
@@ -283,7 +308,7 @@ impl TopicIndex {
         let context = &self.lexicon.context;
         let is_context = move |term: &str| term.split(' ').any(|w| context.contains(w));
         let asks = query.terms.iter().any(|t| {
-            !t.contains(' ') && !is_context(t) && !self.lexicon.generic.contains(t) && self.terms.contains_key(t)
+            !t.contains(' ') && !is_context(t) && !self.lexicon.generic.contains(t) && self.words.contains_key(t)
         });
         move |term: &str| if asks && is_context(term) { CONTEXT_WEIGHT } else { 1.0 }
     }

@@ -175,10 +175,11 @@ impl Asker {
     }
 
     /// Loads only what answering needs from `dir` (the `content/` folder): the topics, the
-    /// safety rules and the lexicon, not the food tables.
+    /// safety rules and the lexicon, not the food tables, and the models as trained (see
+    /// [`Models::AsTrained`](content::Models::AsTrained)).
     pub fn load(dir: &std::path::Path) -> Result<Asker, Vec<ContentError>> {
-        let ((topics, safety, model), lexicon) =
-            content::both(content::load_questions(dir), content::load_lexicon(dir))?;
+        let questions = content::load_questions(dir, content::Models::AsTrained);
+        let ((topics, safety, model), lexicon) = content::both(questions, content::load_lexicon(dir))?;
         Ok(Asker::new(topics, safety, model, lexicon.questions))
     }
 

@@ -59,7 +59,8 @@ pub struct Library {
 impl Library {
     /// Loads `dir` (the `content/` folder), or returns every problem found in it.
     pub fn load(dir: &Path) -> Result<Library, Vec<ContentError>> {
-        let ((questions, foods), lexicon) = both(both(load_questions(dir), load_foods(dir)), load_lexicon(dir))?;
+        let ((questions, foods), lexicon) =
+            both(both(load_questions(dir, Models::Current), load_foods(dir)), load_lexicon(dir))?;
         let ((topics, safety, topic_model), (foods, supplements, reference)) = (questions, foods);
         brands_known(dir, &foods, &lexicon)?;
         Ok(Library { topics, safety, topic_model, foods, supplements, reference, lexicon })
@@ -71,16 +72,29 @@ impl Library {
     }
 }
 
+/// How a loader takes the trained models. Either way a model whose weights do not match their
+/// checksum is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Models {
+    /// Also checks that each model was trained on its examples as they are now, which means
+    /// reading megabytes of them: for `zincbot check`, the bot's start and `/reload`, where
+    /// edited content goes live.
+    Current,
+    /// As trained: for a one-shot `zincbot ask`, where reading every example would cost more
+    /// than the answer. `zincbot check` reports a model its examples have moved past.
+    AsTrained,
+}
+
 /// Loads what answering questions needs: the topics, the safety rules that name them and the
 /// topic classifier.
-pub fn load_questions(dir: &Path) -> Result<(Vec<Topic>, Safety, Classifier), Vec<ContentError>> {
+pub fn load_questions(dir: &Path, models: Models) -> Result<(Vec<Topic>, Safety, Classifier), Vec<ContentError>> {
     let ids = topics::ids_in(&dir.join("topics"));
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     // A broken never-cite list is reported with the rest; the topics are checked without it.
     let never = citations::NeverCite::load(&dir.join("never-cite.toml"));
     let topics = topics::load(&dir.join("topics"), never.as_ref().unwrap_or(&citations::NeverCite::default()));
-    let ((topics, safety), _) = both(both(topics, Safety::load(dir, &ids)), never)?;
-    let model = topic_model::load(dir, &topics)?;
+    let ((topics, safety), _) = both(both(topics, Safety::load(dir, &ids, models)), never)?;
+    let model = topic_model::load(dir, &topics, models)?;
     Ok((topics, safety, model))
 }
 
@@ -191,21 +205,26 @@ fn file_name(path: &Path) -> String {
     path.file_name().unwrap_or_default().to_string_lossy().into_owned()
 }
 
-/// Reads a trained classifier from `path`, checking that it was trained on the examples as they
-/// are now (`trained_on`, their digest; `command` retrains it); also returns the line of its
-/// classes, for errors about them.
+/// Reads a trained classifier from `path`; with [`Models::Current`], checks that it was trained
+/// on the examples in `examples` as they are now (`command` retrains it). Also returns the line
+/// of its classes, for errors about them.
 pub(crate) fn load_classifier(
     path: &Path,
-    trained_on: u64,
+    examples: &Path,
+    models: Models,
     command: &str,
 ) -> Result<(Classifier, usize), Vec<ContentError>> {
+    let trained_on = match models {
+        Models::Current => Some(examples_digest_in(examples)?),
+        Models::AsTrained => None,
+    };
     let text = read(path)?;
     // Only training writes the file, so training again is the fix for whatever is wrong in it.
     let written_again =
         |(line, message)| vec![ContentError::new(path, line, format!("{message}: run `zincbot {command}`"))];
     let classes_line = line_of(&text, text.find("\nclasses\t").map_or(0, |i| i + 1));
     let classifier = Classifier::parse(text).map_err(written_again)?;
-    if classifier.trained_on != trained_on {
+    if trained_on.is_some_and(|digest| digest != classifier.trained_on) {
         let message = format!("trained on other examples than there are now: run `zincbot {command}`");
         return Err(vec![ContentError::new(path, 0, message)]);
     }

@@ -17,9 +17,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::topics::Source;
-use super::{
-    example_files, examples_digest, examples_digest_in, load_classifier, parse_examples, parse_toml, ContentError,
-};
+use super::{example_files, examples_digest, load_classifier, parse_examples, parse_toml, ContentError, Models};
 use crate::classifier::{Classifier, Example, TrainingSet, ORDINARY};
 use crate::words::WordPatterns;
 
@@ -452,7 +450,7 @@ impl Loader<'_> {
 impl Safety {
     /// Loads and compiles `safety.toml` and the classifier in `dir`; every problem is named by
     /// line.
-    pub fn load(dir: &Path, topic_ids: &[&str]) -> Result<Safety, Vec<ContentError>> {
+    pub fn load(dir: &Path, topic_ids: &[&str], models: Models) -> Result<Safety, Vec<ContentError>> {
         let path = &dir.join("safety.toml");
         let (file, text): (SafetyFile, String) = parse_toml(path)?;
         let mut loader = Loader { path, text, errors: Vec::new() };
@@ -470,7 +468,7 @@ impl Safety {
         }
         let languages = loader.languages(file.language);
         loader.thresholds(&file.model);
-        let model = load_model(dir, &file.model, &urgent, &decline).map_err(|e| loader.errors.extend(e)).ok();
+        let model = load_model(dir, models, &file.model, &urgent, &decline).map_err(|e| loader.errors.extend(e)).ok();
         if urgent.is_empty() {
             loader.errors.push(ContentError::new(path, 0, "there must be at least one [[urgent]] rule"));
         }
@@ -503,10 +501,15 @@ pub const EXAMPLES_DIR: &str = "safety-examples";
 
 /// Loads the classifier, checking that each class names a rule and that it was trained on the
 /// examples as they are now.
-fn load_model(dir: &Path, file: &ModelFile, urgent: &[Rule], decline: &[Rule]) -> Result<Model, Vec<ContentError>> {
+fn load_model(
+    dir: &Path,
+    models: Models,
+    file: &ModelFile,
+    urgent: &[Rule],
+    decline: &[Rule],
+) -> Result<Model, Vec<ContentError>> {
     let path = dir.join(MODEL_FILE);
-    let trained_on = examples_digest_in(&dir.join(EXAMPLES_DIR))?;
-    let (classifier, classes_line) = load_classifier(&path, trained_on, "train-safety")?;
+    let (classifier, classes_line) = load_classifier(&path, &dir.join(EXAMPLES_DIR), models, "train-safety")?;
     let mut errors = Vec::new();
     let mut rules = Vec::new();
     for class in &classifier.classes {

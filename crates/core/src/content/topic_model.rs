@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{example_files, examples_digest, examples_digest_in, load_classifier, parse_examples, ContentError, Topic};
+use super::{example_files, examples_digest, load_classifier, parse_examples, ContentError, Models, Topic};
 use crate::classifier::{Classifier, Example, TrainingSet};
 use crate::text::line_of;
 
@@ -46,10 +46,9 @@ struct ExamplesFile {
 
 /// Loads the classifier, checking that each class is a topic (or [`NO_MATCH`]) and that it was
 /// trained on the examples as they are now.
-pub fn load(dir: &Path, topics: &[Topic]) -> Result<Classifier, Vec<ContentError>> {
+pub fn load(dir: &Path, topics: &[Topic], models: Models) -> Result<Classifier, Vec<ContentError>> {
     let path = dir.join(MODEL_FILE);
-    let trained_on = examples_digest_in(&dir.join(EXAMPLES_DIR))?;
-    let (classifier, classes_line) = load_classifier(&path, trained_on, "train-topics")?;
+    let (classifier, classes_line) = load_classifier(&path, &dir.join(EXAMPLES_DIR), models, "train-topics")?;
     let errors: Vec<ContentError> = classifier
         .classes
         .iter()
