@@ -333,7 +333,8 @@ impl Parser<'_> {
 /// One step of a pattern's program.
 #[derive(Debug, Clone, Copy)]
 enum Inst {
-    Byte(u8),
+    /// These bytes of [`Program::literals`]: start and length.
+    Literal(u32, u32),
     /// Index into [`Program::classes`].
     Class(u16),
     /// Try the first, then the second.
@@ -348,19 +349,21 @@ enum Inst {
 struct Program {
     insts: Vec<Inst>,
     classes: Vec<ByteSet>,
-    /// Where the pattern being compiled starts.
-    current: usize,
+    /// The literal runs of every pattern, one after another.
+    literals: Vec<u8>,
+    /// Where the pattern being compiled starts, in `insts` and in `literals`.
+    current: (usize, usize),
 }
 
 impl Program {
     /// Adds `\b pattern \b` and returns where its program starts, with the bytes a match can
     /// start with.
     fn add(&mut self, pattern: &str) -> Result<(u32, ByteSet), String> {
-        self.current = self.insts.len();
+        self.current = (self.insts.len(), self.literals.len());
         self.push(Inst::Boundary(true));
         let starts = match plain_words(pattern) {
             Some(first) => {
-                self.insts.extend(pattern.bytes().map(Inst::Byte));
+                self.literal(pattern.as_bytes());
                 ByteSet::single(first)
             }
             None => {
@@ -371,7 +374,13 @@ impl Program {
         };
         self.push(Inst::Boundary(true));
         self.push(Inst::Match);
-        Ok((self.current as u32, starts))
+        Ok((self.current.0 as u32, starts))
+    }
+
+    /// Matches `bytes` as they are.
+    fn literal(&mut self, bytes: &[u8]) {
+        self.push(Inst::Literal(self.literals.len() as u32, bytes.len() as u32));
+        self.literals.extend_from_slice(bytes);
     }
 
     fn push(&mut self, inst: Inst) -> usize {
@@ -393,16 +402,41 @@ impl Program {
         };
     }
 
-    fn seq(&mut self, seq: &[Node]) -> Result<(), String> {
-        seq.iter().try_for_each(|node| self.node(node))
+    /// Compiles `seq`, each run of plain bytes as one literal.
+    fn seq(&mut self, mut seq: &[Node]) -> Result<(), String> {
+        while let Some(node) = seq.first() {
+            let run: Vec<u8> = seq
+                .iter()
+                .map_while(|n| match n {
+                    Node::Byte(b) => Some(*b),
+                    _ => None,
+                })
+                .collect();
+            if run.is_empty() {
+                self.node(node)?;
+                seq = &seq[1..];
+            } else {
+                self.check_size()?;
+                self.literal(&run);
+                seq = &seq[run.len()..];
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses a pattern whose program, counting each literal byte, has grown past
+    /// [`MAX_PROGRAM`].
+    fn check_size(&self) -> Result<(), String> {
+        if self.insts.len() - self.current.0 + self.literals.len() - self.current.1 > MAX_PROGRAM {
+            return Err("the pattern is too long once its repetitions are counted out".into());
+        }
+        Ok(())
     }
 
     fn node(&mut self, node: &Node) -> Result<(), String> {
-        if self.insts.len() - self.current > MAX_PROGRAM {
-            return Err("the pattern is too long once its repetitions are counted out".into());
-        }
+        self.check_size()?;
         match node {
-            Node::Byte(b) => _ = self.push(Inst::Byte(*b)),
+            Node::Byte(b) => self.literal(&[*b]),
             Node::Class(set) => {
                 let index = self.classes.iter().position(|c| c == set).unwrap_or_else(|| {
                     self.classes.push(*set);
@@ -468,10 +502,14 @@ impl Program {
     fn start(&self, pc: u32) -> Start {
         let mut start = Start { pc, prefix: 0, mask: 0 };
         // The first instruction is the opening `\b`.
-        let literal = self.insts[pc as usize + 1..].iter().map_while(|inst| match inst {
-            Inst::Byte(b) => Some(*b),
-            _ => None,
-        });
+        let literal = self.insts[pc as usize + 1..]
+            .iter()
+            .map_while(|inst| match *inst {
+                Inst::Literal(at, len) => Some(&self.literals[at as usize..(at + len) as usize]),
+                _ => None,
+            })
+            .flatten()
+            .copied();
         for (i, b) in literal.take(8).enumerate() {
             start.prefix |= u64::from(b) << (8 * i);
             start.mask |= 0xff << (8 * i);
@@ -521,7 +559,11 @@ impl Program {
                     break;
                 }
                 match self.insts[pc as usize] {
-                    Inst::Byte(b) if text.get(at) == Some(&b) => at += 1,
+                    Inst::Literal(from, len)
+                        if text[at..].starts_with(&self.literals[from as usize..(from + len) as usize]) =>
+                    {
+                        at += len as usize
+                    }
                     Inst::Class(c) if text.get(at).is_some_and(|&x| self.classes[usize::from(c)].contains(x)) => {
                         at += 1
                     }
@@ -597,7 +639,10 @@ struct Start {
 impl WordPatterns {
     /// Compiles `patterns`; the error names the first that is wrong and what is wrong with it.
     pub fn new(patterns: &[impl AsRef<str>]) -> Result<WordPatterns, (usize, String)> {
-        let mut program = Program::default();
+        // Most bytes of the patterns are literal: sized once, the literals are not copied as
+        // they grow.
+        let size = patterns.iter().map(|p| p.as_ref().len()).sum();
+        let mut program = Program { literals: Vec::with_capacity(size), ..Program::default() };
         let mut compiled = Vec::with_capacity(patterns.len());
         for (i, pattern) in patterns.iter().enumerate() {
             compiled.push(program.add(pattern.as_ref()).map_err(|e| (i, e))?);

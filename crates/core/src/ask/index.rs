@@ -53,6 +53,60 @@ const KEYWORD_BONUS: f64 = 1.0;
 /// What a context word counts for beside a word of the question's own (see [`TopicIndex::search`]).
 const CONTEXT_WEIGHT: f64 = 0.7;
 
+/// Occurrences counted while the index is built, per term and topic.
+#[derive(Default)]
+struct Counts {
+    /// (term, topic, per-field counts), in the order first seen: topic by topic.
+    seen: Vec<(u32, u32, [u16; 6])>,
+    /// Per term, where in `seen` its counts for the latest topic that has it are.
+    latest: Vec<u32>,
+}
+
+impl Counts {
+    /// The number of the term `key` in `numbers`, numbering it if it is new.
+    fn number<K: std::hash::Hash + Eq>(&mut self, numbers: &mut Map<K, u32>, key: K) -> u32 {
+        let next = self.latest.len() as u32;
+        let term = *numbers.entry(key).or_insert(next);
+        if term == next {
+            self.latest.push(u32::MAX);
+        }
+        term
+    }
+
+    /// Counts one occurrence of `term` in `field` of `topic`; topics come in order.
+    fn count(&mut self, term: u32, topic: u32, field: usize) {
+        let latest = &mut self.latest[term as usize];
+        match self.seen.get_mut(*latest as usize) {
+            Some((_, t, counts)) if *t == topic => counts[field] += 1,
+            _ => {
+                *latest = self.seen.len() as u32;
+                let mut counts = [0; 6];
+                counts[field] = 1;
+                self.seen.push((term, topic, counts));
+            }
+        }
+    }
+
+    /// The postings grouped by term, topics in order within each, and where each term's start
+    /// (see [`TopicIndex::postings`]): a counting sort, which keeps the order of topics.
+    fn by_term(self) -> (Vec<(u32, [u16; 6])>, Vec<u32>) {
+        let mut starts = vec![0u32; self.latest.len() + 1];
+        for &(term, _, _) in &self.seen {
+            starts[term as usize + 1] += 1;
+        }
+        for t in 0..self.latest.len() {
+            starts[t + 1] += starts[t];
+        }
+        let mut next = starts.clone();
+        let mut postings = vec![(0, [0; 6]); self.seen.len()];
+        for (term, topic, counts) in self.seen {
+            postings[next[term as usize] as usize] = (topic, counts);
+            next[term as usize] += 1;
+        }
+        (postings, starts)
+    }
+}
+
 /// The canonical form of a stemmed word.
 fn canonical(lexicon: &QuestionWords, token: String) -> String {
     match lexicon.synonyms.get(&token) {
@@ -70,8 +124,11 @@ pub struct TopicIndex {
     /// number, not text: there are as many as there are words in the topics, and short keys
     /// keep building the index quick.
     pairs: Map<(u32, u32), u32>,
-    /// Per term, the topics that have it with their per-field counts, by topic.
-    postings: Vec<Vec<(u32, [u16; 6])>>,
+    /// Each term's topics with their per-field counts, term after term and by topic within a
+    /// term: term `t` has `postings[starts[t]..starts[t + 1]]`. One array rather than a list
+    /// per term, of which there are tens of thousands.
+    postings: Vec<(u32, [u16; 6])>,
+    starts: Vec<u32>,
     /// Per topic, per field token counts.
     lengths: Vec<[u32; 6]>,
     average: [f64; 6],
@@ -113,6 +170,7 @@ impl TopicIndex {
     /// reading them and every query with `lexicon`.
     pub fn build(topics: &[Topic], lexicon: QuestionWords) -> TopicIndex {
         let mut index = TopicIndex { lexicon, ..TopicIndex::default() };
+        let mut counts = Counts::default();
         let mut terms = Vec::new();
         for (id, topic) in topics.iter().enumerate() {
             let mut length = [0u32; 6];
@@ -128,33 +186,25 @@ impl TopicIndex {
                     // and each adjacent pair, as a query's are (see [`with_pairs`]).
                     terms.clear();
                     for word in words(&index.lexicon, &citations::strip(segment)) {
-                        let term = match index.words.get(&word) {
-                            Some(&term) => term,
-                            None => index.new_term(|index, term| _ = index.words.insert(word, term)),
-                        };
-                        terms.push(term);
+                        terms.push(counts.number(&mut index.words, word));
                     }
                     for i in 1..terms.len() {
-                        let pair = (terms[i - 1], terms[i]);
-                        let term = match index.pairs.get(&pair) {
-                            Some(&term) => term,
-                            None => index.new_term(|index, term| _ = index.pairs.insert(pair, term)),
-                        };
-                        terms.push(term);
+                        terms.push(counts.number(&mut index.pairs, (terms[i - 1], terms[i])));
                     }
                     for &term in &terms {
-                        index.count(term, id as u32, f);
+                        counts.count(term, id as u32, f);
                     }
                     length[f] += terms.len() as u32;
                 }
             }
             index.lengths.push(length);
         }
+        (index.postings, index.starts) = counts.by_term();
         let n = index.lengths.len().max(1) as f64;
         for (f, avg) in index.average.iter_mut().enumerate() {
             *avg = (index.lengths.iter().map(|l| l[f] as f64).sum::<f64>() / n).max(1.0);
         }
-        let known = index.words.iter().map(|(word, &term)| (word.as_str(), index.postings[term as usize].len()));
+        let known = index.words.iter().map(|(word, &term)| (word.as_str(), index.postings_of(term).len()));
         index.vocabulary = Vocabulary::new(known);
         for (id, topic) in topics.iter().enumerate() {
             for keyword in &topic.keywords {
@@ -171,28 +221,6 @@ impl TopicIndex {
         index
     }
 
-    /// A new term with no postings yet, recorded by `record`.
-    fn new_term(&mut self, record: impl FnOnce(&mut TopicIndex, u32)) -> u32 {
-        let term = self.postings.len() as u32;
-        self.postings.push(Vec::new());
-        record(self, term);
-        term
-    }
-
-    /// Counts one occurrence of `term` in `field` of `topic`; topics come in order, so a term's
-    /// postings end with the topic being read if it has been seen there already.
-    fn count(&mut self, term: u32, topic: u32, field: usize) {
-        let list = &mut self.postings[term as usize];
-        match list.last_mut() {
-            Some((t, counts)) if *t == topic => counts[field] += 1,
-            _ => {
-                let mut counts = [0; 6];
-                counts[field] = 1;
-                list.push((topic, counts));
-            }
-        }
-    }
-
     /// The number of `term`: a word, or two words with a space.
     fn term(&self, term: &str) -> Option<u32> {
         match term.split_once(' ') {
@@ -206,7 +234,12 @@ impl TopicIndex {
 
     /// The topics that have `term`, with their per-field counts (none for an unknown term).
     fn postings(&self, term: &str) -> &[(u32, [u16; 6])] {
-        self.term(term).map_or(&[], |term| &self.postings[term as usize])
+        self.term(term).map_or(&[], |term| self.postings_of(term))
+    }
+
+    /// The topics that have the term numbered `term`, with their per-field counts.
+    fn postings_of(&self, term: u32) -> &[(u32, [u16; 6])] {
+        &self.postings[self.starts[term as usize] as usize..self.starts[term as usize + 1] as usize]
     }
 
     /// The words the index reads questions with.
