@@ -139,35 +139,42 @@ fn next_is_alpha(bytes: &[u8], i: usize) -> bool {
 /// same for the singular and the plural, so `cookie` and `cookies` both give `cooky`. Words
 /// ending in `ss` or `us` are kept (`glass`, `hummus`, `couscous`).
 pub fn stem(word: &str) -> String {
+    let (base, ending) = stem_parts(word);
+    [base, ending].concat()
+}
+
+/// The stem of `word` (see [`stem`]) as the part of `word` it keeps and the ending it adds: a
+/// stem without a new string, for callers that stem a great many words.
+pub fn stem_parts(word: &str) -> (&str, &'static str) {
     let n = word.len();
     if n <= 3 || word.ends_with("ss") || word.ends_with("us") || !word.is_ascii() {
-        return word.to_string();
+        return (word, "");
     }
     if let Some(base) = word.strip_suffix("ie") {
-        return format!("{base}y");
+        return (base, "y");
     }
     if !word.ends_with('s') {
-        return word.to_string();
+        return (word, "");
     }
     if let Some(base) = word.strip_suffix("ies").filter(|_| n > 4) {
-        return format!("{base}y");
+        return (base, "y");
     }
     if let Some(base) = word.strip_suffix("oes") {
-        return format!("{base}o");
+        return (base, "o");
     }
     if let Some(base) = word.strip_suffix("ves") {
         return match base {
-            "lea" | "loa" | "hal" | "cal" | "shel" | "thie" => format!("{base}f"),
-            "kni" | "li" | "wi" => format!("{base}fe"),
-            _ => format!("{base}ve"),
+            "lea" | "loa" | "hal" | "cal" | "shel" | "thie" => (base, "f"),
+            "kni" | "li" | "wi" => (base, "fe"),
+            _ => (base, "ve"),
         };
     }
-    for suffix in ["ches", "shes", "xes", "zzes", "sses"] {
+    for (suffix, ending) in [("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("zzes", "zz"), ("sses", "ss")] {
         if let Some(base) = word.strip_suffix(suffix) {
-            return format!("{base}{}", &suffix[..suffix.len() - 2]);
+            return (base, ending);
         }
     }
-    word[..n - 1].to_string()
+    (&word[..n - 1], "")
 }
 
 /// Folds, splits and stems: the token form used for every comparison between user text and

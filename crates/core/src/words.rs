@@ -101,7 +101,10 @@ fn is_boundary(text: &[u8], at: usize) -> bool {
 /// A parsed pattern.
 #[derive(Debug, Clone)]
 enum Node {
+    /// One byte: an atom, before [`Parser::sequence`] joins it to the run it is in.
     Byte(u8),
+    /// A run of bytes matched as they are; never empty.
+    Literal(Vec<u8>),
     Class(ByteSet),
     /// Alternatives in order of preference.
     Group(Vec<Vec<Node>>),
@@ -120,6 +123,7 @@ impl Node {
     fn first(&self) -> (ByteSet, bool) {
         match self {
             Node::Byte(b) => (ByteSet::single(*b), false),
+            Node::Literal(run) => (ByteSet::single(run[0]), false),
             Node::Class(set) => (*set, false),
             Node::Group(alternatives) => alternatives
                 .iter()
@@ -184,7 +188,12 @@ impl Parser<'_> {
                 b'?' | b'*' | b'+' | b'{' => return Err("a repetition with nothing to repeat".into()),
                 _ => {
                     let atom = self.atom(depth)?;
-                    seq.push(self.repetition(atom)?);
+                    // A byte nothing repeats joins the run before it: one node, not one a byte.
+                    match (self.repetition(atom)?, seq.last_mut()) {
+                        (Node::Byte(b), Some(Node::Literal(run))) => run.push(b),
+                        (Node::Byte(b), _) => seq.push(Node::Literal(vec![b])),
+                        (node, _) => seq.push(node),
+                    }
                 }
             }
         }
@@ -402,41 +411,18 @@ impl Program {
         };
     }
 
-    /// Compiles `seq`, each run of plain bytes as one literal.
-    fn seq(&mut self, mut seq: &[Node]) -> Result<(), String> {
-        while let Some(node) = seq.first() {
-            let run: Vec<u8> = seq
-                .iter()
-                .map_while(|n| match n {
-                    Node::Byte(b) => Some(*b),
-                    _ => None,
-                })
-                .collect();
-            if run.is_empty() {
-                self.node(node)?;
-                seq = &seq[1..];
-            } else {
-                self.check_size()?;
-                self.literal(&run);
-                seq = &seq[run.len()..];
-            }
-        }
-        Ok(())
-    }
-
-    /// Refuses a pattern whose program, counting each literal byte, has grown past
-    /// [`MAX_PROGRAM`].
-    fn check_size(&self) -> Result<(), String> {
-        if self.insts.len() - self.current.0 + self.literals.len() - self.current.1 > MAX_PROGRAM {
-            return Err("the pattern is too long once its repetitions are counted out".into());
-        }
-        Ok(())
+    fn seq(&mut self, seq: &[Node]) -> Result<(), String> {
+        seq.iter().try_for_each(|node| self.node(node))
     }
 
     fn node(&mut self, node: &Node) -> Result<(), String> {
-        self.check_size()?;
+        // Each literal byte counts as an instruction.
+        if self.insts.len() - self.current.0 + self.literals.len() - self.current.1 > MAX_PROGRAM {
+            return Err("the pattern is too long once its repetitions are counted out".into());
+        }
         match node {
             Node::Byte(b) => self.literal(&[*b]),
+            Node::Literal(run) => self.literal(run),
             Node::Class(set) => {
                 let index = self.classes.iter().position(|c| c == set).unwrap_or_else(|| {
                     self.classes.push(*set);

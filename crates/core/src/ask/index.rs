@@ -64,12 +64,17 @@ struct Counts {
 
 impl Counts {
     /// The number of the term `key` in `numbers`, numbering it if it is new.
-    fn number<K: std::hash::Hash + Eq>(&mut self, numbers: &mut Map<K, u32>, key: K) -> u32 {
-        let next = self.latest.len() as u32;
-        let term = *numbers.entry(key).or_insert(next);
-        if term == next {
-            self.latest.push(u32::MAX);
+    fn number<K>(&mut self, numbers: &mut Map<K::Owned, u32>, key: &K) -> u32
+    where
+        K: ToOwned + std::hash::Hash + Eq + ?Sized,
+        K::Owned: std::hash::Hash + Eq + std::borrow::Borrow<K>,
+    {
+        if let Some(&term) = numbers.get(key) {
+            return term;
         }
+        let term = self.latest.len() as u32;
+        numbers.insert(key.to_owned(), term);
+        self.latest.push(u32::MAX);
         term
     }
 
@@ -154,7 +159,24 @@ pub struct Query {
 
 /// Words of a text: canonical stems without stop words.
 fn words(lexicon: &QuestionWords, text: &str) -> Vec<String> {
-    text::tokens(text).into_iter().filter(|t| !lexicon.stop_words.contains(t)).map(|t| canonical(lexicon, t)).collect()
+    let mut words = Vec::new();
+    each_word(lexicon, text, |word| words.push(word.to_string()));
+    words
+}
+
+/// Calls `each` with each of [`words`] in turn, without a string for each.
+fn each_word(lexicon: &QuestionWords, text: &str, mut each: impl FnMut(&str)) {
+    let folded = text::fold(text);
+    let mut stem = String::new();
+    for word in text::words(&folded) {
+        let (base, ending) = text::stem_parts(word);
+        stem.clear();
+        stem.push_str(base);
+        stem.push_str(ending);
+        if !lexicon.stop_words.contains(&stem) {
+            each(lexicon.synonyms.get(&stem).unwrap_or(&stem));
+        }
+    }
 }
 
 /// Terms of a query: its words plus adjacent pairs.
@@ -185,11 +207,11 @@ impl TopicIndex {
                     // Citation markers are no words anyone asks about. The terms are the words
                     // and each adjacent pair, as a query's are (see [`with_pairs`]).
                     terms.clear();
-                    for word in words(&index.lexicon, &citations::strip(segment)) {
+                    each_word(&index.lexicon, &citations::strip(segment), |word| {
                         terms.push(counts.number(&mut index.words, word));
-                    }
+                    });
                     for i in 1..terms.len() {
-                        terms.push(counts.number(&mut index.pairs, (terms[i - 1], terms[i])));
+                        terms.push(counts.number(&mut index.pairs, &(terms[i - 1], terms[i])));
                     }
                     for &term in &terms {
                         counts.count(term, id as u32, f);
