@@ -339,6 +339,8 @@ fn train_topics_learns_what_new_questions_ask() {
     let stale = zincbot(&["--content", content, "check"]);
     assert_eq!(stale.status.code(), Some(1));
     assert!(stdout(&stale).contains("run `zincbot train-topics`"), "{}", stdout(&stale));
+    // A one-shot `ask` does not read the examples: it answers with the model as trained.
+    assert_eq!(asked("quorvex zinc?")["status"], "no_match", "answered with the shipped model");
 
     let trained = zincbot(&["--content", content, "train-topics"]);
     assert!(trained.status.success(), "{}{}", stdout(&trained), String::from_utf8_lossy(&trained.stderr));

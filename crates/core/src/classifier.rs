@@ -163,12 +163,13 @@ impl Classifier {
         while low < high {
             let middle = low + (high - low) / 2;
             let start = memchr::memrchr(b'\n', &bytes[low..middle]).map_or(low, |i| low + i + 1);
-            let end = memchr::memchr(b'\n', &bytes[middle..]).map_or(bytes.len(), |i| middle + i);
-            let line = &self.rows[start..end];
-            match line[..line.find('\t').unwrap_or(line.len())].cmp(feature) {
-                std::cmp::Ordering::Less => low = end + 1,
+            let key_end = memchr::memchr2(b'\t', b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            // Only a probe that goes on to the right needs the end of its line.
+            let end = || memchr::memchr(b'\n', &bytes[key_end..]).map_or(bytes.len(), |i| key_end + i);
+            match self.rows[start..key_end].cmp(feature) {
+                std::cmp::Ordering::Less => low = end() + 1,
                 std::cmp::Ordering::Greater => high = start,
-                std::cmp::Ordering::Equal => return Some(line),
+                std::cmp::Ordering::Equal => return Some(&self.rows[start..end()]),
             }
         }
         None

@@ -92,7 +92,7 @@ impl Counts {
         }
     }
 
-    /// The postings grouped by term, topics in order within each, and where each term's start
+    /// The postings grouped by term, topics in order within each, and where each term's postings begin
     /// (see [`TopicIndex::postings`]): a counting sort, which keeps the order of topics.
     fn by_term(self) -> (Vec<(u32, [u16; 6])>, Vec<u32>) {
         let mut starts = vec![0u32; self.latest.len() + 1];
