@@ -392,6 +392,11 @@ impl Program {
         self.literals.extend_from_slice(bytes);
     }
 
+    /// The bytes of the literal instruction `Literal(at, len)`.
+    fn literal_bytes(&self, at: u32, len: u32) -> &[u8] {
+        &self.literals[at as usize..(at + len) as usize]
+    }
+
     fn push(&mut self, inst: Inst) -> usize {
         self.insts.push(inst);
         self.insts.len() - 1
@@ -491,7 +496,7 @@ impl Program {
         let literal = self.insts[pc as usize + 1..]
             .iter()
             .map_while(|inst| match *inst {
-                Inst::Literal(at, len) => Some(&self.literals[at as usize..(at + len) as usize]),
+                Inst::Literal(at, len) => Some(self.literal_bytes(at, len)),
                 _ => None,
             })
             .flatten()
@@ -545,9 +550,7 @@ impl Program {
                     break;
                 }
                 match self.insts[pc as usize] {
-                    Inst::Literal(from, len)
-                        if text[at..].starts_with(&self.literals[from as usize..(from + len) as usize]) =>
-                    {
+                    Inst::Literal(from, len) if text[at..].starts_with(self.literal_bytes(from, len)) => {
                         at += len as usize
                     }
                     Inst::Class(c) if text.get(at).is_some_and(|&x| self.classes[usize::from(c)].contains(x)) => {

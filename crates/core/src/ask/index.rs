@@ -92,8 +92,8 @@ impl Counts {
         }
     }
 
-    /// The postings grouped by term, topics in order within each, and where each term's postings begin
-    /// (see [`TopicIndex::postings`]): a counting sort, which keeps the order of topics.
+    /// The postings grouped by term, topics in order within each, and where each term's postings
+    /// begin (see [`TopicIndex::postings`]): a counting sort, which keeps the order of topics.
     fn by_term(self) -> (Vec<(u32, [u16; 6])>, Vec<u32>) {
         let mut starts = vec![0u32; self.latest.len() + 1];
         for &(term, _, _) in &self.seen {
@@ -112,12 +112,9 @@ impl Counts {
     }
 }
 
-/// The canonical form of a stemmed word.
-fn canonical(lexicon: &QuestionWords, token: String) -> String {
-    match lexicon.synonyms.get(&token) {
-        Some(to) => to.clone(),
-        None => token,
-    }
+/// The canonical form of a stemmed word: the one its synonym entry names, or itself.
+fn canonical<'a>(lexicon: &'a QuestionWords, stem: &'a str) -> &'a str {
+    lexicon.synonyms.get(stem).map_or(stem, String::as_str)
 }
 
 /// The search index over all topics.
@@ -174,7 +171,7 @@ fn each_word(lexicon: &QuestionWords, text: &str, mut each: impl FnMut(&str)) {
         stem.push_str(base);
         stem.push_str(ending);
         if !lexicon.stop_words.contains(&stem) {
-            each(lexicon.synonyms.get(&stem).unwrap_or(&stem));
+            each(canonical(lexicon, &stem));
         }
     }
 }
@@ -285,7 +282,7 @@ impl TopicIndex {
             if self.is_stopword(&token) {
                 continue;
             }
-            let token = canonical(&self.lexicon, token);
+            let token = canonical(&self.lexicon, &token).to_string();
             if let Some(expansion) = self.lexicon.abbreviations.get(&token) {
                 words.extend(expansion.iter().cloned());
                 continue;

@@ -448,8 +448,8 @@ impl Loader<'_> {
 }
 
 impl Safety {
-    /// Loads and compiles `safety.toml` and the classifier in `dir`; every problem is named by
-    /// line.
+    /// Loads and compiles `safety.toml` and the classifier in `dir`, taking the classifier as
+    /// `models` says; every problem is named by line.
     pub fn load(dir: &Path, topic_ids: &[&str], models: Models) -> Result<Safety, Vec<ContentError>> {
         let path = &dir.join("safety.toml");
         let (file, text): (SafetyFile, String) = parse_toml(path)?;
@@ -499,8 +499,8 @@ pub const MODEL_FILE: &str = "safety-model.tsv";
 /// The folder of labelled example messages it is trained on.
 pub const EXAMPLES_DIR: &str = "safety-examples";
 
-/// Loads the classifier, checking that each class names a rule and that it was trained on the
-/// examples as they are now.
+/// Loads the classifier, checking that each class names a rule and, with [`Models::Current`],
+/// that it was trained on the examples as they are now.
 fn load_model(
     dir: &Path,
     models: Models,

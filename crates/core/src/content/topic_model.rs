@@ -44,8 +44,8 @@ struct ExamplesFile {
     question: Vec<ExampleFile>,
 }
 
-/// Loads the classifier, checking that each class is a topic (or [`NO_MATCH`]) and that it was
-/// trained on the examples as they are now.
+/// Loads the classifier, checking that each class is a topic (or [`NO_MATCH`]) and, with
+/// [`Models::Current`], that it was trained on the examples as they are now.
 pub fn load(dir: &Path, topics: &[Topic], models: Models) -> Result<Classifier, Vec<ContentError>> {
     let path = dir.join(MODEL_FILE);
     let (classifier, classes_line) = load_classifier(&path, &dir.join(EXAMPLES_DIR), models, "train-topics")?;
