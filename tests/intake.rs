@@ -45,6 +45,17 @@ fn names_containing_other_names_are_not_confused() {
 /// A slice of a food USDA gives no slice weight for is a typical slice (the median of USDA's
 /// slice weights), not a whole serving; a food with its own slice weight keeps it.
 #[test]
+fn a_food_counted_in_cans_is_the_canned_food() {
+    let tin = run("a tin of chickpeas");
+    assert_eq!((tin.items[0].food_id.as_str(), tin.items[0].grams), ("16358", 253.0), "{tin:?}");
+    assert!(tin.items[0].assumptions.iter().any(|a| a.contains("counted in cans")), "{tin:?}");
+    assert_eq!(run("half a can of kidney beans").items[0].food_id, "16145");
+    // Measured any other way the food is as named; a canned default stays as it is.
+    assert_eq!(run("1 cup chickpeas").items[0].food_id, "16057");
+    assert_eq!(run("a tin of tuna").items[0].food_id, "15121");
+}
+
+#[test]
 fn a_slice_without_a_usda_weight_is_a_typical_slice_not_a_serving() {
     let beef = run("3 slices of beef");
     let grams = beef.items[0].grams;

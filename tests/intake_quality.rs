@@ -141,8 +141,10 @@ const DISH_FLOOR: f64 = 66.0;
 /// places, times and what was not eaten stopped being read as food; 58 % with the dishes of
 /// `more-world.toml`; 57 % once an entry that is only an amount ("suya, about 200g") weighed the
 /// food before it, which moved one list of each held-out set out of and into tolerance; 58 %
-/// once a typo is only corrected to a word with its first letter and "made" is filler.
-const DISH_HOLDOUT_FLOOR: f64 = 58.0;
+/// once a typo is only corrected to a word with its first letter and "made" is filler; 57 % once
+/// a food counted in cans became the canned food (drained canned chickpeas, not boiled ones),
+/// which took the second tuning set from 55 % to 57 %.
+const DISH_HOLDOUT_FLOOR: f64 = 57.0;
 /// First measured at 44 % and 39 %; 48 % and 39 % after the changes above; 46 % and 36 % once
 /// `more-world.toml` added 136 dishes (12 fewer entries unrecognised on the two tuning sets,
 /// but some recipes further from the writers' than what their names fell back to before); 45 %
@@ -155,6 +157,8 @@ const DISH_HOLDOUT_FLOOR: f64 = 58.0;
 /// spaghetti, 125 g mince") stopped counting as food itself, which also took the first set from
 /// 66 % to 65 % (a list that passed only by that double count) and left both held-out sets as
 /// they were; 55 % and 41 % (66 % on the first set) once a list naming one restaurant USDA
-/// lists ("dennys: top sirloin") counted that restaurant's own items.
-const DISH2_FLOOR: f64 = 55.0;
+/// lists ("dennys: top sirloin") counted that restaurant's own items; 57 % once a food counted
+/// in cans became the canned food and a dish's parts restated in other words ("bangers n mash -
+/// 3 sausages, mash") were recognised by their head noun.
+const DISH2_FLOOR: f64 = 57.0;
 const DISH2_HOLDOUT_FLOOR: f64 = 41.0;

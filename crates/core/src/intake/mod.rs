@@ -178,7 +178,7 @@ impl Estimator {
         // Each mention is read, and looked up among the foods and dishes, once.
         let amounts: Vec<Amount> = mentions.iter().map(|m| self.read_amount(&m.words)).collect();
         let brand = self.brand_named(&mentions);
-        let lookups: Vec<Lookup> = amounts.iter().map(|a| self.lookup(brand, &a.rest)).collect();
+        let lookups: Vec<Lookup> = amounts.iter().map(|a| self.canned(a, self.lookup(brand, &a.rest))).collect();
         let places = self.places(brand, &mentions, &amounts);
         let headings = self.headings(&mentions, &amounts, &lookups);
         let shares = shares(&mentions, &amounts, &headings);
@@ -250,6 +250,25 @@ impl Estimator {
                 Lookup::Found { food, notes: vec![note] }
             }
             None => food::lookup(&self.foods, rest),
+        }
+    }
+
+    /// A food counted in cans or tins is the canned food of that name when the list has one: "a
+    /// tin of chickpeas" is canned chickpeas (USDA weighs their can), not boiled ones.
+    fn canned<'a>(&'a self, amount: &Amount, found: Lookup<'a>) -> Lookup<'a> {
+        let in_cans = amount.measures.iter().any(|m| m.unit == amount::Unit::Household("can"));
+        let Lookup::Found { food, notes } = found else { return found };
+        if !in_cans || food.state == "canned" {
+            return Lookup::Found { food, notes };
+        }
+        let mut words = vec!["canned".to_string()];
+        words.extend(amount.rest.iter().cloned());
+        match food::lookup(&self.foods, &words) {
+            Lookup::Found { food: canned, notes: mut canned_notes } if canned.state == "canned" => {
+                canned_notes.push("counted in cans: the canned food".into());
+                Lookup::Found { food: canned, notes: canned_notes }
+            }
+            _ => Lookup::Found { food, notes },
         }
     }
 
@@ -347,19 +366,21 @@ impl Estimator {
     /// list (see [`Estimator::headings`]).
     fn lists_parts(&self, mentions: &[split::Mention], amounts: &[Amount], lookups: &[Lookup]) -> Vec<bool> {
         let next_states_it = |i: usize, what: &str| {
-            amounts.get(i + 1).is_some_and(|a| a.stated) && lookups.get(i + 1).and_then(kind_of) == Some(what)
+            amounts.get(i + 1).is_some_and(|a| a.stated)
+                && lookups.get(i + 1).and_then(kind_of).as_deref() == Some(what)
         };
         let lists = |i: usize| match &lookups[i] {
             Lookup::Dish { dish, .. } if mentions[i].heading || !amounts[i].stated => {
-                let families: Vec<&str> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
+                let families: Vec<String> =
+                    dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
                 // The parts are listed right after the dish, before any other dish.
                 let listed = lookups[i + 1..].iter().take(2 * dish.parts.len());
                 let listed = listed.take_while(|later| !matches!(later, Lookup::Dish { .. }));
-                let restated: std::collections::HashSet<&str> =
+                let restated: std::collections::HashSet<String> =
                     listed.filter_map(kind_of).filter(|f| families.contains(f)).collect();
                 restated.len() >= RESTATED_PARTS
             }
-            found @ Lookup::Found { .. } if !amounts[i].stated => kind_of(found).is_some_and(|f| next_states_it(i, f)),
+            found @ Lookup::Found { .. } if !amounts[i].stated => kind_of(found).is_some_and(|f| next_states_it(i, &f)),
             _ => false,
         };
         (0..mentions.len()).map(lists).collect()
@@ -797,14 +818,16 @@ fn push_item(estimate: &mut Estimate, item: Item) {
     });
 }
 
-/// What kind of food a USDA food is: its description up to the first comma ("Bread",
-/// "Tomatoes", "Egg"), so a part restated in other words is still recognised.
-fn family(food: &Food) -> &str {
-    food.description.split(',').next().unwrap_or(&food.description)
+/// What kind of food a USDA food is: the last word of its description before the first comma,
+/// stemmed ("bread", "tomato", "sausage" for "Pork sausage" and "Sausage, Italian"), so a part
+/// restated in other words is still recognised.
+fn family(food: &Food) -> String {
+    let head = food.description.split(',').next().unwrap_or(&food.description);
+    text::stem(&head.split_whitespace().next_back().unwrap_or(head).to_lowercase())
 }
 
 /// The kind of food a lookup found, when it found one.
-fn kind_of<'a>(found: &Lookup<'a>) -> Option<&'a str> {
+fn kind_of(found: &Lookup) -> Option<String> {
     match found {
         Lookup::Found { food, .. } => Some(family(food)),
         _ => None,
