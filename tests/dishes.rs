@@ -175,6 +175,9 @@ fn a_number_of_inches_is_a_size_not_a_count() {
     assert_eq!(sub("a 12 inch sub"), 391.0);
     assert_eq!(sub("2 6 inch subs"), 392.0);
     assert_eq!(sub("a 12\" sub"), 391.0);
+    // A footlong is twelve inches, however it is spelled.
+    assert_eq!(sub("a footlong sub"), 391.0);
+    assert_eq!(sub("2 foot-long subs"), 782.0);
 }
 
 #[test]
@@ -360,4 +363,27 @@ fn a_bracket_of_parts_with_amounts_heads_them_and_one_amount_belongs_to_the_food
     assert_eq!(e.items.len(), 1, "{e:?}");
     assert!((e.items[0].grams - 170.1).abs() < 0.1, "6 oz of salmon: {e:?}");
     assert!(e.unrecognized.is_empty(), "{e:?}");
+}
+
+#[test]
+fn a_dish_named_vegan_or_vegetarian_is_made_without_its_meat() {
+    let ids = |text: &str| -> Vec<String> { run(shipped(), text).items.iter().map(|i| i.food_id.clone()).collect() };
+    // The shipped pad thai has chicken breast (05064) and an egg (01123).
+    assert!(ids("pad thai").contains(&"05064".to_string()));
+    let e = run(shipped(), "vegan pad thai");
+    assert!(e.items.iter().all(|i| i.food_id != "05064" && i.food_id != "01123"), "{e:?}");
+    assert!(e.items[0].assumptions.iter().any(|a| a.contains("left out of a vegan dish")), "{e:?}");
+    assert!(!e.items[0].assumptions.iter().any(|a| a.contains("also saw")), "{e:?}");
+    let e = run(shipped(), "vegetarian pad thai");
+    assert!(e.items.iter().any(|i| i.food_id == "01123"), "a meatless dish keeps its egg: {e:?}");
+    assert!(e.items.iter().all(|i| i.food_id != "05064"), "{e:?}");
+}
+
+#[test]
+fn a_bracket_of_what_was_left_out_takes_it_out_of_the_dish() {
+    // Read as the dish and two entries not eaten, not as fish sauce.
+    let e = run(shipped(), "pad thai (no egg, no fish sauce) with tofu");
+    assert!(e.items.iter().all(|i| i.food_id != "01123" && i.food_id != "06179"), "{e:?}");
+    assert!(e.items.iter().any(|i| i.food_id == "20134"), "the noodles are counted: {e:?}");
+    assert!(e.items.iter().any(|i| i.assumptions.iter().any(|a| a.contains("\"no egg\" read as not eaten"))), "{e:?}");
 }

@@ -135,7 +135,9 @@ fn second_dish_sets_figures() {
 }
 
 /// Regression floors: the figures last measured, rounded down; the goal is 95 %.
-const DISH_FLOOR: f64 = 66.0;
+/// 68 % once a footlong was 12 inches and a dish's bracket of what was left out ("vegan pad thai
+/// (no egg, no fish sauce)") took those parts out instead of naming the food.
+const DISH_FLOOR: f64 = 68.0;
 /// The held-out figure went from 48 % to 54 % when a dish whose parts are listed after it
 /// became their heading, connecting words inside dish names stopped splitting them, and
 /// places, times and what was not eaten stopped being read as food; 58 % with the dishes of
@@ -143,8 +145,8 @@ const DISH_FLOOR: f64 = 66.0;
 /// food before it, which moved one list of each held-out set out of and into tolerance; 58 %
 /// once a typo is only corrected to a word with its first letter and "made" is filler; 57 % once
 /// a food counted in cans became the canned food (drained canned chickpeas, not boiled ones),
-/// which took the second tuning set from 55 % to 57 %.
-const DISH_HOLDOUT_FLOOR: f64 = 57.0;
+/// which took the second tuning set from 55 % to 57 %; 58 % again once a footlong was 12 inches.
+const DISH_HOLDOUT_FLOOR: f64 = 58.0;
 /// First measured at 44 % and 39 %; 48 % and 39 % after the changes above; 46 % and 36 % once
 /// `more-world.toml` added 136 dishes (12 fewer entries unrecognised on the two tuning sets,
 /// but some recipes further from the writers' than what their names fell back to before); 45 %
@@ -161,4 +163,5 @@ const DISH_HOLDOUT_FLOOR: f64 = 57.0;
 /// in cans became the canned food and a dish's parts restated in other words ("bangers n mash -
 /// 3 sausages, mash") were recognised by their head noun.
 const DISH2_FLOOR: f64 = 57.0;
-const DISH2_HOLDOUT_FLOOR: f64 = 41.0;
+/// The second held-out set went to 42 % once a footlong was 12 inches.
+const DISH2_HOLDOUT_FLOOR: f64 = 42.0;

@@ -70,6 +70,10 @@ pub struct FoodWords {
     pub made: Vec<Vec<String>>,
     /// Folded words that make the word before them a flavour, not a food ("chicken flavour").
     pub flavour: FxHashSet<String>,
+    /// Stems beside a dish's name that leave out its meat and fish ("vegetarian lasagne").
+    pub meatless: FxHashSet<String>,
+    /// Stems beside a dish's name that leave out its meat, fish, eggs and dairy.
+    pub vegan: FxHashSet<String>,
     /// Restaurants and brands whose own foods USDA lists, each with what people type for it.
     pub brands: Vec<Brand>,
 }
@@ -138,6 +142,8 @@ struct FoodsFile {
     asides: Entries,
     made: Entries,
     flavour: Entries,
+    meatless: Entries,
+    vegan: Entries,
     brands: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
 }
 
@@ -199,6 +205,8 @@ impl Lexicon {
             asides: reader.phrases("foods.asides", &f.asides),
             made: reader.phrases("foods.made", &f.made),
             flavour: reader.set("foods.flavour", &f.flavour, Form::Fold),
+            meatless: reader.set("foods.meatless", &f.meatless, Form::Stem),
+            vegan: reader.set("foods.vegan", &f.vegan, Form::Stem),
             brands: reader.brands(&f.brands),
         };
         if !reader.errors.is_empty() {

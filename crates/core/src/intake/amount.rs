@@ -265,6 +265,13 @@ impl Amount {
                 }
                 continue;
             }
+            // A footlong is a sub twelve inches long.
+            let foot_long = word == "foot" && words.get(i + 1) == Some(&"long");
+            if word == "footlong" || foot_long {
+                amount.inches = Some(12.0);
+                i += 1 + usize::from(foot_long);
+                continue;
+            }
             if word == "x" && words.get(i + 1).is_some_and(|w| parse_number(w).is_some()) {
                 amount.multiplies = true;
                 i += 1;

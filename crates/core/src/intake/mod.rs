@@ -15,7 +15,7 @@ pub mod supplement;
 
 use serde::Serialize;
 
-use crate::content::dishes::Dish;
+use crate::content::dishes::{Dish, Part};
 use crate::content::foods::{Food, FoodTable};
 use crate::content::lexicon::{Brand, FoodWords};
 use crate::content::{self, ContentError, Profile, ReferenceValues, SupplementTable};
@@ -373,9 +373,11 @@ impl Estimator {
             Lookup::Dish { dish, .. } if mentions[i].heading || !amounts[i].stated => {
                 let families: Vec<String> =
                     dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
-                // The parts are listed right after the dish, before any other dish.
-                let listed = lookups[i + 1..].iter().take(2 * dish.parts.len());
-                let listed = listed.take_while(|later| !matches!(later, Lookup::Dish { .. }));
+                // The parts are listed right after the dish, before any other dish; what was
+                // left out of it ("no egg") lists none.
+                let listed = lookups[i + 1..].iter().zip(&mentions[i + 1..]).take(2 * dish.parts.len());
+                let listed = listed.take_while(|(later, _)| !matches!(later, Lookup::Dish { .. }));
+                let listed = listed.filter(|(_, mention)| !mention.not_eaten).map(|(later, _)| later);
                 let restated: std::collections::HashSet<String> =
                     listed.filter_map(kind_of).filter(|f| families.contains(f)).collect();
                 restated.len() >= RESTATED_PARTS
@@ -606,6 +608,7 @@ impl Estimator {
         let named = format!("{label} ({} x 1 {})", fmt(servings), dish.unit);
         let article = if label.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
         notes.insert(0, format!("counted as {article} {label}, {}", dish.recipe));
+        let (diet, beside) = self.diet(beside);
         if part_amount.is_none() && !beside.is_empty() {
             notes.push(format!("also saw \"{}\": list it separately to count it", beside.join(" ")));
         }
@@ -613,7 +616,20 @@ impl Estimator {
         if !counted {
             notes.push(format!("implausible: over {} g of one dish, not counted", fmt(limits.max_food_grams)));
         }
-        for (i, part) in dish.parts.iter().enumerate() {
+        let kept = |part: &&Part| {
+            let food = &self.foods.table.foods[part.food];
+            let left_out = diet.is_some_and(|diet| diet.leaves_out(&food.group));
+            if left_out {
+                notes.push(format!("{}: left out of a {} dish", part.shown_as, diet.map_or("", Diet::name)));
+            }
+            !left_out
+        };
+        let mut parts: Vec<&Part> = dish.parts.iter().filter(kept).collect();
+        if parts.is_empty() {
+            notes.push("every part would be left out: counted as the recipe".into());
+            parts = dish.parts.iter().collect();
+        }
+        for (i, part) in parts.into_iter().enumerate() {
             let food = &self.foods.table.foods[part.food];
             let mut assumptions = if i == 0 { std::mem::take(&mut notes) } else { Vec::new() };
             let grams = match &part_amount {
@@ -631,6 +647,25 @@ impl Estimator {
             };
             push_item(estimate, Item { input, dish: Some(named.clone()), food, grams, assumptions, counted });
         }
+    }
+
+    /// The diet a dish is made for, from the words typed beside its name ("vegan pad thai"), and
+    /// those words without it.
+    fn diet(&self, beside: &[String]) -> (Option<Diet>, Vec<String>) {
+        let lexicon = &self.foods.lexicon;
+        let mut diet = None;
+        let mut rest = Vec::new();
+        for word in beside {
+            let stem = text::stem(word);
+            if lexicon.vegan.contains(&stem) {
+                diet = Some(Diet::Vegan);
+            } else if lexicon.meatless.contains(&stem) {
+                diet = diet.or(Some(Diet::Meatless));
+            } else {
+                rest.push(word.clone());
+            }
+        }
+        (diet, rest)
     }
 
     /// The words that say how much of a dish: a number inside its name ("3 eggs on 2 toast") or
@@ -831,6 +866,37 @@ fn kind_of(found: &Lookup) -> Option<String> {
     match found {
         Lookup::Found { food, .. } => Some(family(food)),
         _ => None,
+    }
+}
+
+/// What a dish named as meatless or vegan is made without.
+#[derive(Debug, Clone, Copy)]
+enum Diet {
+    Meatless,
+    Vegan,
+}
+
+/// The USDA food groups of meat and fish.
+const MEAT_GROUPS: [&str; 6] = [
+    "Beef Products",
+    "Pork Products",
+    "Poultry Products",
+    "Lamb, Veal, and Game Products",
+    "Finfish and Shellfish Products",
+    "Sausages and Luncheon Meats",
+];
+
+impl Diet {
+    fn name(self) -> &'static str {
+        match self {
+            Diet::Meatless => "meatless",
+            Diet::Vegan => "vegan",
+        }
+    }
+
+    /// Whether a part from the USDA food group `group` is left out.
+    fn leaves_out(self, group: &str) -> bool {
+        MEAT_GROUPS.contains(&group) || matches!(self, Diet::Vegan) && group == "Dairy and Egg Products"
     }
 }
 

@@ -186,9 +186,12 @@ fn asides(lexicon: &FoodWords, line: &str) -> String {
         let close = inside.find([')', ']']).unwrap_or(inside.len());
         let aside = &inside[..close];
         rest = inside.get(close + 1..).unwrap_or("");
-        let kept = match is_list_of_parts(lexicon, aside) {
-            true => format!("( {aside},"),
-            false => without_separators(aside),
+        let kept = if is_list_of_parts(lexicon, aside) {
+            format!("( {aside},")
+        } else if is_list_of_left_out(lexicon, aside) {
+            format!(", {aside},")
+        } else {
+            without_separators(aside)
         };
         out.push(' ');
         out.push_str(&kept);
@@ -210,6 +213,17 @@ fn is_list_of_parts(lexicon: &FoodWords, aside: &str) -> bool {
         |a: &&Amount| a.rest.iter().any(|w| !is_filler(lexicon, w) && !lexicon.cooking.contains(&text::stem(w)));
     let stated: Vec<&Amount> = parts.iter().filter(|a| a.stated).collect();
     parts.len() >= 2 && (stated.len() >= 2 || stated.iter().any(names))
+}
+
+/// Whether every part of the text in a bracket says what was left out ("pad thai (no egg, no
+/// fish sauce)"): each is then an entry of its own, so the dish loses those parts instead of
+/// being taken for them.
+fn is_list_of_left_out(lexicon: &FoodWords, aside: &str) -> bool {
+    let left_out = |part: &str| {
+        let words = text::words(part);
+        lexicon.not_eaten.iter().any(|n| text::starts_with(&words, n))
+    };
+    aside.split([',', ';']).all(left_out)
 }
 
 /// `text` with the punctuation that would split it into mentions made spaces, except inside a
