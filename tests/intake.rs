@@ -56,6 +56,14 @@ fn a_food_counted_in_cans_is_the_canned_food() {
 }
 
 #[test]
+fn a_plural_can_name_another_food_than_its_singular() {
+    // Peppers in a list are the vegetable; pepper is the spice.
+    assert_eq!(run("2 peppers").items[0].food_id, "11821");
+    assert_eq!(run("1 tsp pepper").items[0].food_id, "02030");
+    assert_eq!(run("stir fry with peppers and onions").items.iter().filter(|i| i.food_id == "02030").count(), 0);
+}
+
+#[test]
 fn a_slice_without_a_usda_weight_is_a_typical_slice_not_a_serving() {
     let beef = run("3 slices of beef");
     let grams = beef.items[0].grams;

@@ -70,6 +70,9 @@ pub struct FoodWords {
     pub made: Vec<Vec<String>>,
     /// Folded words that make the word before them a flavour, not a food ("chicken flavour").
     pub flavour: FxHashSet<String>,
+    /// Folded plurals that name another food than their singular ("peppers" are the vegetable,
+    /// "pepper" the spice), with the folded words they are read as.
+    pub plurals: FxHashMap<String, Vec<String>>,
     /// Stems beside a dish's name that leave out its meat and fish ("vegetarian lasagne").
     pub meatless: FxHashSet<String>,
     /// Stems beside a dish's name that leave out its meat, fish, eggs and dairy.
@@ -144,6 +147,7 @@ struct FoodsFile {
     flavour: Entries,
     meatless: Entries,
     vegan: Entries,
+    plurals: Pairs,
     brands: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
 }
 
@@ -184,9 +188,11 @@ impl Lexicon {
             stop_words: reader.set("questions.stop_words", &q.stop_words, Form::Stem),
             generic: reader.set("questions.generic", &q.generic, Form::Stem),
             context: reader.set("questions.context", &q.context, Form::Stem),
-            abbreviations: reader
-                .pairs("questions.abbreviations", &q.abbreviations, |r, list, v| r.phrase(list, v, Form::Stem)),
-            synonyms: reader.pairs("questions.synonyms", &q.synonyms, |r, list, v| r.word(list, v, Form::Stem)),
+            abbreviations: reader.pairs("questions.abbreviations", &q.abbreviations, Form::Stem, |r, list, v| {
+                r.phrase(list, v, Form::Stem)
+            }),
+            synonyms: reader
+                .pairs("questions.synonyms", &q.synonyms, Form::Stem, |r, list, v| r.word(list, v, Form::Stem)),
             openers: reader.set("questions.question_openers", &q.question_openers, Form::Fold),
             phrases,
             breaks: reader.phrases("questions.question_breaks", &q.question_breaks),
@@ -205,6 +211,7 @@ impl Lexicon {
             asides: reader.phrases("foods.asides", &f.asides),
             made: reader.phrases("foods.made", &f.made),
             flavour: reader.set("foods.flavour", &f.flavour, Form::Fold),
+            plurals: reader.pairs("foods.plurals", &f.plurals, Form::Fold, |r, list, v| r.phrase(list, v, Form::Fold)),
             meatless: reader.set("foods.meatless", &f.meatless, Form::Stem),
             vegan: reader.set("foods.vegan", &f.vegan, Form::Stem),
             brands: reader.brands(&f.brands),
@@ -274,13 +281,13 @@ impl Reader<'_> {
         &mut self,
         list: &str,
         pairs: &Pairs,
+        key_form: Form,
         value: impl Fn(&mut Self, &str, &Spanned<String>) -> Option<V>,
     ) -> FxHashMap<String, V> {
         let mut out: FxHashMap<String, (V, &str)> = FxHashMap::default();
         for (key, entry) in pairs {
             let key_entry = Spanned::new(entry.span(), key.clone());
-            let (Some(word), Some(meaning)) = (self.word(list, &key_entry, Form::Stem), value(self, list, entry))
-            else {
+            let (Some(word), Some(meaning)) = (self.word(list, &key_entry, key_form), value(self, list, entry)) else {
                 continue;
             };
             match out.get(&word) {
