@@ -303,6 +303,12 @@ fn a_share_of_a_batch_counts_that_share_of_its_recipe() {
     // Default portions are one person's already; "half an avocado" is no share.
     let e = run(shipped(), "pasta bake (pasta, tuna, sweetcorn) - had half of it");
     assert!(e.items.iter().all(|i| !i.assumptions.iter().any(|a| a.contains("of the amount"))), "{e:?}");
+    // Shared at the table, a default portion is shared too; who with is no food.
+    let whole = run(shipped(), "large pizza");
+    let split = run(shipped(), "large pizza, split it with my brother");
+    assert_eq!(split.items.len(), whole.items.len(), "{split:?}");
+    assert!((split.food_zinc_mg - whole.food_zinc_mg / 2.0).abs() < 0.01, "{split:?}");
+    assert!(split.unrecognized.is_empty(), "{split:?}");
     let e = run(shipped(), "half an avocado, 8 oz steak, half");
     assert_eq!(e.items[0].grams, 100.5, "{e:?}");
     assert_eq!(e.items[1].grams, 113.4, "{e:?}");

@@ -70,6 +70,8 @@ pub struct FoodWords {
     pub made: Vec<Vec<String>>,
     /// Folded words that make the word before them a flavour, not a food ("chicken flavour").
     pub flavour: FxHashSet<String>,
+    /// Folded words that say a food was shared with others ("split it with my flatmate").
+    pub shared: FxHashSet<String>,
     /// Folded plurals that name another food than their singular ("peppers" are the vegetable,
     /// "pepper" the spice), with the folded words they are read as.
     pub plurals: FxHashMap<String, Vec<String>>,
@@ -145,6 +147,7 @@ struct FoodsFile {
     asides: Entries,
     made: Entries,
     flavour: Entries,
+    shared: Entries,
     meatless: Entries,
     vegan: Entries,
     plurals: Pairs,
@@ -211,6 +214,7 @@ impl Lexicon {
             asides: reader.phrases("foods.asides", &f.asides),
             made: reader.phrases("foods.made", &f.made),
             flavour: reader.set("foods.flavour", &f.flavour, Form::Fold),
+            shared: reader.set("foods.shared", &f.shared, Form::Fold),
             plurals: reader.pairs("foods.plurals", &f.plurals, Form::Fold, |r, list, v| r.phrase(list, v, Form::Fold)),
             meatless: reader.set("foods.meatless", &f.meatless, Form::Stem),
             vegan: reader.set("foods.vegan", &f.vegan, Form::Stem),

@@ -788,7 +788,7 @@ struct Item<'a> {
 /// heading and a share ("shepherd's pie (500 g lamb mince, 1 kg potatoes ...), had about a
 /// quarter of it"), or, with no heading before it, the one mention just before the share. A
 /// share is taken only of a recipe, where some amount is stated: a list of default portions is
-/// already one person's.
+/// already one person's, unless it was shared with others at the table.
 fn shares<'m>(
     mentions: &'m [split::Mention],
     amounts: &[Amount],
@@ -801,9 +801,9 @@ fn shares<'m>(
             batch = Some(i + 1);
         }
         let Some(share) = mention.share else { continue };
-        let from = batch.take().unwrap_or(i.saturating_sub(1));
+        let from = batch.take().unwrap_or(i.saturating_sub(share.entries));
         let shared = |j: usize| !headings[j] && mentions[j].share.is_none();
-        if !(from..i).any(|j| shared(j) && amounts[j].stated) {
+        if !share.with_others && !(from..i).any(|j| shared(j) && amounts[j].stated) {
             continue;
         }
         for (j, slot) in out.iter_mut().enumerate().take(i).skip(from) {

@@ -48,9 +48,20 @@ pub struct Mention {
 pub struct Share {
     pub numerator: u32,
     pub denominator: u32,
+    /// Whether it was shared with others at the table ("split it with my flatmate"): then it is
+    /// a share of what was served, even a default portion, not only of a recipe.
+    pub with_others: bool,
+    /// How many entries just before it the share is of when no heading opens them ("split both
+    /// with the wife": two).
+    pub entries: usize,
 }
 
 impl Share {
+    /// `numerator / denominator` of the one entry before it, or of a recipe.
+    fn of(numerator: u32, denominator: u32) -> Share {
+        Share { numerator, denominator, with_others: false, entries: 1 }
+    }
+
     pub fn fraction(self) -> f64 {
         f64::from(self.numerator) / f64::from(self.denominator)
     }
@@ -310,9 +321,13 @@ fn follows_abbreviation(lexicon: &FoodWords, before: &str) -> bool {
     lexicon.abbreviations.contains(last) || last.ends_with(|c: char| c.is_ascii_digit())
 }
 
-/// Splits a chunk at connector words and records each piece.
+/// Splits a chunk at connector words and records each piece; a share eaten with others ends it.
 fn split_connectors(lexicon: &FoodWords, chunk: &str, joins: &Joins, out: &mut Vec<Mention>) {
     let words: Vec<&str> = text::words(chunk).into_iter().take(MAX_WORDS * 4).collect();
+    let (words, shared) = match shared_with(lexicon, &words) {
+        Some((at, share)) => (&words[..at], Some((share, &words[at..]))),
+        None => (&words[..], None),
+    };
     let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
     let mut piece: Vec<&str> = Vec::new();
     let mut after = None;
@@ -331,6 +346,37 @@ fn split_connectors(lexicon: &FoodWords, chunk: &str, joins: &Joins, out: &mut V
         }
     }
     push(lexicon, chunk, &piece, after, out);
+    if let Some((share, said)) = shared {
+        out.push(share_mention(chunk, said, share, None));
+    }
+}
+
+/// Where in `words` a share eaten with others starts, and the share: "split it w my flatmate"
+/// (a half), "shared both with the wife" (a half of the two entries before), "split 3 ways", "split
+/// it with my sister so i had a third". The words after it say with whom, not what was eaten.
+fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(usize, Share)> {
+    let at = words.iter().position(|w| lexicon.shared.contains(*w))?;
+    let said = &words[at + 1..];
+    let object = |w: &&&str| matches!(**w, "it" | "them" | "both" | "that" | "this" | "the" | "lot" | "all");
+    let objects = said.iter().take_while(object).count();
+    let count = |w: &str| {
+        let n = w
+            .parse::<u32>()
+            .ok()
+            .or_else(|| super::amount::number_word(w).filter(|n| n.fract() == 0.0).map(|n| n as u32));
+        n.filter(|n| (2..=12).contains(n))
+    };
+    let ways = (0..said.len()).find_map(|i| count(said[i]).filter(|_| said.get(i + 1) == Some(&"ways")));
+    let with = matches!(said.get(objects), Some(&"with" | &"between"));
+    if !with && ways.is_none() {
+        return None;
+    }
+    let fraction = (0..said.len()).find_map(|i| read_fraction(&said[i..]).map(|(share, _)| share));
+    let denominator = ways.unwrap_or(2);
+    let mut share = fraction.unwrap_or(Share::of(1, denominator));
+    share.with_others = true;
+    share.entries = if said[..objects].contains(&"both") { 2 } else { 1 };
+    Some((at, share))
 }
 
 /// The words of an entry without its flavours: "indomie x2 chicken flavour" names noodles, so
@@ -363,17 +409,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
     let (Some(first), Some(last)) = (piece.get(shown), piece.last()) else { return };
     // "had about a third of it over 150 g rice": the share, then what was eaten with it.
     if let Some((share, used)) = share(lexicon, &piece[shown..]).filter(|_| not_eaten.is_none()) {
-        let said = &piece[shown..shown + used];
-        out.push(Mention {
-            text: text_of(chunk, said),
-            words: Vec::new(),
-            after: after.map(String::from),
-            heading: false,
-            bracket_of_parts: false,
-            not_eaten: false,
-            share: Some(share),
-            line: 0,
-        });
+        out.push(share_mention(chunk, &piece[shown..shown + used], share, after));
         let rest = &piece[shown + used..];
         let food = rest.iter().position(|w| !is_filler(lexicon, w) && *w != "over");
         if let Some(food) = food {
@@ -394,6 +430,20 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
     });
 }
 
+/// The mention of a share said in `said`, words of `chunk`.
+fn share_mention(chunk: &str, said: &[&str], share: Share, after: Option<&str>) -> Mention {
+    Mention {
+        text: text_of(chunk, said),
+        words: Vec::new(),
+        after: after.map(String::from),
+        heading: false,
+        bracket_of_parts: false,
+        not_eaten: false,
+        share: Some(share),
+        line: 0,
+    }
+}
+
 /// A fraction at the start of `words` ("a third", "one quarter", "two thirds", "half", "1/4"),
 /// and how many words it takes.
 fn read_fraction(words: &[&str]) -> Option<(Share, usize)> {
@@ -401,7 +451,7 @@ fn read_fraction(words: &[&str]) -> Option<(Share, usize)> {
     if let Some((n, d)) = first.split_once('/') {
         let (numerator, denominator) = (n.parse().ok()?, d.parse().ok()?);
         return (0 < numerator && numerator < denominator && denominator <= 12)
-            .then_some((Share { numerator, denominator }, 1));
+            .then_some((Share::of(numerator, denominator), 1));
     }
     let (numerator, at) = match first {
         "a" | "an" | "one" => (1, 1),
@@ -418,7 +468,7 @@ fn read_fraction(words: &[&str]) -> Option<(Share, usize)> {
         "eighth" | "eighths" => 8,
         _ => return None,
     };
-    (numerator < denominator).then_some((Share { numerator, denominator }, at + 1))
+    (numerator < denominator).then_some((Share::of(numerator, denominator), at + 1))
 }
 
 /// Whether `word` is one of the lexicon's filler words. Unlike [`super::food::is_filler`], a
@@ -538,6 +588,26 @@ mod tests {
         assert_eq!(share("two thirds of the batch"), Some((2, 3, "two thirds of the batch".into())));
         for none in ["a quarter pounder", "half an avocado", "a third of a pizza", "half and half", "3/2 of it"] {
             assert_eq!(share(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn a_share_eaten_with_others_is_read_and_who_is_no_food() {
+        let read = |text: &str| {
+            let (found, _) = mentions(text, &shipped().foods, &Joins::default());
+            let texts: Vec<String> = found.iter().map(|m| m.text.clone()).collect();
+            let share = found.iter().find_map(|m| m.share.map(|s| (s.numerator, s.denominator, s.entries)));
+            (texts, share, found.iter().any(|m| m.share.is_some_and(|s| s.with_others)))
+        };
+        assert_eq!(
+            read("large pizza, split it with my brother"),
+            (vec!["large pizza".into(), "split it with my brother".into()], Some((1, 2, 1)), true)
+        );
+        assert_eq!(read("noodles and fried rice, split both w the wife").1, Some((1, 2, 2)));
+        assert_eq!(read("pizza split 4 ways").1, Some((1, 4, 1)));
+        assert_eq!(read("curry, split it with my sister so i had a third").1, Some((1, 3, 1)));
+        for none in ["2 cups split peas", "split pea soup with ham", "shared plate"] {
+            assert_eq!(read(none).1, None, "{none}");
         }
     }
 
