@@ -286,13 +286,17 @@ fn a_food_named_then_listed_with_its_amount_is_counted_once() {
 
 #[test]
 fn a_share_of_a_batch_counts_that_share_of_its_recipe() {
-    let whole = run(shipped(), "shepherd's pie (500 g lamb mince, 1 kg potatoes, 2 carrots)");
+    let whole = run(shipped(), "shepherd's pie (500 g raw lamb mince, 1 kg potatoes, 2 carrots)");
     let quarter =
-        run(shipped(), "shepherd's pie (500 g lamb mince, 1 kg potatoes, 2 carrots), had about a quarter of it");
+        run(shipped(), "shepherd's pie (500 g raw lamb mince, 1 kg potatoes, 2 carrots), had about a quarter of it");
     assert_eq!(quarter.items.len(), whole.items.len(), "{quarter:?}");
     assert!((quarter.food_zinc_mg - whole.food_zinc_mg / 4.0).abs() < 0.01, "{quarter:?}");
     assert!(quarter.unrecognized.is_empty(), "{quarter:?}");
     assert!(quarter.items.iter().all(|i| i.assumptions.iter().any(|a| a.contains("1/4 of the amount"))), "{quarter:?}");
+    // A recipe is weighed as bought: its mince is raw (17224), where mince on a plate is cooked.
+    let batch = run(shipped(), "shepherd's pie (500 g lamb mince, 1 kg potatoes), had about a quarter of it");
+    assert_eq!(batch.items[0].food_id, "17224", "{batch:?}");
+    assert_ne!(run(shipped(), "125 g lamb mince").items[0].food_id, "17224");
     // What is eaten with the share is counted whole, and a share with no heading is of the
     // entry just before it.
     let e = run(shipped(), "1 tin chickpeas, 150 g cooked rice, had a third of it over 100 g spinach");

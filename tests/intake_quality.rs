@@ -161,8 +161,9 @@ const DISH_HOLDOUT_FLOOR: f64 = 58.0;
 /// they were; 55 % and 41 % (66 % on the first set) once a list naming one restaurant USDA
 /// lists ("dennys: top sirloin") counted that restaurant's own items; 57 % once a food counted
 /// in cans became the canned food and a dish's parts restated in other words ("bangers n mash -
-/// 3 sausages, mash") were recognised by their head noun.
-const DISH2_FLOOR: f64 = 57.0;
+/// 3 sausages, mash") were recognised by their head noun; 59 % once a recipe someone ate a share
+/// of was weighed as bought (raw mince), which took the second held-out set from 42 % to 41 %.
+const DISH2_FLOOR: f64 = 59.0;
 /// The second held-out set went to 42 % once a footlong was 12 inches, and back to 41 % once a
 /// share eaten with others ("split it with my brother") counted that share of default portions.
 const DISH2_HOLDOUT_FLOOR: f64 = 41.0;

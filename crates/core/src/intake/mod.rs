@@ -214,6 +214,7 @@ impl Estimator {
                 self.add_supplement(&mut estimate, &input, reading, &amount.notes);
             } else {
                 let before = (estimate.food_zinc_mg, estimate.total_copper_mg);
+                let found = if shares[i].is_some() { self.as_bought(amount, found) } else { found };
                 self.add_food(&mut estimate, &input, &mention.words, amount, found);
                 if let Some(&(share, said)) = shares[i].as_ref() {
                     take_share(&mut estimate, shown, before, share, said);
@@ -257,16 +258,37 @@ impl Estimator {
     /// tin of chickpeas" is canned chickpeas (USDA weighs their can), not boiled ones.
     fn canned<'a>(&'a self, amount: &Amount, found: Lookup<'a>) -> Lookup<'a> {
         let in_cans = amount.measures.iter().any(|m| m.unit == amount::Unit::Household("can"));
+        if !in_cans {
+            return found;
+        }
+        self.in_state(amount, found, "canned", "counted in cans: the canned food")
+    }
+
+    /// A food weighed for a recipe someone ate a share of is weighed as bought: "500 g lamb
+    /// mince" in a shepherd's pie is raw mince, where "100 g mince" on a plate is cooked.
+    fn as_bought<'a>(&'a self, amount: &Amount, found: Lookup<'a>) -> Lookup<'a> {
+        let weighed = amount.measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_)));
+        match found {
+            Lookup::Found { food, .. } if weighed && food.state == "cooked" => {
+                self.in_state(amount, found, "raw", "weighed for a recipe: the raw food, as bought")
+            }
+            _ => found,
+        }
+    }
+
+    /// The food `found` in `state` ("canned", "raw") when the list has it under the same name,
+    /// saying so with `note`; else `found` as it is.
+    fn in_state<'a>(&'a self, amount: &Amount, found: Lookup<'a>, state: &str, note: &str) -> Lookup<'a> {
         let Lookup::Found { food, notes } = found else { return found };
-        if !in_cans || food.state == "canned" {
+        if food.state == state {
             return Lookup::Found { food, notes };
         }
-        let mut words = vec!["canned".to_string()];
+        let mut words = vec![state.to_string()];
         words.extend(amount.rest.iter().cloned());
         match food::lookup(&self.foods, &words) {
-            Lookup::Found { food: canned, notes: mut canned_notes } if canned.state == "canned" => {
-                canned_notes.push("counted in cans: the canned food".into());
-                Lookup::Found { food: canned, notes: canned_notes }
+            Lookup::Found { food: other, notes: mut other_notes } if other.state == state => {
+                other_notes.push(note.into());
+                Lookup::Found { food: other, notes: other_notes }
             }
             _ => Lookup::Found { food, notes },
         }

@@ -366,7 +366,11 @@ fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(usize, Share)> {
             .or_else(|| super::amount::number_word(w).filter(|n| n.fract() == 0.0).map(|n| n as u32));
         n.filter(|n| (2..=12).contains(n))
     };
-    let ways = (0..said.len()).find_map(|i| count(said[i]).filter(|_| said.get(i + 1) == Some(&"ways")));
+    // "split 3 ways", "split into 4 containers".
+    let ways = (0..said.len()).find_map(|i| {
+        let into = i > 0 && said[i - 1] == "into";
+        count(said[i]).filter(|_| into || said.get(i + 1) == Some(&"ways"))
+    });
     let with = matches!(said.get(objects), Some(&"with" | &"between"));
     if !with && ways.is_none() {
         return None;
@@ -605,6 +609,7 @@ mod tests {
         );
         assert_eq!(read("noodles and fried rice, split both w the wife").1, Some((1, 2, 2)));
         assert_eq!(read("pizza split 4 ways").1, Some((1, 4, 1)));
+        assert_eq!(read("1 lb beef split into 3 containers").1, Some((1, 3, 1)));
         assert_eq!(read("curry, split it with my sister so i had a third").1, Some((1, 3, 1)));
         for none in ["2 cups split peas", "split pea soup with ham", "shared plate"] {
             assert_eq!(read(none).1, None, "{none}");
