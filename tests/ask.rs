@@ -36,6 +36,13 @@ fn every_answer_carries_sources_an_evidence_label_and_the_disclaimer() {
 }
 
 #[test]
+fn an_abbreviation_in_capitals_is_read_where_the_same_letters_in_lower_case_are_a_word() {
+    assert_eq!(ask("does zinc help AU").topic.as_deref(), Some("alopecia-areata"));
+    // "au" is French: the question stays about rheumatoid arthritis.
+    assert_eq!(ask("le zinc au quotidien pour la polyarthrite ?").topic.as_deref(), Some("rheumatoid-arthritis"));
+}
+
+#[test]
 fn the_examples_of_the_brief_land_on_the_right_topics() {
     for (question, topic) in [
         ("is zinc actually bad for autoimmune disease?", "zinc-autoimmunity-overview"),

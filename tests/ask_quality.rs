@@ -280,6 +280,17 @@ fn the_eighth_held_out_set() {
     check_held_out("questions_holdout8.toml", HeldOutFloors { top1: 91.0, wrongly_declined: 2.0, abstained: 85.0 });
 }
 
+/// Two more writers (UK, Irish and Australasian IBD, coeliac, thyroid and T1D forums in English;
+/// French and German rheumatology, IBD, psoriasis, MS, coeliac and T1D groups), asked for
+/// questions whose condition, medicine, food or person is context while something else is asked.
+#[test]
+fn the_ninth_held_out_set() {
+    // Floors under the figures first measured (216 of 280, 77.1 %; 77.9 % once the topic
+    // classifier learned the intent writers' other two files): 4 declined (1.4 %), 11 of 20
+    // unanswerable questions abstained on.
+    check_held_out("questions_holdout9.toml", HeldOutFloors { top1: 77.0, wrongly_declined: 2.0, abstained: 50.0 });
+}
+
 /// 209 questions in Spanish, Portuguese, French and German by two more writers (a lupus and RA
 /// group from Latin America and Iberia with a Crohn's, coeliac and type 1 diabetes parents'
 /// forum; a psoriasis and thyroid community of retirees, grandparents, nurses and young adults).

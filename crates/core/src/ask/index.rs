@@ -1,6 +1,7 @@
 //! Ranked retrieval over topics: BM25F over title, keywords, example questions, the short answer
 //! and the sections, with typo correction and abbreviation expansion on the query side.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The index's tables, keyed by words: built at every start, so with a hash quicker than
@@ -275,7 +276,7 @@ impl TopicIndex {
     pub fn query(&self, question: &str) -> Query {
         let mut query = Query::default();
         let mut words = Vec::new();
-        let folded = text::fold(question);
+        let folded = text::fold(&self.spell_capitals(question));
         let folded = folded.replace("to much", "too much").replace("to many", "too many");
         for word in text::words(&folded).into_iter().take(64) {
             let token = text::stem(word);
@@ -298,6 +299,28 @@ impl TopicIndex {
         }
         query.terms = with_pairs(words);
         query
+    }
+
+    /// `question` with each abbreviation the lexicon counts only in capitals ("AU") spelled out.
+    fn spell_capitals<'q>(&self, question: &'q str) -> Cow<'q, str> {
+        if self.lexicon.capitals.is_empty() {
+            return Cow::Borrowed(question);
+        }
+        let mut out = String::new();
+        let mut copied = 0;
+        for word in question.split(|c: char| !c.is_alphanumeric()) {
+            if let Some(words) = self.lexicon.capitals.get(word) {
+                let start = word.as_ptr() as usize - question.as_ptr() as usize;
+                out.push_str(&question[copied..start]);
+                out.push_str(words);
+                copied = start + word.len();
+            }
+        }
+        if copied == 0 {
+            return Cow::Borrowed(question);
+        }
+        out.push_str(&question[copied..]);
+        Cow::Owned(out)
     }
 
     /// The known word a typo meant; words under five letters are too short to guess from.

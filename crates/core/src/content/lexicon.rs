@@ -30,6 +30,9 @@ pub struct QuestionWords {
     pub context: FxHashSet<String>,
     /// Abbreviation -> the stems it stands for, expanded on the query side.
     pub abbreviations: FxHashMap<String, Vec<String>>,
+    /// Abbreviation typed in capitals ("AU") -> the words it stands for: in lower case the same
+    /// letters are often a word of another language ("au").
+    pub capitals: FxHashMap<String, String>,
     /// Word -> the one form it is read as, in topics and questions alike.
     pub synonyms: FxHashMap<String, String>,
     /// Folded words that make a message a question when it starts with one.
@@ -130,6 +133,7 @@ struct QuestionsFile {
     question_phrases: Entries,
     question_breaks: Entries,
     abbreviations: Pairs,
+    capitals: Pairs,
     synonyms: Pairs,
 }
 
@@ -194,6 +198,7 @@ impl Lexicon {
             abbreviations: reader.pairs("questions.abbreviations", &q.abbreviations, Form::Stem, |r, list, v| {
                 r.phrase(list, v, Form::Stem)
             }),
+            capitals: reader.capitals(&q.capitals),
             synonyms: reader
                 .pairs("questions.synonyms", &q.synonyms, Form::Stem, |r, list, v| r.word(list, v, Form::Stem)),
             openers: reader.set("questions.question_openers", &q.question_openers, Form::Fold),
@@ -247,6 +252,20 @@ impl Reader<'_> {
             return None;
         }
         Some(words)
+    }
+
+    /// Abbreviations typed in capitals, kept as typed, with what they stand for.
+    fn capitals(&mut self, pairs: &Pairs) -> FxHashMap<String, String> {
+        let mut out = FxHashMap::default();
+        for (key, entry) in pairs {
+            let capital = key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            if !capital || !key.starts_with(|c: char| c.is_ascii_uppercase()) {
+                self.error(entry.span(), format!("questions.capitals: {key:?} must be capital letters"));
+            } else if self.phrase("questions.capitals", entry, Form::Stem).is_some() {
+                out.insert(key.clone(), entry.get_ref().clone());
+            }
+        }
+        out
     }
 
     /// The brands, each name read as the stems a message is read with.
@@ -358,5 +377,14 @@ mod tests {
         let errors = errors("clash", &text);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].line, text.lines().position(|l| l.starts_with("supps =")).unwrap() + 1);
+    }
+
+    #[test]
+    fn an_abbreviation_counted_in_capitals_must_be_typed_in_capitals() {
+        let text = shipped_text().replacen("AU = ", "Au = ", 1);
+        let errors = errors("lower case", &text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("capital letters"), "{errors:?}");
+        assert_eq!(shipped().questions.capitals.get("AU").map(String::as_str), Some("alopecia universalis"));
     }
 }
