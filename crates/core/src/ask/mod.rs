@@ -388,8 +388,11 @@ impl Asker {
                 None => no_match = p,
             }
         }
+        // A weak best word score (a question in another language, mostly unknown words) is
+        // weak evidence: the word signal counts in full only from a strong score.
+        let strength = (best_words / STRONG_SCORE).min(1.0);
         for r in &mut ranked {
-            let relative = if best_words > 0.0 { r.words / best_words } else { 0.0 };
+            let relative = if best_words > 0.0 { strength * r.words / best_words } else { 0.0 };
             r.combined = relative + MODEL_WEIGHT * f64::from(r.model);
         }
         ranked.retain(|r| r.combined > 0.0);
