@@ -114,7 +114,8 @@ pub const NOT_ABOUT_ZINC: &str = "not-about-zinc";
 const MIN_SCORE: f64 = 1.0;
 /// ... and cover this share of the question's meaningful words (weighted by rarity) ...
 const MIN_COVERAGE: f64 = 0.3;
-/// ... or two thirds of it with a score this strong.
+/// ... or two thirds of it with a score this strong. Below it, the word signal counts for less
+/// beside the classifier's (see [`Asker::rank`]).
 const STRONG_SCORE: f64 = 5.0;
 
 /// How much the topic classifier's probability counts beside the word score (relative to the
@@ -369,7 +370,8 @@ impl Asker {
     }
 
     /// Every topic either signal found, best first (the word score relative to the best word
-    /// score, plus the classifier's probability weighed by [`MODEL_WEIGHT`]), and the
+    /// score, scaled down when that is weaker than [`STRONG_SCORE`], plus the classifier's
+    /// probability weighed by [`MODEL_WEIGHT`]), and the
     /// classifier's probability that no topic answers the question.
     fn rank(&self, question: &str, query: &index::Query) -> (Vec<Ranked>, f32) {
         let words = self.index.search(query, self.topics.len());
