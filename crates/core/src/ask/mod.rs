@@ -38,7 +38,7 @@ pub struct Answer {
     /// The topic answered from (its slug), when one was.
     pub topic: Option<String>,
     pub title: String,
-    /// The reply; from a topic, every sentence ends with a marker ([1], [2, 3]) numbering the
+    /// The reply; from a topic, every sentence ends with a marker (`[1]`, `[2, 3]`) numbering the
     /// `sources`.
     pub text: String,
     /// The one or two hedges that matter most, cited like the text.
