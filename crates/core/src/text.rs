@@ -15,32 +15,46 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 /// spelled out (`1½` -> `1 1/2`), typographic quotes and dashes made plain.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if let Some(fraction) = vulgar_fraction(c) {
-            // `1½` must read as "1 1/2", not "11/2".
-            if out.ends_with(|p: char| p.is_ascii_digit()) {
-                out.push(' ');
-            }
-            out.push_str(fraction);
-            continue;
+    let mut rest = text;
+    // Runs of ASCII, most of any text, are lower-cased as a whole; each other character is
+    // folded on its own.
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// Appends the folded form of the non-ASCII character `c` to `out`.
+fn fold_char(c: char, out: &mut String) {
+    if let Some(fraction) = vulgar_fraction(c) {
+        // `1½` must read as "1 1/2", not "11/2".
+        if out.ends_with(|p: char| p.is_ascii_digit()) {
+            out.push(' ');
         }
-        match c {
-            '\u{2044}' | '\u{2215}' => out.push('/'),
-            '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
-            '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
-            '\u{00D7}' => out.push('x'),
-            'µ' | 'μ' => out.push_str("mc"),
-            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            _ => {
-                for d in c.nfkd() {
-                    if !is_combining_mark(d) {
-                        out.extend(d.to_lowercase());
-                    }
+        out.push_str(fraction);
+        return;
+    }
+    match c {
+        '\u{2044}' | '\u{2215}' => out.push('/'),
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
+        '\u{00D7}' => out.push('x'),
+        'µ' | 'μ' => out.push_str("mc"),
+        _ => {
+            for d in c.nfkd() {
+                if !is_combining_mark(d) {
+                    out.extend(d.to_lowercase());
                 }
             }
         }
     }
-    out
 }
 
 fn vulgar_fraction(c: char) -> Option<&'static str> {

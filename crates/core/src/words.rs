@@ -151,13 +151,16 @@ fn first(seq: &[Node]) -> (ByteSet, bool) {
     (set, true)
 }
 
+/// The bytes with a meaning of their own in a pattern; every other byte matches itself.
+const SPECIAL: &[u8] = b"()[]{}|.?*+\\^$";
+
 /// Reads one pattern.
 struct Parser<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -187,6 +190,14 @@ impl Parser<'_> {
                 b'|' | b')' => break,
                 b'?' | b'*' | b'+' | b'{' => return Err("a repetition with nothing to repeat".into()),
                 _ => {
+                    let run = self.plain_run();
+                    if !run.is_empty() {
+                        match seq.last_mut() {
+                            Some(Node::Literal(before)) => before.extend_from_slice(run),
+                            _ => seq.push(Node::Literal(run.to_vec())),
+                        }
+                        continue;
+                    }
                     let atom = self.atom(depth)?;
                     // A byte nothing repeats joins the run before it: one node, not one a byte.
                     match (self.repetition(atom)?, seq.last_mut()) {
@@ -198,6 +209,17 @@ impl Parser<'_> {
             }
         }
         Ok(seq)
+    }
+
+    /// The plain bytes from here that nothing repeats, taken as one run (most of a pattern is
+    /// letters and spaces); the byte before a repetition is left to [`Parser::atom`].
+    fn plain_run(&mut self) -> &'a [u8] {
+        let rest = &self.bytes[self.at..];
+        let plain = rest.iter().position(|&b| SPECIAL.contains(&b)).unwrap_or(rest.len());
+        let repeated = matches!(rest.get(plain), Some(b'?' | b'*' | b'+' | b'{'));
+        let run = &rest[..plain - usize::from(repeated && plain > 0)];
+        self.at += run.len();
+        run
     }
 
     fn atom(&mut self, depth: usize) -> Result<Node, String> {
