@@ -285,10 +285,10 @@ fn the_eighth_held_out_set() {
 /// questions whose condition, medicine, food or person is context while something else is asked.
 #[test]
 fn the_ninth_held_out_set() {
-    // First measured at 216 of 280 (77.1 %); 82.1 % once a weak word score counted for less
-    // and the topic classifier learned six more such writers' files: 4 declined (1.4 %), 13 of
+    // First measured at 216 of 280 (77.1 %); 83.6 % once a weak word score counted for less
+    // and the topic classifier learned ten more such writers' files: 4 declined (1.4 %), 12 of
     // 20 unanswerable questions abstained on. The floors sit under those figures.
-    check_held_out("questions_holdout9.toml", HeldOutFloors { top1: 82.0, wrongly_declined: 2.0, abstained: 60.0 });
+    check_held_out("questions_holdout9.toml", HeldOutFloors { top1: 83.0, wrongly_declined: 2.0, abstained: 60.0 });
 }
 
 /// 209 questions in Spanish, Portuguese, French and German by two more writers (a lupus and RA
