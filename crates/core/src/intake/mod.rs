@@ -638,20 +638,7 @@ impl Estimator {
         if !counted {
             notes.push(format!("implausible: over {} g of one dish, not counted", fmt(limits.max_food_grams)));
         }
-        let kept = |part: &&Part| {
-            let food = &self.foods.table.foods[part.food];
-            let left_out = diet.is_some_and(|diet| diet.leaves_out(&food.group));
-            if left_out {
-                notes.push(format!("{}: left out of a {} dish", part.shown_as, diet.map_or("", Diet::name)));
-            }
-            !left_out
-        };
-        let mut parts: Vec<&Part> = dish.parts.iter().filter(kept).collect();
-        if parts.is_empty() {
-            notes.push("every part would be left out: counted as the recipe".into());
-            parts = dish.parts.iter().collect();
-        }
-        for (i, part) in parts.into_iter().enumerate() {
+        for (i, part) in self.parts_for(dish, diet, &mut notes).into_iter().enumerate() {
             let food = &self.foods.table.foods[part.food];
             let mut assumptions = if i == 0 { std::mem::take(&mut notes) } else { Vec::new() };
             let grams = match &part_amount {
@@ -669,6 +656,22 @@ impl Estimator {
             };
             push_item(estimate, Item { input, dish: Some(named.clone()), food, grams, assumptions, counted });
         }
+    }
+
+    /// The parts of `dish` counted for `diet`, noting each one left out; all of them when every
+    /// one would be.
+    fn parts_for<'d>(&self, dish: &'d Dish, diet: Option<Diet>, notes: &mut Vec<String>) -> Vec<&'d Part> {
+        let Some(diet) = diet else { return dish.parts.iter().collect() };
+        let (left_out, kept): (Vec<&Part>, Vec<&Part>) =
+            dish.parts.iter().partition(|part| diet.leaves_out(&self.foods.table.foods[part.food].group));
+        if kept.is_empty() {
+            notes.push("every part would be left out: counted as the recipe".into());
+            return left_out;
+        }
+        for part in left_out {
+            notes.push(format!("{}: left out of a {} dish", part.shown_as, diet.name()));
+        }
+        kept
     }
 
     /// The diet a dish is made for, from the words typed beside its name ("vegan pad thai"), and
