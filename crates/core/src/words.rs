@@ -151,6 +151,14 @@ fn first(seq: &[Node]) -> (ByteSet, bool) {
     (set, true)
 }
 
+/// Appends literal `bytes` to `seq`, as part of the run it ends with if it ends with one.
+fn push_literal(seq: &mut Vec<Node>, bytes: &[u8]) {
+    match seq.last_mut() {
+        Some(Node::Literal(run)) => run.extend_from_slice(bytes),
+        _ => seq.push(Node::Literal(bytes.to_vec())),
+    }
+}
+
 /// The bytes with a meaning of their own in a pattern; every other byte matches itself.
 const SPECIAL: &[u8] = b"()[]{}|.?*+\\^$";
 
@@ -192,18 +200,14 @@ impl<'a> Parser<'a> {
                 _ => {
                     let run = self.plain_run();
                     if !run.is_empty() {
-                        match seq.last_mut() {
-                            Some(Node::Literal(before)) => before.extend_from_slice(run),
-                            _ => seq.push(Node::Literal(run.to_vec())),
-                        }
+                        push_literal(&mut seq, run);
                         continue;
                     }
-                    let atom = self.atom(depth)?;
                     // A byte nothing repeats joins the run before it: one node, not one a byte.
-                    match (self.repetition(atom)?, seq.last_mut()) {
-                        (Node::Byte(b), Some(Node::Literal(run))) => run.push(b),
-                        (Node::Byte(b), _) => seq.push(Node::Literal(vec![b])),
-                        (node, _) => seq.push(node),
+                    let atom = self.atom(depth)?;
+                    match self.repetition(atom)? {
+                        Node::Byte(b) => push_literal(&mut seq, &[b]),
+                        node => seq.push(node),
                     }
                 }
             }

@@ -45,9 +45,15 @@ pub enum Lookup<'a> {
 
 /// Finds the food named by `rest` (a mention's words without its amount).
 pub fn lookup<'a>(index: &'a FoodIndex, rest: &[String]) -> Lookup<'a> {
-    let plural = |w: &String| index.lexicon.plurals.get(w).cloned().unwrap_or_else(|| vec![w.clone()]);
-    let rest: Vec<String> = rest.iter().flat_map(plural).collect();
-    let rest = rest.as_slice();
+    let plurals = &index.lexicon.plurals;
+    let respelled: Vec<String>;
+    let rest = if rest.iter().any(|w| plurals.contains_key(w)) {
+        let plural = |w: &String| plurals.get(w).cloned().unwrap_or_else(|| vec![w.clone()]);
+        respelled = rest.iter().flat_map(plural).collect();
+        &respelled
+    } else {
+        rest
+    };
     let stems: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
     if stems.iter().all(|s| is_filler(&index.lexicon, s)) {
         return Lookup::Nothing;

@@ -360,11 +360,8 @@ fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(usize, Share)> {
     let object = |w: &&&str| matches!(**w, "it" | "them" | "both" | "that" | "this" | "the" | "lot" | "all");
     let objects = said.iter().take_while(object).count();
     let count = |w: &str| {
-        let n = w
-            .parse::<u32>()
-            .ok()
-            .or_else(|| super::amount::number_word(w).filter(|n| n.fract() == 0.0).map(|n| n as u32));
-        n.filter(|n| (2..=12).contains(n))
+        let n = super::amount::parse_number(w).or_else(|| super::amount::number_word(w))?;
+        (n.fract() == 0.0 && (2.0..=12.0).contains(&n)).then_some(n as u32)
     };
     // "split 3 ways", "split into 4 containers".
     let ways = (0..said.len()).find_map(|i| {
