@@ -39,17 +39,26 @@ const LEARNING_RATE: f32 = 0.2;
 const PRUNE_BELOW: f32 = 0.25;
 
 /// A trained classifier: per feature, the weights it adds to each class.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Classifier {
     /// Class names: [`ORDINARY`] or the id of an urgent or decline rule.
     pub classes: Vec<String>,
     bias: Vec<f32>,
-    /// One line per feature, `feature\tclass:weight\t...`, sorted by feature and ending in a
-    /// newline: a message's few features are found by bisecting the text itself, so loading a
-    /// model builds neither a map of tens of thousands of entries nor an index of its lines.
-    rows: String,
+    /// The model's text, whose weight lines start at `rows_at` (see [`Classifier::rows`]): a
+    /// loaded model keeps the file as it was read, header and all, rather than copy megabytes
+    /// to drop a few lines.
+    text: String,
+    rows_at: usize,
     /// A digest of the examples it was trained on, to tell when it needs training again.
     pub trained_on: u64,
+}
+
+/// Two models are the same when they weigh alike, however each was made or read.
+impl PartialEq for Classifier {
+    fn eq(&self, other: &Classifier) -> bool {
+        (&self.classes, &self.bias, self.rows(), self.trained_on)
+            == (&other.classes, &other.bias, other.rows(), other.trained_on)
+    }
 }
 
 /// One labelled message to learn from.
@@ -149,15 +158,23 @@ impl Classifier {
         z
     }
 
+    /// One line per feature, `feature\tclass:weight\t...`, sorted by feature and ending in a
+    /// newline: a message's few features are found by bisecting the text itself, so loading a
+    /// model builds neither a map of tens of thousands of entries nor an index of its lines.
+    fn rows(&self) -> &str {
+        &self.text[self.rows_at..]
+    }
+
     /// How many features carry weights.
     pub fn feature_count(&self) -> usize {
-        memchr::memchr_iter(b'\n', self.rows.as_bytes()).count()
+        memchr::memchr_iter(b'\n', self.rows().as_bytes()).count()
     }
 
     /// The line of `rows` for `feature`, without its newline: a binary search over bytes, each
     /// probe widened to the line it falls in.
     fn row(&self, feature: &str) -> Option<&str> {
-        let bytes = self.rows.as_bytes();
+        let rows = self.rows();
+        let bytes = rows.as_bytes();
         // Both bounds are always the start of a line (or the end of the text).
         let (mut low, mut high) = (0, bytes.len());
         while low < high {
@@ -166,10 +183,10 @@ impl Classifier {
             let key_end = memchr::memchr2(b'\t', b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
             // Only a probe that goes on to the right needs the end of its line.
             let end = || memchr::memchr(b'\n', &bytes[key_end..]).map_or(bytes.len(), |i| key_end + i);
-            match self.rows[start..key_end].cmp(feature) {
+            match rows[start..key_end].cmp(feature) {
                 std::cmp::Ordering::Less => low = end() + 1,
                 std::cmp::Ordering::Greater => high = start,
-                std::cmp::Ordering::Equal => return Some(&self.rows[start..end()]),
+                std::cmp::Ordering::Equal => return Some(&rows[start..end()]),
             }
         }
         None
@@ -211,8 +228,8 @@ impl Classifier {
         let _ = writeln!(out, "classes\t{}", self.classes.join("\t"));
         let bias: Vec<String> = self.bias.iter().map(|b| format!("{b:.3}")).collect();
         let _ = writeln!(out, "bias\t{}", bias.join("\t"));
-        let _ = writeln!(out, "checksum\t{:08x}", crc32fast::hash(self.rows.as_bytes()));
-        out.push_str(&self.rows);
+        let _ = writeln!(out, "checksum\t{:08x}", crc32fast::hash(self.rows().as_bytes()));
+        out.push_str(self.rows());
         out
     }
 
@@ -268,19 +285,17 @@ impl Classifier {
         if checksum != Some(crc32fast::hash(rest.as_bytes())) {
             return Err((at, "the weights do not match their checksum: edited or damaged since training".to_string()));
         }
-        let header = text.len() - rest.len();
-        let mut rows = text;
-        rows.replace_range(..header, "");
-        if !rows.is_empty() && !rows.ends_with('\n') {
-            rows.push('\n');
+        let rows_at = text.len() - rest.len();
+        if rows_at < text.len() && !text.ends_with('\n') {
+            text.push('\n');
         }
-        Ok(Classifier { classes, bias, rows, trained_on })
+        Ok(Classifier { classes, bias, text, rows_at, trained_on })
     }
 
     /// Appends a weight line; lines come sorted by feature.
     fn push_row(&mut self, line: &str) {
-        self.rows.push_str(line);
-        self.rows.push('\n');
+        self.text.push_str(line);
+        self.text.push('\n');
     }
 }
 
@@ -374,7 +389,7 @@ pub fn train(classes: Vec<String>, groups: &[usize], examples: &[Example], train
     }
     let round = |w: f32| (w * 1000.0).round() / 1000.0;
     let bias = theta[..k].iter().map(|&b| round(b)).collect();
-    let mut model = Classifier { classes, bias, rows: String::new(), trained_on };
+    let mut model = Classifier { classes, bias, text: String::new(), rows_at: 0, trained_on };
     // The vocabulary is sorted, so the lines are too.
     for (f, feature) in vocabulary.iter().enumerate() {
         let kept: Vec<String> = (0..k)

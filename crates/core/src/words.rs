@@ -50,6 +50,17 @@ impl ByteSet {
         ByteSet(words)
     }
 
+    /// The bytes of `bytes`.
+    const fn of(bytes: &[u8]) -> ByteSet {
+        let mut words = [0u64; 4];
+        let mut i = 0;
+        while i < bytes.len() {
+            words[(bytes[i] >> 6) as usize] |= 1 << (bytes[i] & 63);
+            i += 1;
+        }
+        ByteSet(words)
+    }
+
     fn single(b: u8) -> ByteSet {
         let mut set = ByteSet::default();
         set.insert(b);
@@ -160,7 +171,7 @@ fn push_literal(seq: &mut Vec<Node>, bytes: &[u8]) {
 }
 
 /// The bytes with a meaning of their own in a pattern; every other byte matches itself.
-const SPECIAL: &[u8] = b"()[]{}|.?*+\\^$";
+const SPECIAL: ByteSet = ByteSet::of(b"()[]{}|.?*+\\^$");
 
 /// Reads one pattern.
 struct Parser<'a> {
@@ -219,7 +230,7 @@ impl<'a> Parser<'a> {
     /// letters and spaces); the byte before a repetition is left to [`Parser::atom`].
     fn plain_run(&mut self) -> &'a [u8] {
         let rest = &self.bytes[self.at..];
-        let plain = rest.iter().position(|&b| SPECIAL.contains(&b)).unwrap_or(rest.len());
+        let plain = rest.iter().position(|&b| SPECIAL.contains(b)).unwrap_or(rest.len());
         let repeated = matches!(rest.get(plain), Some(b'?' | b'*' | b'+' | b'{'));
         let run = &rest[..plain - usize::from(repeated && plain > 0)];
         self.at += run.len();

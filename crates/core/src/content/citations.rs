@@ -16,10 +16,10 @@ use super::{parse_toml, ContentError};
 pub const MAX_SHOWN: usize = 6;
 
 /// `[1]`, `[2, 3]`.
-static MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[(\d+(?:, ?\d+)*)\]").expect("a valid pattern"));
+static MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([0-9]+(?:, ?[0-9]+)*)\]").expect("a valid pattern"));
 /// A sentence that ends inside a cited span: its end, then the start of the next sentence.
 static SENTENCE_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"[.!?]["')]?\s+[A-Z(*"-]"#).expect("a valid pattern"));
+    LazyLock::new(|| Regex::new(r#"[.!?]["')]?[ \t\n\r]+[A-Z(*"-]"#).expect("a valid pattern"));
 
 /// The hosts no topic may cite (`never-cite.toml`): copies, mirrors, aggregators, archives.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -63,7 +63,7 @@ pub fn strip(text: &str) -> Cow<'_, str> {
 /// ends where the next starts, and the text after the last marker may hold only punctuation.
 pub fn uncited(text: &str) -> Option<usize> {
     let mut start = 0;
-    for (range, _) in markers(text) {
+    for range in MARKER.find_iter(text).map(|m| m.range()) {
         // A span opens with the punctuation that closed the sentence before it.
         let opening = text[start..range.start].len()
             - text[start..range.start].trim_start_matches(|c: char| !c.is_alphanumeric()).len();
