@@ -231,6 +231,21 @@ fn antibiotics_no_topic_names_reach_the_antibiotics_topic() {
     }
 }
 
+#[test]
+fn jak_inhibitors_are_immunosuppressants_not_acid_suppressants() {
+    for question in ["zinc on a jak inhibitor ok?", "started rinvoq last month, can i keep my zinc", "xeljanz and zinc"]
+    {
+        assert_eq!(ask(question).topic.as_deref(), Some("interaction-immunosuppressants"), "{question}");
+    }
+}
+
+#[test]
+fn chat_names_of_medicines_reach_their_topics() {
+    for question in ["zinc with plaq, any point?", "been on plaq 3 yrs, does zinc boost it"] {
+        assert_eq!(ask(question).topic.as_deref(), Some("hydroxychloroquine"), "{question}");
+    }
+}
+
 /// Medicine names and everyday words as they are spelled in the other languages covered.
 #[test]
 fn other_languages_spellings_reach_their_topics() {
