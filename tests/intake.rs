@@ -42,8 +42,6 @@ fn names_containing_other_names_are_not_confused() {
     assert!(only_food("1 medium sweet potato").starts_with("Sweet potato"));
 }
 
-/// A slice of a food USDA gives no slice weight for is a typical slice (the median of USDA's
-/// slice weights), not a whole serving; a food with its own slice weight keeps it.
 #[test]
 fn a_food_counted_in_cans_is_the_canned_food() {
     let tin = run("a tin of chickpeas");
@@ -56,6 +54,20 @@ fn a_food_counted_in_cans_is_the_canned_food() {
 }
 
 #[test]
+fn a_food_said_to_be_weighed_dry_or_raw_is_the_food_in_that_state() {
+    let dry = run("100g spaghetti (dry)");
+    assert_eq!((dry.items[0].food_id.as_str(), dry.items[0].grams), ("20120", 100.0), "{dry:?}");
+    assert!(dry.items[0].assumptions.iter().any(|a| a == "said \"dry\": the dry food"), "{dry:?}");
+    assert!(!dry.items[0].assumptions.iter().any(|a| a.contains("not distinguished")), "{dry:?}");
+    assert_eq!(run("75g uncooked basmati").items[0].food_id, "20044");
+    assert_eq!(run("75g gf fusilli (dry weight)").items[0].food_id, "20091");
+    // Said cooked, or nothing said, the name keeps its cooked food; a raw food stays raw.
+    assert_eq!(run("150g cooked rice").items[0].food_id, "20045");
+    assert_eq!(run("1 cup penne").items[0].food_id, "20121");
+    assert_eq!(run("80g red lentils (dry)").items[0].food_id, "16144");
+}
+
+#[test]
 fn a_plural_can_name_another_food_than_its_singular() {
     // Peppers in a list are the vegetable; pepper is the spice.
     assert_eq!(run("2 peppers").items[0].food_id, "11821");
@@ -63,6 +75,8 @@ fn a_plural_can_name_another_food_than_its_singular() {
     assert_eq!(run("stir fry with peppers and onions").items.iter().filter(|i| i.food_id == "02030").count(), 0);
 }
 
+/// A slice of a food USDA gives no slice weight for is a typical slice (the median of USDA's
+/// slice weights), not a whole serving; a food with its own slice weight keeps it.
 #[test]
 fn a_slice_without_a_usda_weight_is_a_typical_slice_not_a_serving() {
     let beef = run("3 slices of beef");

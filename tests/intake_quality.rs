@@ -145,8 +145,10 @@ const DISH_FLOOR: f64 = 68.0;
 /// food before it, which moved one list of each held-out set out of and into tolerance; 58 %
 /// once a typo is only corrected to a word with its first letter and "made" is filler; 57 % once
 /// a food counted in cans became the canned food (drained canned chickpeas, not boiled ones),
-/// which took the second tuning set from 55 % to 57 %; 58 % again once a footlong was 12 inches.
-const DISH_HOLDOUT_FLOOR: f64 = 58.0;
+/// which took the second tuning set from 55 % to 57 %; 58 % again once a footlong was 12 inches;
+/// 57 % once "basmati" alone named rice (before, it was listed as not recognised), which moved
+/// one list of each held-out set out of tolerance and one of the second tuning set into it.
+const DISH_HOLDOUT_FLOOR: f64 = 57.0;
 /// First measured at 44 % and 39 %; 48 % and 39 % after the changes above; 46 % and 36 % once
 /// `more-world.toml` added 136 dishes (12 fewer entries unrecognised on the two tuning sets,
 /// but some recipes further from the writers' than what their names fell back to before); 45 %
@@ -162,8 +164,11 @@ const DISH_HOLDOUT_FLOOR: f64 = 58.0;
 /// lists ("dennys: top sirloin") counted that restaurant's own items; 57 % once a food counted
 /// in cans became the canned food and a dish's parts restated in other words ("bangers n mash -
 /// 3 sausages, mash") were recognised by their head noun; 59 % once a recipe someone ate a share
-/// of was weighed as bought (raw mince), which took the second held-out set from 42 % to 41 %.
-const DISH2_FLOOR: f64 = 59.0;
+/// of was weighed as bought (raw mince), which took the second held-out set from 42 % to 41 %;
+/// 61 % once a food weighed dry was the dry food ("75 g gf fusilli (dry weight)") and
+/// gluten-free pasta and "basmati" had chat names.
+const DISH2_FLOOR: f64 = 61.0;
 /// The second held-out set went to 42 % once a footlong was 12 inches, and back to 41 % once a
-/// share eaten with others ("split it with my brother") counted that share of default portions.
-const DISH2_HOLDOUT_FLOOR: f64 = 41.0;
+/// share eaten with others ("split it with my brother") counted that share of default portions;
+/// 40 % once "basmati" alone named rice (see the first held-out set).
+const DISH2_HOLDOUT_FLOOR: f64 = 40.0;

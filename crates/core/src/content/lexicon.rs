@@ -78,6 +78,9 @@ pub struct FoodWords {
     /// Folded plurals that name another food than their singular ("peppers" are the vegetable,
     /// "pepper" the spice), with the folded words they are read as.
     pub plurals: FxHashMap<String, Vec<String>>,
+    /// Folded words that say a food was weighed before cooking ("dry", "uncooked"), with the
+    /// states to look it up in, in order.
+    pub weighed: FxHashMap<String, Vec<String>>,
     /// Stems beside a dish's name that leave out its meat and fish ("vegetarian lasagne").
     pub meatless: FxHashSet<String>,
     /// Stems beside a dish's name that leave out its meat, fish, eggs and dairy.
@@ -155,6 +158,7 @@ struct FoodsFile {
     meatless: Entries,
     vegan: Entries,
     plurals: Pairs,
+    weighed: Pairs,
     brands: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
 }
 
@@ -221,6 +225,7 @@ impl Lexicon {
             flavour: reader.set("foods.flavour", &f.flavour, Form::Fold),
             shared: reader.set("foods.shared", &f.shared, Form::Fold),
             plurals: reader.pairs("foods.plurals", &f.plurals, Form::Fold, |r, list, v| r.phrase(list, v, Form::Fold)),
+            weighed: reader.pairs("foods.weighed", &f.weighed, Form::Fold, |r, list, v| r.phrase(list, v, Form::Fold)),
             meatless: reader.set("foods.meatless", &f.meatless, Form::Stem),
             vegan: reader.set("foods.vegan", &f.vegan, Form::Stem),
             brands: reader.brands(&f.brands),

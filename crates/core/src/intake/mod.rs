@@ -178,7 +178,8 @@ impl Estimator {
         // Each mention is read, and looked up among the foods and dishes, once.
         let amounts: Vec<Amount> = mentions.iter().map(|m| self.read_amount(&m.words)).collect();
         let brand = self.brand_named(&mentions);
-        let lookups: Vec<Lookup> = amounts.iter().map(|a| self.canned(a, self.lookup(brand, &a.rest))).collect();
+        let lookups: Vec<Lookup> =
+            amounts.iter().map(|a| self.as_weighed(a, self.canned(a, self.lookup(brand, &a.rest)))).collect();
         let places = self.places(brand, &mentions, &amounts);
         let headings = self.headings(&mentions, &amounts, &lookups);
         let shares = shares(&mentions, &amounts, &headings);
@@ -262,6 +263,36 @@ impl Estimator {
             return found;
         }
         self.in_state(amount, found, "canned", "counted in cans: the canned food")
+    }
+
+    /// A food said to be weighed before cooking ("100 g spaghetti (dry)", "75 g uncooked
+    /// basmati") is the same food in that state when the list has it: the state's word before
+    /// one of the cooked food's chat names, shortest first, finds it ("dry" + "pasta").
+    fn as_weighed<'a>(&'a self, amount: &Amount, found: Lookup<'a>) -> Lookup<'a> {
+        let Lookup::Found { food, notes } = &found else { return found };
+        let weighed = &self.foods.lexicon.weighed;
+        let Some((said, states)) = amount.rest.iter().find_map(|w| weighed.get_key_value(w)) else { return found };
+        if food.state != "cooked" {
+            return found;
+        }
+        let mut names: Vec<&String> = food.names.iter().collect();
+        names.sort_by_key(|name| name.len());
+        for state in states {
+            for name in &names {
+                let mut words = vec![state.clone()];
+                words.extend(text::words(&text::fold(name)).into_iter().map(String::from));
+                // What the lookup of the made-up words notes is not about what was typed.
+                if let Lookup::Found { food: other, .. } = food::lookup(&self.foods, &words) {
+                    if other.state == *state {
+                        let mut notes: Vec<String> =
+                            notes.iter().filter(|n| !n.contains(" not distinguished: ")).cloned().collect();
+                        notes.push(format!("said \"{said}\": the {state} food"));
+                        return Lookup::Found { food: other, notes };
+                    }
+                }
+            }
+        }
+        found
     }
 
     /// A food weighed for a recipe someone ate a share of is weighed as bought: "500 g lamb
