@@ -40,6 +40,9 @@ fn names_containing_other_names_are_not_confused() {
     assert!(only_food("1 cup almond milk").contains("almond milk"));
     assert!(only_food("1 cup chocolate milk").starts_with("Milk, chocolate"));
     assert!(only_food("1 medium sweet potato").starts_with("Sweet potato"));
+    // How a food was prepared is not a dish: "crumbled" is no apple crumble.
+    assert!(only_food("30g feta crumbled").starts_with("Cheese, feta"));
+    assert_eq!(run("apple crumble").items.len(), 5);
 }
 
 #[test]
