@@ -51,8 +51,8 @@ impl Field {
 const K1: f64 = 1.2;
 /// How much naming a topic's keyword adds, per unit of the keyword's rarity.
 const KEYWORD_BONUS: f64 = 1.0;
-/// What a context word counts for beside a word of the question's own (see [`TopicIndex::search`]).
-const CONTEXT_WEIGHT: f64 = 0.7;
+/// What a context word counts for (see [`TopicIndex::search`]).
+const CONTEXT_WEIGHT: f64 = 0.5;
 
 /// Occurrences counted while the index is built, per term and topic.
 #[derive(Default)]
@@ -332,7 +332,7 @@ impl TopicIndex {
     pub fn search(&self, query: &Query, limit: usize) -> Vec<(usize, f64)> {
         let n = self.lengths.len() as f64;
         let mut scores: HashMap<u32, f64> = HashMap::new();
-        let weight = self.context_weight(query);
+        let weight = self.context_weight();
         for term in &query.terms {
             let list = self.postings(term);
             if list.is_empty() {
@@ -376,16 +376,13 @@ impl TopicIndex {
         ranked
     }
 
-    /// How much each term of `query` counts: a context word ("psoriasis") counts
-    /// [`CONTEXT_WEIGHT`] when the question also has a word of its own that some topic knows
-    /// (a pair of words counts as context when either word is), else everything counts fully.
-    fn context_weight<'q>(&'q self, query: &Query) -> impl Fn(&str) -> f64 + 'q {
+    /// How much a term counts: a context word ("psoriasis") [`CONTEXT_WEIGHT`], as does a pair
+    /// of words with one; every other term fully. A question whose own words the index does not
+    /// know (other languages, medicines no topic names) is then not taken for a question about
+    /// the condition it mentions: its weaker word score leaves more to the topic classifier.
+    fn context_weight(&self) -> impl Fn(&str) -> f64 + '_ {
         let context = &self.lexicon.context;
-        let is_context = move |term: &str| term.split(' ').any(|w| context.contains(w));
-        let asks = query.terms.iter().any(|t| {
-            !t.contains(' ') && !is_context(t) && !self.lexicon.generic.contains(t) && self.words.contains_key(t)
-        });
-        move |term: &str| if asks && is_context(term) { CONTEXT_WEIGHT } else { 1.0 }
+        move |term: &str| if term.split(' ').any(|w| context.contains(w)) { CONTEXT_WEIGHT } else { 1.0 }
     }
 
     /// Whether `term` names something specific to `topic`: it is in the topic's title or keywords
