@@ -254,6 +254,10 @@ fn other_languages_spellings_reach_their_topics() {
         ("el omeprazol baja el zinc?", "acid-suppressants"),
         ("est-ce que le zinc passe dans le lait quand on allaite?", "pregnancy-breastfeeding"),
         ("ist zink in haftcreme gefährlich?", "denture-cream"),
+        ("zink und pantoloc gleichzeitig?", "acid-suppressants"),
+        ("kukident zink", "denture-cream"),
+        ("zinc et tardyferon", "interaction-minerals"),
+        ("puedo tomar zinc con eutirox?", "thyroid-autoimmune"),
     ] {
         let answer = ask(question);
         let topic_given = answer.topic.as_deref().or(answer.also.as_ref().and_then(|a| a.topic.as_deref()));
