@@ -258,6 +258,11 @@ fn other_languages_spellings_reach_their_topics() {
         ("kukident zink", "denture-cream"),
         ("zinc et tardyferon", "interaction-minerals"),
         ("puedo tomar zinc con eutirox?", "thyroid-autoimmune"),
+        ("zinc et fourmis dans les pieds", "zinc-copper-deficiency"),
+        ("Langzeitfolgen von Zink?", "chronic-excess"),
+        ("zink sodbrennen tabletten", "acid-suppressants"),
+        // Typed in capitals, LED is lupus (lupus érythémateux disséminé).
+        ("LED et zinc : conseillé ?", "lupus-sle"),
     ] {
         let answer = ask(question);
         let topic_given = answer.topic.as_deref().or(answer.also.as_ref().and_then(|a| a.topic.as_deref()));
