@@ -261,6 +261,7 @@ fn other_languages_spellings_reach_their_topics() {
         ("zinc et fourmis dans les pieds", "zinc-copper-deficiency"),
         ("Langzeitfolgen von Zink?", "chronic-excess"),
         ("zink sodbrennen tabletten", "acid-suppressants"),
+        ("sauerteig und zink, besser?", "phytate-bioavailability"),
         // Typed in capitals, LED is lupus (lupus érythémateux disséminé).
         ("LED et zinc : conseillé ?", "lupus-sle"),
     ] {
