@@ -262,6 +262,8 @@ fn other_languages_spellings_reach_their_topics() {
         ("Langzeitfolgen von Zink?", "chronic-excess"),
         ("zink sodbrennen tabletten", "acid-suppressants"),
         ("sauerteig und zink, besser?", "phytate-bioavailability"),
+        ("zink wenn man verkühlt ist", "colds-lozenges"),
+        ("zinco demais", "upper-limit"),
         // Typed in capitals, LED is lupus (lupus érythémateux disséminé).
         ("LED et zinc : conseillé ?", "lupus-sle"),
     ] {
