@@ -117,7 +117,8 @@ fn restaurant_names_holding_amount_words_are_read_whole() {
 #[test]
 fn shipped_dishes_show_their_parts() {
     let est = shipped();
-    for text in ["a turkey sandwich", "beans on toast", "2 hard shell beef tacos", "chicken tikka masala", "pad thai"] {
+    let dishes = ["a turkey sandwich", "beans on toast", "2 hard shell beef tacos", "chicken tikka masala", "pad thai"];
+    for text in dishes.into_iter().chain(["guac", "paella", "mushroom risotto", "patatas bravas"]) {
         let e = run(est, text);
         assert!(!e.items.is_empty() && e.items.iter().all(|i| i.dish.is_some()), "{text}: {:?}", e.items);
         assert!(e.unrecognized.is_empty(), "{text}: {:?}", e.unrecognized);

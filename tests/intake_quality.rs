@@ -137,8 +137,9 @@ fn second_dish_sets_figures() {
 /// Regression floors: the figures last measured, rounded down; the goal is 95 %.
 /// 68 % once a footlong was 12 inches and a dish's bracket of what was left out ("vegan pad thai
 /// (no egg, no fish sauce)") took those parts out instead of naming the food; 69 % once
-/// "crumbled" and "grated" were preparation words ("30 g feta crumbled" had become apple crumble).
-const DISH_FLOOR: f64 = 69.0;
+/// "crumbled" and "grated" were preparation words ("30 g feta crumbled" had become apple crumble);
+/// 70 % with guacamole, paella, risotto and patatas bravas as dishes.
+const DISH_FLOOR: f64 = 70.0;
 /// The held-out figure went from 48 % to 54 % when a dish whose parts are listed after it
 /// became their heading, connecting words inside dish names stopped splitting them, and
 /// places, times and what was not eaten stopped being read as food; 58 % with the dishes of
