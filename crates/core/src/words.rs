@@ -62,9 +62,7 @@ impl ByteSet {
     }
 
     fn single(b: u8) -> ByteSet {
-        let mut set = ByteSet::default();
-        set.insert(b);
-        set
+        ByteSet::of(&[b])
     }
 
     /// The bytes in the set, in order.

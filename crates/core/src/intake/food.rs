@@ -270,13 +270,16 @@ fn second_food(index: &FoodIndex, stems: &[String], used: &[bool]) -> Option<Str
     Some(index.names[named.name].tokens.join(" "))
 }
 
+/// What the note on a preparation word the food's description lacks says after the words.
+pub(crate) const NOT_DISTINGUISHED: &str = "not distinguished: used";
+
 /// Says when the food's state was assumed, or when a preparation word was not matched.
 fn note_state(lexicon: &FoodWords, food: &Food, stems: &[String], notes: &mut Vec<String>) {
     let described = text::tokens(&food.description);
     let said: Vec<&String> = stems.iter().filter(|s| lexicon.cooking.contains(s.as_str())).collect();
     let unmatched: Vec<&str> = said.iter().filter(|s| !described.contains(s)).map(|s| s.as_str()).collect();
     if !unmatched.is_empty() {
-        notes.push(format!("\"{}\" not distinguished: used {}", unmatched.join(" "), food.description));
+        notes.push(format!("\"{}\" {NOT_DISTINGUISHED} {}", unmatched.join(" "), food.description));
     } else if said.is_empty() && matches!(food.state.as_str(), "cooked" | "raw" | "dry" | "canned") {
         notes.push(format!("values for the {} food", food.state));
     }

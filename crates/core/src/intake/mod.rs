@@ -285,7 +285,7 @@ impl Estimator {
                 if let Lookup::Found { food: other, .. } = food::lookup(&self.foods, &words) {
                     if other.state == *state {
                         let mut notes: Vec<String> =
-                            notes.iter().filter(|n| !n.contains(" not distinguished: ")).cloned().collect();
+                            notes.iter().filter(|n| !n.contains(food::NOT_DISTINGUISHED)).cloned().collect();
                         notes.push(format!("said \"{said}\": the {state} food"));
                         return Lookup::Found { food: other, notes };
                     }
