@@ -332,13 +332,12 @@ impl TopicIndex {
     pub fn search(&self, query: &Query, limit: usize) -> Vec<(usize, f64)> {
         let n = self.lengths.len() as f64;
         let mut scores: HashMap<u32, f64> = HashMap::new();
-        let weight = self.context_weight();
         for term in &query.terms {
             let list = self.postings(term);
             if list.is_empty() {
                 continue;
             }
-            let idf = weight(term) * ((n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5) + 1.0).ln();
+            let idf = self.term_weight(term) * ((n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5) + 1.0).ln();
             for (doc, counts) in list {
                 let length = &self.lengths[*doc as usize];
                 let mut tf = 0.0;
@@ -362,7 +361,7 @@ impl TopicIndex {
             for &k in self.keywords_by_word.get(*word).into_iter().flatten() {
                 let (keyword, topic) = &self.keywords[k as usize];
                 if keyword.iter().all(|w| words.contains(w.as_str())) && seen.insert(k) {
-                    let strength: f64 = keyword.iter().map(|w| weight(w) * self.idf(w)).fold(0.0, f64::max);
+                    let strength: f64 = keyword.iter().map(|w| self.term_weight(w) * self.idf(w)).fold(0.0, f64::max);
                     *bonus.entry(*topic).or_default() += KEYWORD_BONUS * strength;
                 }
             }
@@ -380,9 +379,13 @@ impl TopicIndex {
     /// of words with one; every other term fully. A question whose own words the index does not
     /// know (other languages, medicines no topic names) is then not taken for a question about
     /// the condition it mentions: its weaker word score leaves more to the topic classifier.
-    fn context_weight(&self) -> impl Fn(&str) -> f64 + '_ {
+    fn term_weight(&self, term: &str) -> f64 {
         let context = &self.lexicon.context;
-        move |term: &str| if term.split(' ').any(|w| context.contains(w)) { CONTEXT_WEIGHT } else { 1.0 }
+        if term.split(' ').any(|w| context.contains(w)) {
+            CONTEXT_WEIGHT
+        } else {
+            1.0
+        }
     }
 
     /// Whether `term` names something specific to `topic`: it is in the topic's title or keywords

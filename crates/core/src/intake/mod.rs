@@ -279,16 +279,14 @@ impl Estimator {
         names.sort_by_key(|name| name.len());
         for state in states {
             for name in &names {
-                let mut words = vec![state.clone()];
-                words.extend(text::words(&text::fold(name)).into_iter().map(String::from));
+                let folded = text::fold(name);
+                let words = text::words(&folded).into_iter().map(String::from);
                 // What the lookup of the made-up words notes is not about what was typed.
-                if let Lookup::Found { food: other, .. } = food::lookup(&self.foods, &words) {
-                    if other.state == *state {
-                        let mut notes: Vec<String> =
-                            notes.iter().filter(|n| !n.contains(food::NOT_DISTINGUISHED)).cloned().collect();
-                        notes.push(format!("said \"{said}\": the {state} food"));
-                        return Lookup::Found { food: other, notes };
-                    }
+                if let Some((other, _)) = self.named_in_state(state, words) {
+                    let mut notes: Vec<String> =
+                        notes.iter().filter(|n| !n.contains(food::NOT_DISTINGUISHED)).cloned().collect();
+                    notes.push(format!("said \"{said}\": the {state} food"));
+                    return Lookup::Found { food: other, notes };
                 }
             }
         }
@@ -314,14 +312,22 @@ impl Estimator {
         if food.state == state {
             return Lookup::Found { food, notes };
         }
-        let mut words = vec![state.to_string()];
-        words.extend(amount.rest.iter().cloned());
-        match food::lookup(&self.foods, &words) {
-            Lookup::Found { food: other, notes: mut other_notes } if other.state == state => {
+        match self.named_in_state(state, amount.rest.iter().cloned()) {
+            Some((other, mut other_notes)) => {
                 other_notes.push(note.into());
                 Lookup::Found { food: other, notes: other_notes }
             }
-            _ => Lookup::Found { food, notes },
+            None => Lookup::Found { food, notes },
+        }
+    }
+
+    /// The food `words` name with the word `state` before them, and the lookup's notes, when it
+    /// is in that state.
+    fn named_in_state(&self, state: &str, words: impl Iterator<Item = String>) -> Option<(&Food, Vec<String>)> {
+        let words: Vec<String> = std::iter::once(state.to_string()).chain(words).collect();
+        match food::lookup(&self.foods, &words) {
+            Lookup::Found { food, notes } if food.state == state => Some((food, notes)),
+            _ => None,
         }
     }
 
