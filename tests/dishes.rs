@@ -206,6 +206,28 @@ fn a_dish_whose_parts_are_listed_after_it_heads_them_and_is_not_counted_twice() 
 }
 
 #[test]
+fn a_dish_whose_contents_follow_without_amounts_is_counted_whole() {
+    let est = test_estimator();
+    for text in [
+        "test sandwich - whole-wheat bread, turkey bacon. an apple",
+        "test sandwich: turkey bacon, whole-wheat bread. an apple",
+    ] {
+        let e = run(est, text);
+        let ids: Vec<&str> = e.items.iter().map(|i| i.food_id.as_str()).collect();
+        assert_eq!(ids, ["18075", "07254", "09003"], "{text}: {:?}", e.items);
+        assert_eq!(grams(&e)[..2], [56.0, 56.0], "{text}");
+        let said = &e.items[0].assumptions[0];
+        assert!(said.contains("\"turkey bacon\"") && said.contains("read as what is in it"), "{text}: {said}");
+    }
+    // With an amount the entries are what was eaten, and the dish is only their heading.
+    let e = run(est, "test sandwich - 2 slices whole-wheat bread, turkey bacon");
+    assert!(e.items.iter().all(|i| i.dish.is_none()), "{:?}", e.items);
+    // Naming one part is not a description: the dish and the food are both counted.
+    let e = run(est, "test sandwich - turkey bacon");
+    assert_eq!(e.items.len(), 3, "{:?}", e.items);
+}
+
+#[test]
 fn a_colon_heading_over_weighed_entries_names_the_meal_they_weigh_out() {
     let e = run(shipped(), "cheese board after dinner: 3 cream crackers, about 40g stilton");
     assert_eq!(e.items.len(), 2, "{:?}", e.items);

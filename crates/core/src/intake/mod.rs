@@ -181,7 +181,8 @@ impl Estimator {
         let lookups: Vec<Lookup> =
             amounts.iter().map(|a| self.as_weighed(a, self.canned(a, self.lookup(brand, &a.rest)))).collect();
         let places = self.places(brand, &mentions, &amounts);
-        let headings = self.headings(&mentions, &amounts, &lookups);
+        let described = self.described(&mentions, &amounts, &lookups);
+        let headings = self.headings(&mentions, &amounts, &lookups, &described);
         let shares = shares(&mentions, &amounts, &headings);
         for (i, ((mention, amount), found)) in mentions.iter().zip(&amounts).zip(lookups).enumerate() {
             // What was typed is shown back, but never a whole 100 KB word.
@@ -198,6 +199,16 @@ impl Estimator {
             if headings[i] {
                 notes.push(format!("\"{input}\" read as a heading for what follows, not counted itself"));
                 continue;
+            }
+            if described[i].is_some() {
+                continue;
+            }
+            let contents: Vec<String> = (i + 1..mentions.len())
+                .filter(|&j| described[j] == Some(i))
+                .map(|j| format!("\"{}\"", text::clip(&mentions[j].text, MAX_ECHO)))
+                .collect();
+            if !contents.is_empty() {
+                notes.push(format!("{} read as what is in it: the dish counted whole", contents.join(", ")));
             }
             if places[i] {
                 notes.push(format!("\"{input}\" read as where the food came from, not counted itself"));
@@ -409,7 +420,13 @@ impl Estimator {
     /// or nothing known; and a heading with a colon and no weight of its own over at least two
     /// entries with amounts ("cheese board after dinner: 3 crackers, 40 g stilton", "spag bol
     /// for 1: 100 g spaghetti, 125 g mince"), which weigh out the meal it names.
-    fn headings(&self, mentions: &[split::Mention], amounts: &[Amount], lookups: &[Lookup]) -> Vec<bool> {
+    fn headings(
+        &self,
+        mentions: &[split::Mention],
+        amounts: &[Amount],
+        lookups: &[Lookup],
+        described: &[Option<usize>],
+    ) -> Vec<bool> {
         let lists = self.lists_parts(mentions, amounts, lookups);
         let labels = |i: usize| {
             let label_only = matches!(lookups[i], Lookup::Dish { .. } | Lookup::Unknown { .. });
@@ -418,7 +435,40 @@ impl Estimator {
             mentions[i].heading
                 && ((!amounts[i].stated && label_only) || (amounts[i].measures.is_empty() && weighed_after))
         };
-        (0..mentions.len()).map(|i| lists[i] || labels(i) || mentions[i].bracket_of_parts).collect()
+        // A dish whose contents the rest of its sentence only names is counted itself.
+        let heads = |i: usize| (lists[i] || labels(i) || mentions[i].bracket_of_parts) && !described.contains(&Some(i));
+        (0..mentions.len()).map(heads).collect()
+    }
+
+    /// For each mention, the dish whose contents it only names, when a colon or a spaced dash
+    /// after the dish opens the rest of the sentence, nothing there has an amount, and at least
+    /// [`RESTATED_PARTS`] of it are parts of the dish ("vegan chilli - kidney beans, lentils,
+    /// peppers, tinned toms"): the dish's recipe counts those better than a default portion of
+    /// each would. With an amount the entries are what was eaten and the dish is their heading.
+    fn described(&self, mentions: &[split::Mention], amounts: &[Amount], lookups: &[Lookup]) -> Vec<Option<usize>> {
+        let mut described = vec![None; mentions.len()];
+        for (i, found) in lookups.iter().enumerate() {
+            let Lookup::Dish { dish, .. } = found else { continue };
+            if !mentions[i].opens {
+                continue;
+            }
+            let sentence = mentions[i].sentence;
+            let end = (i + 1..mentions.len()).find(|&j| mentions[j].sentence != sentence).unwrap_or(mentions.len());
+            let run = i + 1..end;
+            let counted = |j: &usize| mentions[*j].share.is_none() && !mentions[*j].not_eaten;
+            if run.is_empty() || run.clone().filter(counted).any(|j| amounts[j].stated) {
+                continue;
+            }
+            let families: Vec<String> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
+            let restated: std::collections::HashSet<String> =
+                lookups[run.clone()].iter().filter_map(kind_of).filter(|f| families.contains(f)).collect();
+            if restated.len() >= RESTATED_PARTS {
+                for j in run.filter(counted) {
+                    described[j] = Some(i);
+                }
+            }
+        }
+        described
     }
 
     /// For each mention, whether it is a dish or food whose parts or amount the next mentions

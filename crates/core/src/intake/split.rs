@@ -30,6 +30,9 @@ pub struct Mention {
     /// Whether it ends in a colon with more of the line after it: a heading for what follows
     /// ("roast dinner: beef, 2 potatoes, gravy"), which may name a dish its parts then list.
     pub heading: bool,
+    /// Whether a colon or a spaced dash follows it with more of the line after it: the rest of
+    /// the sentence may only say what is in it ("vegan chilli - kidney beans, lentils, peppers").
+    pub opens: bool,
     /// Whether a bracketed list of its parts with their amounts follows it ("egg stew (3 eggs,
     /// 2 tomatoes, 1 onion)"): it heads them and is counted through them.
     pub bracket_of_parts: bool,
@@ -41,6 +44,9 @@ pub struct Mention {
     pub share: Option<Share>,
     /// Which line of the message it was typed on (an item of a numbered list counts as a line).
     pub line: usize,
+    /// Which sentence of the message it was typed in: a line, or a part of one ended by a full
+    /// stop, `!` or `?`.
+    pub sentence: usize,
 }
 
 /// A share of a dish or batch cooked: `numerator / denominator` of it was eaten.
@@ -97,6 +103,7 @@ impl Joins {
 pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention>, bool) {
     let mut out = Vec::new();
     let input = text::without_markup(input);
+    let mut sentence = 0;
     for (n, line) in input.lines().flat_map(inline_list).enumerate() {
         let folded = text::fold(strip_list_marker(line));
         let folded = spell_connectors(&folded);
@@ -111,17 +118,23 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
             split_connectors(lexicon, chunk, joins, &mut out);
             for mention in &mut out[before..] {
                 mention.line = n;
+                mention.sentence = sentence;
             }
             let added = out.len() > before;
             if let Some(head) = out.last_mut().filter(|_| added) {
                 head.heading = end == End::Colon && i < last;
+                head.opens = matches!(end, End::Colon | End::Dash) && i < last;
                 head.bracket_of_parts = end == End::Parts;
+            }
+            if end == End::Stop {
+                sentence += 1;
             }
             if out.len() > MAX_MENTIONS {
                 out.truncate(MAX_MENTIONS);
                 return (out, true);
             }
         }
+        sentence += 1;
     }
     (out, false)
 }
@@ -275,6 +288,10 @@ enum End {
     Plain,
     /// At a colon: a heading when more of the line follows.
     Colon,
+    /// At a spaced dash: what follows may say what is in the piece before it.
+    Dash,
+    /// At a full stop, `!` or `?`: the sentence ends.
+    Stop,
     /// At a bracket that lists its parts with their amounts.
     Parts,
 }
@@ -303,6 +320,8 @@ fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<(&'a str, End)> {
         if separates {
             let end = match c {
                 ':' => End::Colon,
+                '-' => End::Dash,
+                '.' | '!' | '?' => End::Stop,
                 '(' => End::Parts,
                 _ => End::Plain,
             };
@@ -424,10 +443,12 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
         words,
         after: after.map(String::from),
         heading: false,
+        opens: false,
         bracket_of_parts: false,
         not_eaten: not_eaten.is_some() || after_not,
         share: None,
         line: 0,
+        sentence: 0,
     });
 }
 
@@ -438,10 +459,12 @@ fn share_mention(chunk: &str, said: &[&str], share: Share, after: Option<&str>) 
         words: Vec::new(),
         after: after.map(String::from),
         heading: false,
+        opens: false,
         bracket_of_parts: false,
         not_eaten: false,
         share: Some(share),
         line: 0,
+        sentence: 0,
     }
 }
 
