@@ -228,6 +228,24 @@ fn a_dish_whose_contents_follow_without_amounts_is_counted_whole() {
 }
 
 #[test]
+fn a_share_of_a_whole_bird_is_weighed_by_usda_s_half_bird() {
+    let est = shipped();
+    // USDA SR28 05009: 0.5 chicken, bone removed = 299 g; 05140: 0.5 duck = 382 g.
+    for (text, ndb, g) in [
+        ("half a chicken and chips", "05009", 299.0),
+        ("nandos half chicken (medium)", "05009", 299.0),
+        ("a quarter chicken", "05009", 149.5),
+        ("half a roast duck", "05140", 382.0),
+    ] {
+        let e = run(est, text);
+        assert_eq!((e.items[0].food_id.as_str(), e.items[0].grams), (ndb, g), "{text}: {:?}", e.items);
+    }
+    // "a bowl of chili" stays a bowl of the chili, not a name read whole.
+    let e = run(est, "a bowl of chili");
+    assert!(e.items[0].assumptions.iter().any(|a| a == "a bowl counted as 1 cup"), "{:?}", e.items[0]);
+}
+
+#[test]
 fn a_colon_heading_over_weighed_entries_names_the_meal_they_weigh_out() {
     let e = run(shipped(), "cheese board after dinner: 3 cream crackers, about 40g stilton");
     assert_eq!(e.items.len(), 2, "{:?}", e.items);

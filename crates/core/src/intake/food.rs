@@ -92,17 +92,24 @@ pub fn lookup<'a>(index: &'a FoodIndex, rest: &[String]) -> Lookup<'a> {
 /// `rest` is what the amount reader left of the mention.
 pub fn amount_words_name(index: &FoodIndex, stems: &[String], rest: &[String]) -> Option<std::ops::Range<usize>> {
     let left: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
-    let mut best: Option<std::ops::Range<usize>> = None;
+    // Names are stored without "a" ("half a chicken" is "half chicken"), so they are looked for
+    // among the other typed words, each keeping where it was typed. An "of" still separates an
+    // amount from its food: "a bowl of chili" is a bowl of the chili, not the "bowl of chili".
+    let (at, words): (Vec<usize>, Vec<&String>) =
+        stems.iter().enumerate().filter(|(_, s)| !matches!(s.as_str(), "a" | "an")).unzip();
+    let mut best: Option<(usize, std::ops::Range<usize>)> = None;
     for stem in stems.iter().filter(|s| !left.contains(s)) {
         for &name in index.names_by_token.get(stem.as_str()).into_iter().flatten() {
             let tokens = &index.names[name as usize].tokens;
-            let Some(at) = stems.windows(tokens.len()).position(|w| w == tokens.as_slice()) else { continue };
-            if best.as_ref().is_none_or(|b| tokens.len() > b.len()) {
-                best = Some(at..at + tokens.len());
+            let Some(first) = words.windows(tokens.len()).position(|w| w.iter().copied().eq(tokens.iter())) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|(len, _)| tokens.len() > *len) {
+                best = Some((tokens.len(), at[first]..at[first + tokens.len() - 1] + 1));
             }
         }
     }
-    best
+    best.map(|(_, range)| range)
 }
 
 /// Reads each word that no name, description or filler knows as the chat-name word it is
