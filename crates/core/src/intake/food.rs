@@ -323,9 +323,13 @@ pub fn in_brand<'a>(index: &'a FoodIndex, brand: &Brand, rest: &[String]) -> Opt
     let named = brand_name_at(brand, &stems).unwrap_or(0..0);
     let outside: Vec<String> = (0..stems.len()).filter(|i| !named.contains(i)).map(|i| stems[i].clone()).collect();
     let words = description_words(index, &outside);
-    plainest_described(index, &words, |food| {
-        food.description.starts_with(&brand.prefix) && names_item(&food.description, &words)
-    })
+    let described = |with_parts: bool| {
+        plainest_described(index, &words, |food| {
+            food.description.starts_with(&brand.prefix) && names_item(&food.description, &words, with_parts)
+        })
+    };
+    // "soft tacos beef" is the "Soft Taco with beef" when no item is named by all its words.
+    described(false).or_else(|| described(true))
 }
 
 /// The words of `stems` a USDA description could hold: no filler, no numbers.
@@ -353,13 +357,15 @@ fn plainest_described<'a>(index: &'a FoodIndex, words: &[&String], keep: impl Fn
 
 /// Whether every one of `words` is in what `description` names, not in what it says the item
 /// comes with or without: "cheese" is none of "BURGER KING, WHOPPER, with cheese", "WHOPPER,
-/// no cheese" and "CROISSAN'WICH with Sausage and Cheese".
-fn names_item(description: &str, words: &[&String]) -> bool {
-    let naming: Vec<String> = text::tokens(description)
-        .into_iter()
-        .take_while(|w| !matches!(w.as_str(), "with" | "without" | "no"))
-        .collect();
-    words.iter().all(|w| naming.contains(w))
+/// no cheese" and "CROISSAN'WICH with Sausage and Cheese". With `with_parts`, words may also be
+/// in what it comes with, so long as one is in what it names: "whopper cheese" is the
+/// "WHOPPER, with cheese", and "cheese" alone is still no whopper.
+fn names_item(description: &str, words: &[&String], with_parts: bool) -> bool {
+    let tokens = text::tokens(description);
+    let until = |ends: &[&str]| tokens.iter().position(|w| ends.contains(&w.as_str())).unwrap_or(tokens.len());
+    let naming = &tokens[..until(&["with", "without", "no"])];
+    let kept = if with_parts { &tokens[..until(&["without", "no"])] } else { naming };
+    words.iter().all(|w| kept.contains(w)) && words.iter().any(|w| naming.contains(w))
 }
 
 /// Where in `stems` one of the brand's names is typed.
