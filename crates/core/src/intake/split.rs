@@ -359,7 +359,13 @@ fn split_connectors(lexicon: &FoodWords, chunk: &str, joins: &Joins, out: &mut V
         if connects {
             push(lexicon, chunk, &piece, after, out);
             piece.clear();
-            after = Some(word);
+            // "coffee without sugar", "burger no bun": the word opens what was not eaten.
+            if lexicon.not_eaten.iter().any(|n| n.len() == 1 && n[0] == word) {
+                piece.push(word);
+                after = None;
+            } else {
+                after = Some(word);
+            }
         } else {
             piece.push(word);
         }
@@ -424,8 +430,6 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
     // "didn't eat the bun": the words after the phrase say what was left.
     let not_eaten = lexicon.not_eaten.iter().find(|n| text::starts_with(piece.get(shown..).unwrap_or(&[]), n));
     let eaten = &piece[not_eaten.map_or(0, |n| shown + n.len())..];
-    // "coffee without sugar": split at "without", the piece after it was not eaten either.
-    let after_not = after.is_some_and(|a| lexicon.not_eaten.iter().any(|n| n.len() == 1 && n[0] == a));
     let (Some(first), Some(last)) = (piece.get(shown), piece.last()) else { return };
     // "had about a third of it over 150 g rice": the share, then what was eaten with it.
     if let Some((share, used)) = share(lexicon, &piece[shown..]).filter(|_| not_eaten.is_none()) {
@@ -445,7 +449,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
         heading: false,
         opens: false,
         bracket_of_parts: false,
-        not_eaten: not_eaten.is_some() || after_not,
+        not_eaten: not_eaten.is_some(),
         share: None,
         line: 0,
         sentence: 0,
@@ -638,14 +642,18 @@ mod tests {
 
     #[test]
     fn what_was_not_eaten_is_marked() {
-        let (found, _) =
-            mentions("burger, no fries, coffee without sugar, didn't eat the bun", &shipped().foods, &Joins::default());
+        let (found, _) = mentions(
+            "burger, no fries, coffee without sugar, didn't eat the bun, chips no salt",
+            &shipped().foods,
+            &Joins::default(),
+        );
         let marked: Vec<(&str, bool, &[String])> =
             found.iter().map(|m| (m.text.as_str(), m.not_eaten, m.words.as_slice())).collect();
         assert_eq!(marked[0], ("burger", false, &["burger".to_string()][..]));
         assert_eq!(marked[1], ("no fries", true, &["fries".to_string()][..]));
-        assert_eq!((marked[2].1, marked[3].0, marked[3].1), (false, "sugar", true));
+        assert_eq!((marked[2].1, marked[3].0, marked[3].1), (false, "without sugar", true));
         assert_eq!(marked[4], ("didn't eat the bun", true, &["the".to_string(), "bun".to_string()][..]));
+        assert_eq!((marked[5].1, marked[6]), (false, ("no salt", true, &["salt".to_string()][..])));
     }
 
     #[test]
