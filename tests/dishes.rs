@@ -313,6 +313,12 @@ fn a_part_of_a_dish_not_eaten_is_left_out_and_said() {
         assert!(e.items[0].assumptions.iter().any(|a| a.contains("read as not eaten") && a.contains("56 g")), "{e:?}");
         assert!((e.food_zinc_mg - e.items[0].zinc_mg).abs() < 0.011, "{e:?}");
     }
+    // A burger "lettuce wrapped" or "protein style" is read as one with no bun (lexicon read_as).
+    for text in ["cheeseburger lettuce wrapped", "cheeseburger (protein style), fries"] {
+        let e = run(shipped(), text);
+        assert!(e.items.iter().any(|i| i.food_id == "23568"), "{text}: {e:?}");
+        assert!(e.items.iter().all(|i| i.food_id != "18350" && i.food_id != "11251"), "{text}: {e:?}");
+    }
     // Something not eaten that is no part of the dish is only noted.
     let e = run(shipped(), "2 eggs, no fries");
     assert_eq!(e.items.len(), 1, "{e:?}");

@@ -81,6 +81,9 @@ pub struct FoodWords {
     /// Folded words that say a food was weighed before cooking ("dry", "uncooked"), with the
     /// states to look it up in, in order.
     pub weighed: FxHashMap<String, Vec<String>>,
+    /// Folded phrases read as other words before a list is split ("lettuce wrapped" is "no
+    /// bun"), longest first.
+    pub read_as: Vec<(Vec<String>, Vec<String>)>,
     /// Stems beside a dish's name that leave out its meat and fish ("vegetarian lasagne").
     pub meatless: FxHashSet<String>,
     /// Stems beside a dish's name that leave out its meat, fish, eggs and dairy.
@@ -159,6 +162,7 @@ struct FoodsFile {
     vegan: Entries,
     plurals: Pairs,
     weighed: Pairs,
+    read_as: Pairs,
     brands: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
 }
 
@@ -226,6 +230,7 @@ impl Lexicon {
             shared: reader.set("foods.shared", &f.shared, Form::Fold),
             plurals: reader.pairs("foods.plurals", &f.plurals, Form::Fold, |r, list, v| r.phrase(list, v, Form::Fold)),
             weighed: reader.pairs("foods.weighed", &f.weighed, Form::Fold, |r, list, v| r.phrase(list, v, Form::Fold)),
+            read_as: reader.phrase_pairs("foods.read_as", &f.read_as),
             meatless: reader.set("foods.meatless", &f.meatless, Form::Stem),
             vegan: reader.set("foods.vegan", &f.vegan, Form::Stem),
             brands: reader.brands(&f.brands),
@@ -302,6 +307,21 @@ impl Reader<'_> {
 
     fn set(&mut self, list: &str, entries: &[Spanned<String>], form: Form) -> FxHashSet<String> {
         entries.iter().filter_map(|e| self.word(list, e, form)).collect()
+    }
+
+    /// Pairs of folded phrases, the longest key first so that it is read before its parts.
+    fn phrase_pairs(&mut self, list: &str, pairs: &Pairs) -> Vec<(Vec<String>, Vec<String>)> {
+        let mut out = Vec::new();
+        for (key, entry) in pairs {
+            let key_entry = Spanned::new(entry.span(), key.clone());
+            if let (Some(key), Some(value)) =
+                (self.phrase(list, &key_entry, Form::Fold), self.phrase(list, entry, Form::Fold))
+            {
+                out.push((key, value));
+            }
+        }
+        out.sort_by_key(|(key, _)| std::cmp::Reverse(key.len()));
+        out
     }
 
     /// Pairs keyed by one stemmed word; keys that read the same must mean the same.

@@ -106,7 +106,7 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
     let mut sentence = 0;
     for (n, line) in input.lines().flat_map(inline_list).enumerate() {
         let folded = text::fold(strip_list_marker(line));
-        let folded = spell_connectors(&folded);
+        let folded = read_as(lexicon, &spell_connectors(&folded));
         // 14" is 14 inches, which a pizza or a sub is sized by.
         let folded = INCHES.replace_all(&folded, "$1 inch ");
         let folded = without_times(&folded);
@@ -171,6 +171,27 @@ static TIMES: LazyLock<Regex> = LazyLock::new(|| {
 /// `line` without its times of day, keeping the punctuation after them.
 fn without_times(line: &str) -> String {
     TIMES.replace_all(line, "$end").into_owned()
+}
+
+/// `folded` with each phrase of [`FoodWords::read_as`] replaced by what it is read as, where
+/// it stands as whole words: "cheeseburger (lettuce wrapped)" is "cheeseburger (no bun)".
+fn read_as(lexicon: &FoodWords, folded: &str) -> String {
+    let mut out = folded.to_string();
+    for (phrase, meaning) in &lexicon.read_as {
+        let (phrase, meaning) = (phrase.join(" "), meaning.join(" "));
+        let mut from = 0;
+        while let Some(found) = out[from..].find(&phrase) {
+            let (start, end) = (from + found, from + found + phrase.len());
+            let letter = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if letter(out[..start].chars().next_back()) || letter(out[end..].chars().next()) {
+                from = end;
+                continue;
+            }
+            out.replace_range(start..end, &meaning);
+            from = start + meaning.len();
+        }
+    }
+    out
 }
 
 /// A numbered list written on one line ("1. eggs 2. toast 3. zucchini"): its items, each with
