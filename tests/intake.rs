@@ -71,6 +71,21 @@ fn a_food_said_to_be_weighed_dry_or_raw_is_the_food_in_that_state() {
 }
 
 #[test]
+fn what_a_food_was_cooked_in_is_an_entry_of_its_own() {
+    let ids = |text: &str| run(text).items.iter().map(|i| i.food_id.clone()).collect::<Vec<_>>();
+    // The mushrooms and the kale were counted as only the fat they were cooked in.
+    assert_eq!(ids("mushrooms fried in butter"), ["11260", "01001"]);
+    assert_eq!(ids("sauteed kale in coconut oil"), ["11233", "04047"]);
+    assert_eq!(ids("2 eggs poached in tomato sauce")[0], "01131");
+    // Without a cooking word, "in" is part of the name: sardines canned in oil.
+    assert_eq!(ids("sardines in olive oil"), ["15088"]);
+    // A restaurant's number is not a count ("five guys" is read_as "fiveguys" in the lexicon).
+    let patty: Vec<f64> =
+        run("five guys cheeseburger").items.iter().filter(|i| i.food_id == "23568").map(|i| i.grams).collect();
+    assert_eq!(patty, [77.0]);
+}
+
+#[test]
 fn a_plural_can_name_another_food_than_its_singular() {
     // Peppers in a list are the vegetable; pepper is the spice.
     assert_eq!(run("2 peppers").items[0].food_id, "11821");

@@ -374,7 +374,10 @@ fn split_connectors(lexicon: &FoodWords, chunk: &str, joins: &Joins, out: &mut V
     for (i, &word) in words.iter().enumerate() {
         let prev = piece.last().copied();
         let next = words.get(i + 1).copied();
-        let connects = lexicon.connectors.contains(word)
+        // "mushrooms fried in butter", "sauteed kale in coconut oil": what a food was cooked in
+        // is an entry of its own, not the food ("sardines in olive oil" is one food).
+        let cooked_in = word == "in" && piece.iter().any(|p| lexicon.cooking.contains(&text::stem(p)));
+        let connects = (lexicon.connectors.contains(word) || cooked_in)
             && !joined(prev, word, next, words.get(i + 2).copied(), joins)
             && !joins.inside_name(&stems, i);
         if connects {
