@@ -86,6 +86,15 @@ fn what_a_food_was_cooked_in_is_an_entry_of_its_own() {
 }
 
 #[test]
+fn a_weight_said_after_a_place_is_still_the_food_s() {
+    let grams = |text: &str| run(text).items.iter().map(|i| i.grams).sum::<f64>();
+    assert_eq!(grams("sirloin steak from the butcher, about 200g"), 200.0);
+    assert_eq!(grams("sirloin steak from the butcher about 200g"), 200.0);
+    // A number without a unit after a place is not the food's: here it is a time.
+    assert_eq!(grams("6 oysters at the bar around 11"), grams("6 oysters"));
+}
+
+#[test]
 fn a_plural_can_name_another_food_than_its_singular() {
     // Peppers in a list are the vegetable; pepper is the spice.
     assert_eq!(run("2 peppers").items[0].food_id, "11821");

@@ -447,9 +447,20 @@ fn joined(prev: Option<&str>, word: &str, next: Option<&str>, after: Option<&str
 
 /// Records a piece, showing it back without the words that open a list ("for breakfast I had").
 fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, out: &mut Vec<Mention>) {
-    // "6 oysters at the bar", "a pasty from the co-op": the place ends what the food is called.
+    // "6 oysters at the bar", "a pasty from the co-op": the place ends what the food is called,
+    // though a weight said after it is still the food's ("lambs liver from the butcher, about
+    // 120g"; but "a pasty from the co-op around 11" is a time).
     let aside = (1..piece.len()).find(|&i| lexicon.asides.iter().any(|a| text::starts_with(&piece[i..], a)));
-    let piece = &piece[..aside.unwrap_or(piece.len())];
+    let weighed_after = aside.and_then(|at| (at + 1..piece.len()).find(|&j| weighs(&piece[j..])));
+    let kept: Vec<&str>;
+    let piece = match (aside, weighed_after) {
+        (Some(at), Some(weight)) => {
+            kept = piece[..at].iter().chain(&piece[weight..]).copied().collect();
+            &kept[..]
+        }
+        (Some(at), None) => &piece[..at],
+        (None, _) => piece,
+    };
     let shown = piece.iter().position(|w| !lexicon.preamble.contains(*w)).unwrap_or(0);
     // "didn't eat the bun": the words after the phrase say what was left.
     let not_eaten = lexicon.not_eaten.iter().find(|n| text::starts_with(piece.get(shown..).unwrap_or(&[]), n));
@@ -478,6 +489,19 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
         line: 0,
         sentence: 0,
     });
+}
+
+/// Whether `words` open with a weight or a volume ("120g", "about 200 ml").
+fn weighs(words: &[&str]) -> bool {
+    let starts = words.first().is_some_and(|w| {
+        w.starts_with(|c: char| c.is_ascii_digit()) || matches!(*w, "about" | "around" | "approx" | "~")
+    });
+    let words: Vec<String> = words.iter().take(4).map(|w| w.to_string()).collect();
+    starts
+        && Amount::read(&words)
+            .measures
+            .iter()
+            .any(|m| matches!(m.unit, super::amount::Unit::Mass(_) | super::amount::Unit::Volume(_)))
 }
 
 /// The mention of a share said in `said`, words of `chunk`.
