@@ -140,8 +140,10 @@ fn second_dish_sets_figures() {
 /// "crumbled" and "grated" were preparation words ("30 g feta crumbled" had become apple crumble);
 /// 70 % with guacamole, paella, risotto and patatas bravas as dishes; 72 % once a dish followed
 /// by only the names of what is in it was counted whole; 73 % with half chickens; 72 % once what
-/// a food was cooked in became an entry of its own (a shakshuka's sauce at USDA's cup).
-const DISH_FLOOR: f64 = 72.0;
+/// a food was cooked in became an entry of its own (a shakshuka's sauce at USDA's cup); 71 %
+/// once everyday words one letter from a food stopped being read as it (a curry had passed
+/// only because "checked" became a second helping of chicken).
+const DISH_FLOOR: f64 = 71.0;
 /// The held-out figure went from 48 % to 54 % when a dish whose parts are listed after it
 /// became their heading, connecting words inside dish names stopped splitting them, and
 /// places, times and what was not eaten stopped being read as food; 58 % with the dishes of
@@ -177,5 +179,6 @@ const DISH2_FLOOR: f64 = 62.0;
 /// share eaten with others ("split it with my brother") counted that share of default portions;
 /// 40 % once "basmati" alone named rice (see the first held-out set); 41 % with half chickens,
 /// 42 % with a restaurant's item named with what it comes with, 43 % once what a food was
-/// cooked in became an entry of its own.
-const DISH2_HOLDOUT_FLOOR: f64 = 43.0;
+/// cooked in became an entry of its own; 44 % once everyday words one letter from a food
+/// ("dont", "shared", "mine") stopped being read as it.
+const DISH2_HOLDOUT_FLOOR: f64 = 44.0;
