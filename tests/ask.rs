@@ -257,6 +257,10 @@ fn other_languages_spellings_reach_their_topics() {
         ("zink und pantoloc gleichzeitig?", "acid-suppressants"),
         ("kukident zink", "denture-cream"),
         ("zinc et tardyferon", "interaction-minerals"),
+        (
+            "Notre fils a une carence en fer et prend du fer par la bouche. Le zinc et le fer se gênent ?",
+            "interaction-minerals",
+        ),
         ("puedo tomar zinc con eutirox?", "thyroid-autoimmune"),
         ("zinc et fourmis dans les pieds", "zinc-copper-deficiency"),
         ("Langzeitfolgen von Zink?", "chronic-excess"),
