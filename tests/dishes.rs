@@ -246,6 +246,21 @@ fn a_share_of_a_whole_bird_is_weighed_by_usda_s_half_bird() {
 }
 
 #[test]
+fn a_number_typed_before_a_part_of_a_dish_counts_that_part() {
+    let est = shipped();
+    // The recipe: 2 slices white toast (44 g), 2 scrambled eggs (122 g), butter 5 g.
+    let e = run(est, "3 scrambled eggs on 2 toast");
+    assert_eq!(grams(&e), [44.0, 183.0, 5.0], "{:?}", e.items);
+    assert!(e.items[1].assumptions.iter().any(|a| a.contains("3 as typed, 61 g each")), "{:?}", e.items[1]);
+    // "2 poached eggs on toast" is one plate with two eggs, not two plates.
+    let one = run(est, "poached eggs on toast");
+    assert_eq!(grams(&run(est, "2 poached eggs on toast")), grams(&one));
+    // A number before the dish's own name still counts servings.
+    let e = run(est, "2 bacon sandwiches");
+    assert_eq!(grams(&e), grams(&run(est, "bacon sandwich")).iter().map(|g| g * 2.0).collect::<Vec<_>>());
+}
+
+#[test]
 fn a_colon_heading_over_weighed_entries_names_the_meal_they_weigh_out() {
     let e = run(shipped(), "cheese board after dinner: 3 cream crackers, about 40g stilton");
     assert_eq!(e.items.len(), 2, "{:?}", e.items);

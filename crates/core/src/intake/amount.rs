@@ -140,7 +140,8 @@ fn name_household(word: &str) -> Option<&'static str> {
     })
 }
 
-fn size(word: &str) -> Option<&'static str> {
+/// The size a size word says (small, medium, large, jumbo), if it is one.
+pub fn size(word: &str) -> Option<&'static str> {
     Some(match word {
         "small" | "sm" => "small",
         "medium" | "med" | "regular" => "medium",

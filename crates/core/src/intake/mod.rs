@@ -707,10 +707,11 @@ impl Estimator {
             let amount = Amount::read(words);
             (part, amount)
         });
+        let (counted_parts, words_left) = self.part_counts(dish, &self.around_name(words));
         let servings = match &part_amount {
             Some((_, amount)) if !amount.measures.is_empty() => 1.0,
             _ => {
-                let words = self.dish_amount_words(dish, &self.around_name(words));
+                let words = self.dish_amount_words(dish, &words_left);
                 dish::servings(&self.foods.table.foods, dish, &words, &mut notes)
             }
         };
@@ -736,10 +737,23 @@ impl Estimator {
                     assumptions.extend(said);
                     grams
                 }
-                _ => {
-                    assumptions.push(format!("{}: {} g", part.shown_as, fmt(round(part.grams * servings, 1))));
-                    part.grams * servings
-                }
+                _ => match counted_parts.iter().find(|(at, _, _)| std::ptr::eq(&dish.parts[*at], part)) {
+                    Some(&(_, count, each)) => {
+                        let grams = count * each * servings;
+                        assumptions.push(format!(
+                            "{}: {} as typed, {} g each as in the recipe = {} g",
+                            part.shown_as,
+                            fmt(count),
+                            fmt(round(each, 1)),
+                            fmt(round(grams, 1))
+                        ));
+                        grams
+                    }
+                    None => {
+                        assumptions.push(format!("{}: {} g", part.shown_as, fmt(round(part.grams * servings, 1))));
+                        part.grams * servings
+                    }
+                },
             };
             push_item(estimate, Item { input, dish: Some(named.clone()), food, grams, assumptions, counted });
         }
@@ -778,6 +792,42 @@ impl Estimator {
             }
         }
         (diet, rest)
+    }
+
+    /// The parts of `dish` whose number is typed in its name ("3 scrambled eggs on 2 toast",
+    /// "2 poached eggs on toast"): the number comes right before the part's own last word,
+    /// which ends the name or comes before "on", "with" or "and", so "2 bacon sandwiches" stays
+    /// two sandwiches. Each is (part, count, grams of one as the recipe has it), and the words
+    /// come back without those numbers, which then count no servings.
+    fn part_counts(&self, dish: &Dish, words: &[String]) -> (Vec<(usize, f64, f64)>, Vec<String>) {
+        let lexicon = &self.foods.lexicon;
+        let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
+        let mut counts = Vec::new();
+        let mut used = vec![false; words.len()];
+        for (i, word) in words.iter().enumerate() {
+            let Some(count) = amount::parse_number(word).filter(|n| *n > 0.0 && *n <= 12.0) else { continue };
+            // "2 poached eggs", "2 slices of toast": the part's word after the number's own words.
+            let measure =
+                |j: usize| amount::household_measure(&words[j]).is_some() || amount::size(&words[j]).is_some();
+            let Some(head) =
+                (i + 1..words.len()).take(3).find(|&j| !food::is_filler(lexicon, &stems[j]) && !measure(j))
+            else {
+                continue;
+            };
+            let ends = stems.get(head + 1).is_none_or(|next| matches!(next.as_str(), "on" | "with" | "and" | "over"));
+            let part = dish.parts.iter().position(|part| {
+                let shown = text::tokens(&part.shown_as);
+                shown.last() == Some(&stems[head]) && shown.first().and_then(|n| amount::parse_number(n)).is_some()
+            });
+            if let (true, Some(at)) = (ends, part) {
+                let shown = text::tokens(&dish.parts[at].shown_as);
+                let in_recipe = shown.first().and_then(|n| amount::parse_number(n)).unwrap_or(1.0);
+                counts.push((at, count, dish.parts[at].grams / in_recipe));
+                used[i] = true;
+            }
+        }
+        let left = words.iter().enumerate().filter(|(i, _)| !used[*i]).map(|(_, w)| w.clone()).collect();
+        (counts, left)
     }
 
     /// The words that say how much of a dish: a number inside its name ("3 eggs on 2 toast") or
