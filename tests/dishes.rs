@@ -292,6 +292,9 @@ fn a_list_that_names_a_restaurant_counts_its_own_items() {
     // What the brand's foods only come with is not the food asked for.
     let e = run(shipped(), "cheese and medium fries from BK");
     assert_eq!(ids(&e), ["01009", "21249"], "{:?}", e.items);
+    // Two of the restaurant's items are not one food restated: the fries are counted.
+    let e = run(shipped(), "applebees: 9oz sirloin, fries, & I had 3 of the mozzarella sticks");
+    assert_eq!(ids(&e), ["36000", "36002", "36004"], "{:?}", e.items);
     // ... unless the item itself is named too: "soft tacos (beef)" is the "Soft Taco with beef".
     let e = run(shipped(), "taco bell: 2 soft tacos (beef), 1 bean burrito");
     assert_eq!(ids(&e), ["21261", "21264"], "{:?}", e.items);

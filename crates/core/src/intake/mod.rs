@@ -1017,9 +1017,21 @@ fn push_item(estimate: &mut Estimate, item: Item) {
 
 /// What kind of food a USDA food is: the last word of its description before the first comma,
 /// stemmed ("bread", "tomato", "sausage" for "Pork sausage" and "Sausage, Italian"), so a part
-/// restated in other words is still recognised.
+/// restated in other words is still recognised. A brand, "Fast foods" or "Restaurant, Chinese"
+/// before it is no kind of food, nor what the item comes with: "APPLEBEE'S, french fries" are
+/// fries and "TACO BELL, Soft Taco with beef" a taco.
 fn family(food: &Food) -> String {
-    let head = food.description.split(',').next().unwrap_or(&food.description);
+    let mut segments: Vec<&str> = food.description.split(',').map(str::trim).collect();
+    let brand = |s: &str| !s.trim_start_matches("Mc").chars().any(char::is_lowercase);
+    while segments.len() > 1 && (brand(segments[0]) || segments[0].eq_ignore_ascii_case("fast foods")) {
+        segments.remove(0);
+    }
+    if segments.len() > 2 && segments[0] == "Restaurant" {
+        // "Restaurant, Chinese, fried rice": the cuisine goes too.
+        segments.drain(..2);
+    }
+    let head = segments[0];
+    let head = head.split(" with ").next().unwrap_or(head);
     text::stem(&head.split_whitespace().next_back().unwrap_or(head).to_lowercase())
 }
 
