@@ -254,6 +254,11 @@ fn unknown_foods_are_listed_with_suggestions_not_guessed() {
     let e = run("qzxv");
     assert_eq!(e.status, Status::NothingRecognized);
     assert_eq!(e.unrecognized, ["qzxv"]);
+    // With nothing counted, what was set aside is said, and otherwise the text is listed.
+    let e = run("no fries");
+    assert_eq!(e.status, Status::NothingRecognized);
+    assert_eq!(e.warnings, ["\"no fries\" read as not eaten, not counted"]);
+    assert_eq!(run("had lunch").unrecognized, ["had lunch"]);
 }
 
 #[test]

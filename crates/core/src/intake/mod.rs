@@ -239,7 +239,16 @@ impl Estimator {
         if let Some(item) = estimate.items.last_mut() {
             item.assumptions.append(&mut notes);
         }
-        self.finish(estimate, profile, truncated)
+        let mut estimate = self.finish(estimate, profile, truncated);
+        // With nothing counted, what was read and set aside is said ("no fries" read as not
+        // eaten), and when nothing was even that, the text itself is listed as not understood.
+        if estimate.status == Status::NothingRecognized {
+            if notes.is_empty() && estimate.unrecognized.is_empty() {
+                estimate.unrecognized.push(text::clip(text.trim(), MAX_ECHO));
+            }
+            estimate.warnings.append(&mut notes);
+        }
+        estimate
     }
 
     /// The one brand of [`FoodWords::brands`] the list names, when it names exactly one: its
