@@ -252,9 +252,11 @@ fn a_number_typed_before_a_part_of_a_dish_counts_that_part() {
     let e = run(est, "3 scrambled eggs on 2 toast");
     assert_eq!(grams(&e), [44.0, 183.0, 5.0], "{:?}", e.items);
     assert!(e.items[1].assumptions.iter().any(|a| a.contains("3 as typed, 61 g each")), "{:?}", e.items[1]);
-    // "2 poached eggs on toast" is one plate with two eggs, not two plates.
+    // "2 poached eggs on toast" is one plate with two eggs, not two plates; a number said in
+    // words counts too.
     let one = run(est, "poached eggs on toast");
     assert_eq!(grams(&run(est, "2 poached eggs on toast")), grams(&one));
+    assert_eq!(grams(&run(est, "an egg on toast"))[1], grams(&one)[1] / 2.0);
     // A number before the dish's own name still counts servings.
     let e = run(est, "2 bacon sandwiches");
     assert_eq!(grams(&e), grams(&run(est, "bacon sandwich")).iter().map(|g| g * 2.0).collect::<Vec<_>>());

@@ -814,7 +814,8 @@ impl Estimator {
         let mut counts = Vec::new();
         let mut used = vec![false; words.len()];
         for (i, word) in words.iter().enumerate() {
-            let Some(count) = amount::parse_number(word).filter(|n| *n > 0.0 && *n <= 12.0) else { continue };
+            let number = amount::parse_number(word).or_else(|| amount::number_word(word));
+            let Some(count) = number.filter(|n| (1.0..=12.0).contains(n)) else { continue };
             // "2 poached eggs", "2 slices of toast": the part's word after the number's own words.
             let measure =
                 |j: usize| amount::household_measure(&words[j]).is_some() || amount::size(&words[j]).is_some();
