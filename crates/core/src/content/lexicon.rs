@@ -82,8 +82,8 @@ pub struct FoodWords {
     /// states to look it up in, in order.
     pub weighed: FxHashMap<String, Vec<String>>,
     /// Folded phrases read as other words before a list is split ("lettuce wrapped" is "no
-    /// bun"), longest first.
-    pub read_as: Vec<(Vec<String>, Vec<String>)>,
+    /// bun"), longest first, each written with single spaces.
+    pub read_as: Vec<(String, String)>,
     /// Stems beside a dish's name that leave out its meat and fish ("vegetarian lasagne").
     pub meatless: FxHashSet<String>,
     /// Stems beside a dish's name that leave out its meat, fish, eggs and dairy.
@@ -310,18 +310,18 @@ impl Reader<'_> {
     }
 
     /// Pairs of folded phrases, the longest key first so that it is read before its parts.
-    fn phrase_pairs(&mut self, list: &str, pairs: &Pairs) -> Vec<(Vec<String>, Vec<String>)> {
+    fn phrase_pairs(&mut self, list: &str, pairs: &Pairs) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for (key, entry) in pairs {
             let key_entry = Spanned::new(entry.span(), key.clone());
             if let (Some(key), Some(value)) =
                 (self.phrase(list, &key_entry, Form::Fold), self.phrase(list, entry, Form::Fold))
             {
-                out.push((key, value));
+                out.push((key.len(), key.join(" "), value.join(" ")));
             }
         }
-        out.sort_by_key(|(key, _)| std::cmp::Reverse(key.len()));
-        out
+        out.sort_by_key(|(words, _, _)| std::cmp::Reverse(*words));
+        out.into_iter().map(|(_, key, value)| (key, value)).collect()
     }
 
     /// Pairs keyed by one stemmed word; keys that read the same must mean the same.

@@ -468,16 +468,21 @@ impl Estimator {
             if run.is_empty() || run.clone().filter(counted).any(|j| amounts[j].stated) {
                 continue;
             }
-            let families: Vec<String> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
-            let restated: std::collections::HashSet<String> =
-                lookups[run.clone()].iter().filter_map(kind_of).filter(|f| families.contains(f)).collect();
-            if restated.len() >= RESTATED_PARTS {
+            if self.restates(dish, lookups[run.clone()].iter()) {
                 for j in run.filter(counted) {
                     described[j] = Some(i);
                 }
             }
         }
         described
+    }
+
+    /// Whether the foods `later` found name at least [`RESTATED_PARTS`] kinds of `dish`'s parts.
+    fn restates<'l>(&self, dish: &Dish, later: impl Iterator<Item = &'l Lookup<'l>>) -> bool {
+        let families: Vec<String> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
+        let restated: std::collections::HashSet<String> =
+            later.filter_map(kind_of).filter(|f| families.contains(f)).collect();
+        restated.len() >= RESTATED_PARTS
     }
 
     /// For each mention, whether it is a dish or food whose parts or amount the next mentions
@@ -489,16 +494,11 @@ impl Estimator {
         };
         let lists = |i: usize| match &lookups[i] {
             Lookup::Dish { dish, .. } if mentions[i].heading || !amounts[i].stated => {
-                let families: Vec<String> =
-                    dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
                 // The parts are listed right after the dish, before any other dish; what was
                 // left out of it ("no egg") lists none.
                 let listed = lookups[i + 1..].iter().zip(&mentions[i + 1..]).take(2 * dish.parts.len());
                 let listed = listed.take_while(|(later, _)| !matches!(later, Lookup::Dish { .. }));
-                let listed = listed.filter(|(_, mention)| !mention.not_eaten).map(|(later, _)| later);
-                let restated: std::collections::HashSet<String> =
-                    listed.filter_map(kind_of).filter(|f| families.contains(f)).collect();
-                restated.len() >= RESTATED_PARTS
+                self.restates(dish, listed.filter(|(_, mention)| !mention.not_eaten).map(|(later, _)| later))
             }
             found @ Lookup::Found { .. } if !amounts[i].stated => kind_of(found).is_some_and(|f| next_states_it(i, &f)),
             _ => false,
@@ -813,26 +813,27 @@ impl Estimator {
         let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
         let mut counts = Vec::new();
         let mut used = vec![false; words.len()];
+        // "2 poached eggs", "2 slices of toast": the part's word comes after the number's own.
+        let measure = |j: usize| amount::household_measure(&words[j]).is_some() || amount::size(&words[j]).is_some();
         for (i, word) in words.iter().enumerate() {
             let number = amount::parse_number(word).or_else(|| amount::number_word(word));
             let Some(count) = number.filter(|n| (1.0..=12.0).contains(n)) else { continue };
-            // "2 poached eggs", "2 slices of toast": the part's word after the number's own words.
-            let measure =
-                |j: usize| amount::household_measure(&words[j]).is_some() || amount::size(&words[j]).is_some();
             let Some(head) =
                 (i + 1..words.len()).take(3).find(|&j| !food::is_filler(lexicon, &stems[j]) && !measure(j))
             else {
                 continue;
             };
-            let ends = stems.get(head + 1).is_none_or(|next| matches!(next.as_str(), "on" | "with" | "and" | "over"));
-            let part = dish.parts.iter().position(|part| {
+            if !stems.get(head + 1).is_none_or(|next| matches!(next.as_str(), "on" | "with" | "and" | "over")) {
+                continue;
+            }
+            // The part shown with a number ("2 large poached eggs") and ending in that word.
+            let part = dish.parts.iter().enumerate().find_map(|(at, part)| {
                 let shown = text::tokens(&part.shown_as);
-                shown.last() == Some(&stems[head]) && shown.first().and_then(|n| amount::parse_number(n)).is_some()
+                let in_recipe = amount::parse_number(shown.first()?)?;
+                (shown.last() == Some(&stems[head])).then_some((at, part.grams / in_recipe))
             });
-            if let (true, Some(at)) = (ends, part) {
-                let shown = text::tokens(&dish.parts[at].shown_as);
-                let in_recipe = shown.first().and_then(|n| amount::parse_number(n)).unwrap_or(1.0);
-                counts.push((at, count, dish.parts[at].grams / in_recipe));
+            if let Some((at, each)) = part {
+                counts.push((at, count, each));
                 used[i] = true;
             }
         }

@@ -178,16 +178,15 @@ fn without_times(line: &str) -> String {
 fn read_as(lexicon: &FoodWords, folded: &str) -> String {
     let mut out = folded.to_string();
     for (phrase, meaning) in &lexicon.read_as {
-        let (phrase, meaning) = (phrase.join(" "), meaning.join(" "));
         let mut from = 0;
-        while let Some(found) = out[from..].find(&phrase) {
+        while let Some(found) = out[from..].find(phrase.as_str()) {
             let (start, end) = (from + found, from + found + phrase.len());
             let letter = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
             if letter(out[..start].chars().next_back()) || letter(out[end..].chars().next()) {
                 from = end;
                 continue;
             }
-            out.replace_range(start..end, &meaning);
+            out.replace_range(start..end, meaning);
             from = start + meaning.len();
         }
     }
