@@ -392,6 +392,32 @@ fn a_share_of_a_batch_counts_that_share_of_its_recipe() {
 }
 
 #[test]
+fn a_share_of_one_serving_as_it_came_counts_that_share_of_it() {
+    // A box or a plate is one serving, so a share of it is a share even of a default portion,
+    // said once on the dish and not on each of its parts; "of it" after a default is no share.
+    let whole = run(shipped(), "pad thai");
+    for text in ["pad thai, ate about 2/3 of the box", "pad thai, had two thirds of my plate"] {
+        let e = run(shipped(), text);
+        assert_eq!(e.items.len(), whole.items.len(), "{e:?}");
+        assert!((e.food_zinc_mg - whole.food_zinc_mg * 2.0 / 3.0).abs() < 0.01, "{text}: {e:?}");
+        let said = e.items.iter().filter(|i| i.assumptions.iter().any(|a| a.contains("2/3 of the amount")));
+        assert_eq!(said.count(), 1, "{e:?}");
+    }
+    assert_eq!(run(shipped(), "pad thai, ate about 2/3 of it").food_zinc_mg, whole.food_zinc_mg);
+}
+
+#[test]
+fn a_meatless_chilli_is_a_bean_chilli_not_chilli_con_carne() {
+    for text in ["vegan chilli", "3 bean chilli", "veggie chili"] {
+        let e = run(shipped(), text);
+        let ids: Vec<&str> = e.items.iter().map(|i| i.food_id.as_str()).collect();
+        assert!(ids.contains(&"16033") && !ids.contains(&"22904"), "{text}: {ids:?}");
+    }
+    let e = run(shipped(), "chilli con carne");
+    assert!(e.items.iter().any(|i| i.food.contains("meat")), "{e:?}");
+}
+
+#[test]
 fn an_entry_that_is_only_an_amount_weighs_the_food_before_it() {
     let e = run(shipped(), "salmon, about 150g, rice, 1 cup");
     assert_eq!(e.items.iter().map(|i| i.grams).collect::<Vec<_>>(), [150.0, 158.0], "{e:?}");

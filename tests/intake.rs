@@ -99,6 +99,18 @@ fn a_weight_said_after_a_place_is_still_the_food_s() {
 }
 
 #[test]
+fn a_place_ends_the_food_s_name_and_can_name_the_restaurant() {
+    // "from" and what follows is where the food came from, not a food ("Thai Orchid").
+    let e = run("pad thai w tofu from Thai Orchid");
+    assert!(e.items[0].assumptions.iter().any(|a| a.contains("tofu pad thai")), "{e:?}");
+    assert!(!e.items.iter().any(|i| i.input.contains("orchid")) && e.unrecognized.is_empty(), "{e:?}");
+    // A restaurant named as the place is the list's restaurant: its own items are counted.
+    let e = run("medium fries and medium onion rings from BK");
+    let ids: Vec<&str> = e.items.iter().map(|i| i.food_id.as_str()).collect();
+    assert_eq!(ids, ["21249", "21509"], "{e:?}");
+}
+
+#[test]
 fn a_plural_can_name_another_food_than_its_singular() {
     // Peppers in a list are the vegetable; pepper is the spice.
     assert_eq!(run("2 peppers").items[0].food_id, "11821");

@@ -173,8 +173,10 @@ const DISH_HOLDOUT_FLOOR: f64 = 57.0;
 /// of was weighed as bought (raw mince), which took the second held-out set from 42 % to 41 %;
 /// 61 % once a food weighed dry was the dry food ("75 g gf fusilli (dry weight)") and
 /// gluten-free pasta and "basmati" had chat names; 62 % once a restaurant's item could be named
-/// with what it comes with ("2 soft tacos (beef)" at Taco Bell).
-const DISH2_FLOOR: f64 = 62.0;
+/// with what it comes with ("2 soft tacos (beef)" at Taco Bell); 63 % once a share of one
+/// serving as it came ("ate about 2/3 of the box") was taken of a default portion and "from"
+/// ended a food's name ("pad thai w tofu from Thai Orchid").
+const DISH2_FLOOR: f64 = 63.0;
 /// The second held-out set went to 42 % once a footlong was 12 inches, and back to 41 % once a
 /// share eaten with others ("split it with my brother") counted that share of default portions;
 /// 40 % once "basmati" alone named rice (see the first held-out set); 41 % with half chickens,

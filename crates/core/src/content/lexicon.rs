@@ -71,6 +71,9 @@ pub struct FoodWords {
     /// Folded phrases naming the whole of what was made, which a share is of ("a third of it",
     /// "a quarter of the pan"), as words.
     pub made: Vec<Vec<String>>,
+    /// Folded phrases naming one serving as it came ("two thirds of the box"): a share of it is
+    /// a share of what was served, even a default portion.
+    pub served: Vec<Vec<String>>,
     /// Folded words that make the word before them a flavour, not a food ("chicken flavour").
     pub flavour: FxHashSet<String>,
     /// Folded words that say a food was shared with others ("split it with my flatmate").
@@ -156,6 +159,7 @@ struct FoodsFile {
     not_eaten: Entries,
     asides: Entries,
     made: Entries,
+    served: Entries,
     flavour: Entries,
     shared: Entries,
     meatless: Entries,
@@ -226,6 +230,7 @@ impl Lexicon {
             not_eaten: reader.phrases("foods.not_eaten", &f.not_eaten),
             asides: reader.phrases("foods.asides", &f.asides),
             made: reader.phrases("foods.made", &f.made),
+            served: reader.phrases("foods.served", &f.served),
             flavour: reader.set("foods.flavour", &f.flavour, Form::Fold),
             shared: reader.set("foods.shared", &f.shared, Form::Fold),
             plurals: reader.pairs("foods.plurals", &f.plurals, Form::Fold, |r, list, v| r.phrase(list, v, Form::Fold)),

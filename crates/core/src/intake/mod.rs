@@ -251,10 +251,11 @@ impl Estimator {
         estimate
     }
 
-    /// The one brand of [`FoodWords::brands`] the list names, when it names exactly one: its
-    /// entries are looked for among that brand's foods first.
+    /// The one brand of [`FoodWords::brands`] the list names, when it names exactly one, in an
+    /// entry or as where one came from: its entries are looked for among that brand's foods first.
     fn brand_named(&self, mentions: &[split::Mention]) -> Option<&Brand> {
-        let stems: Vec<Vec<String>> = mentions.iter().map(|m| supplement::stems(&m.words)).collect();
+        let stems: Vec<Vec<String>> =
+            mentions.iter().flat_map(|m| [supplement::stems(&m.words), supplement::stems(&m.place)]).collect();
         let named = |brand: &&Brand| stems.iter().any(|s| food::brand_name_at(brand, s).is_some());
         let mut brands = self.foods.lexicon.brands.iter().filter(named);
         match (brands.next(), brands.next()) {
@@ -961,7 +962,7 @@ struct Item<'a> {
 /// heading and a share ("shepherd's pie (500 g lamb mince, 1 kg potatoes ...), had about a
 /// quarter of it"), or, with no heading before it, the one mention just before the share. A
 /// share is taken only of a recipe, where some amount is stated: a list of default portions is
-/// already one person's, unless it was shared with others at the table.
+/// already one person's, unless the share is of what was served (see [`split::Share`]).
 fn shares<'m>(
     mentions: &'m [split::Mention],
     amounts: &[Amount],
@@ -976,7 +977,7 @@ fn shares<'m>(
         let Some(share) = mention.share else { continue };
         let from = batch.take().unwrap_or(i.saturating_sub(share.entries));
         let shared = |j: usize| !headings[j] && mentions[j].share.is_none();
-        if !share.with_others && !(from..i).any(|j| shared(j) && amounts[j].stated) {
+        if !share.of_served && !(from..i).any(|j| shared(j) && amounts[j].stated) {
             continue;
         }
         for (j, slot) in out.iter_mut().enumerate().take(i).skip(from) {
@@ -989,18 +990,19 @@ fn shares<'m>(
 }
 
 /// Counts only `share` of the items from `first` on, whose zinc and copper were just added to
-/// totals that stood at `before`, saying so on each.
+/// totals that stood at `before`, saying so on the first (a dish's other parts follow it).
 fn take_share(estimate: &mut Estimate, first: usize, before: (f64, f64), share: split::Share, said: &str) {
     let part = share.fraction();
     estimate.food_zinc_mg = before.0 + (estimate.food_zinc_mg - before.0) * part;
     estimate.total_copper_mg = before.1 + (estimate.total_copper_mg - before.1) * part;
-    let note =
-        format!("\"{}\": {}/{} of the amount counted", text::clip(said, MAX_ECHO), share.numerator, share.denominator);
     for item in &mut estimate.items[first..] {
         item.grams = round(item.grams * part, 1);
         item.zinc_mg = round(item.zinc_mg * part, 2);
         item.copper_mg = item.copper_mg.map(|c| round(c * part, 3));
-        item.assumptions.push(note.clone());
+    }
+    if let Some(item) = estimate.items.get_mut(first) {
+        let (said, n, d) = (text::clip(said, MAX_ECHO), share.numerator, share.denominator);
+        item.assumptions.push(format!("\"{said}\": {n}/{d} of the amount counted"));
     }
 }
 

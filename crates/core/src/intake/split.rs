@@ -47,6 +47,8 @@ pub struct Mention {
     /// Which sentence of the message it was typed in: a line, or a part of one ended by a full
     /// stop, `!` or `?`.
     pub sentence: usize,
+    /// The words of where it came from ("from BK"): no food, but they may name the restaurant.
+    pub place: Vec<String>,
 }
 
 /// A share of a dish or batch cooked: `numerator / denominator` of it was eaten.
@@ -54,9 +56,10 @@ pub struct Mention {
 pub struct Share {
     pub numerator: u32,
     pub denominator: u32,
-    /// Whether it was shared with others at the table ("split it with my flatmate"): then it is
-    /// a share of what was served, even a default portion, not only of a recipe.
-    pub with_others: bool,
+    /// Whether it is a share of what was served, even a default portion, not only of a recipe:
+    /// shared with others at the table ("split it with my flatmate") or a part of one serving
+    /// ("ate about 2/3 of the box").
+    pub of_served: bool,
     /// How many entries just before it the share is of when no heading opens them ("split both
     /// with the wife": two).
     pub entries: usize,
@@ -65,7 +68,7 @@ pub struct Share {
 impl Share {
     /// `numerator / denominator` of the one entry before it, or of a recipe.
     fn of(numerator: u32, denominator: u32) -> Share {
-        Share { numerator, denominator, with_others: false, entries: 1 }
+        Share { numerator, denominator, of_served: false, entries: 1 }
     }
 
     pub fn fraction(self) -> f64 {
@@ -423,7 +426,7 @@ fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(usize, Share)> {
     let fraction = (0..said.len()).find_map(|i| read_fraction(&said[i..]).map(|(share, _)| share));
     let denominator = ways.unwrap_or(2);
     let mut share = fraction.unwrap_or(Share::of(1, denominator));
-    share.with_others = true;
+    share.of_served = true;
     share.entries = if said[..objects].contains(&"both") { 2 } else { 1 };
     Some((at, share))
 }
@@ -451,6 +454,8 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
     // 120g"; but "a pasty from the co-op around 11" is a time).
     let aside = (1..piece.len()).find(|&i| lexicon.asides.iter().any(|a| text::starts_with(&piece[i..], a)));
     let weighed_after = aside.and_then(|at| (at + 1..piece.len()).find(|&j| weighs(&piece[j..])));
+    let place = aside.map_or(&[][..], |at| &piece[at..weighed_after.unwrap_or(piece.len())]);
+    let place: Vec<String> = place.iter().take(MAX_WORDS).map(|w| w.to_string()).collect();
     let kept: Vec<&str>;
     let piece = match (aside, weighed_after) {
         (Some(at), Some(weight)) => {
@@ -487,6 +492,7 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
         share: None,
         line: 0,
         sentence: 0,
+        place,
     });
 }
 
@@ -516,6 +522,7 @@ fn share_mention(chunk: &str, said: &[&str], share: Share, after: Option<&str>) 
         share: Some(share),
         line: 0,
         sentence: 0,
+        place: Vec::new(),
     }
 }
 
@@ -570,7 +577,14 @@ fn share(lexicon: &FoodWords, words: &[&str]) -> Option<(Share, usize)> {
     // "so I had half lol": a share with nothing after it but filler.
     let trailing = |from: usize| from + words[from..].iter().take_while(|w| is_filler(lexicon, w)).count();
     if words.get(used) == Some(&"of") {
-        let whole = lexicon.made.iter().filter(|m| text::starts_with(&words[used + 1..], m)).map(Vec::len).max()?;
+        let longest = |phrases: &[Vec<String>]| {
+            phrases.iter().filter(|m| text::starts_with(&words[used + 1..], m)).map(Vec::len).max()
+        };
+        let (whole, of_served) = match (longest(&lexicon.made), longest(&lexicon.served)) {
+            (made, Some(served)) if made.is_none_or(|m| m <= served) => (served, true),
+            (made, _) => (made?, false),
+        };
+        let share = Share { of_served, ..share };
         let end = used + 1 + whole;
         // "of the dish I made"
         let maker = matches!(words.get(end..end + 2), Some([who, verb])
@@ -667,12 +681,12 @@ mod tests {
     }
 
     #[test]
-    fn a_share_eaten_with_others_is_read_and_who_is_no_food() {
+    fn a_share_eaten_of_served_is_read_and_who_is_no_food() {
         let read = |text: &str| {
             let (found, _) = mentions(text, &shipped().foods, &Joins::default());
             let texts: Vec<String> = found.iter().map(|m| m.text.clone()).collect();
             let share = found.iter().find_map(|m| m.share.map(|s| (s.numerator, s.denominator, s.entries)));
-            (texts, share, found.iter().any(|m| m.share.is_some_and(|s| s.with_others)))
+            (texts, share, found.iter().any(|m| m.share.is_some_and(|s| s.of_served)))
         };
         assert_eq!(
             read("large pizza, split it with my brother"),
