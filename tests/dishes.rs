@@ -407,6 +407,25 @@ fn a_share_of_one_serving_as_it_came_counts_that_share_of_it() {
 }
 
 #[test]
+fn a_part_named_with_a_dish_that_makes_no_other_dish_leaves_the_dish_whole() {
+    // The burger was lost in "cheeseburger with lettuce" when the two were read as one name.
+    let e = run(shipped(), "cheeseburger with lettuce and tomato");
+    assert!(e.items.iter().any(|i| i.food_id == "23568"), "{e:?}");
+    // Joined when they make another dish, and a name with "with" in it is still that item.
+    assert!(run(shipped(), "pad thai with tofu").items[0].assumptions[0].contains("tofu pad thai"));
+    assert_eq!(run(shipped(), "whopper w cheese").items[0].food_id, "21253");
+    let e = run(shipped(), "burrito with beans");
+    assert_eq!(e.items.iter().map(|i| i.food_id.as_str()).collect::<Vec<_>>(), ["21060"], "{e:?}");
+}
+
+#[test]
+fn what_was_left_out_of_a_dish_restates_none_of_it() {
+    // "no egg, no fish sauce" are not parts said again: the tofu after them still counts.
+    let e = run(shipped(), "vegan pad thai - no egg, no fish sauce, tofu");
+    assert!(e.items.iter().any(|i| i.input == "tofu"), "{e:?}");
+}
+
+#[test]
 fn a_meatless_chilli_is_a_bean_chilli_not_chilli_con_carne() {
     for text in ["vegan chilli", "3 bean chilli", "veggie chili"] {
         let e = run(shipped(), text);

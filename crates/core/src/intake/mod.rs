@@ -398,9 +398,24 @@ impl Estimator {
     /// oats are the porridge's, not a second food.
     fn join_parts(&self, mentions: Vec<split::Mention>) -> Vec<split::Mention> {
         let lexicon = &self.foods.lexicon;
-        let dish_of = |m: &split::Mention| match food::lookup(&self.foods, &self.read_amount(&m.words).rest) {
+        let found = |m: &split::Mention| food::lookup(&self.foods, &self.read_amount(&m.words).rest);
+        let dish_of = |m: &split::Mention| match found(m) {
             Lookup::Dish { dish, .. } => Some(dish),
             _ => None,
+        };
+        // Joined, the words must name more than the part alone: "burrito with beans" is a food
+        // of its own, but "cheeseburger with lettuce" finds only the lettuce.
+        let names_more = |both: &split::Mention, part: &split::Mention| match (found(both), found(part)) {
+            (Lookup::Dish { .. }, _) => true,
+            (Lookup::Found { food: whole, .. }, Lookup::Found { food: alone, .. }) => whole.ndb != alone.ndb,
+            (Lookup::Found { .. }, _) => true,
+            _ => false,
+        };
+        let joined = |before: &split::Mention, mention: &split::Mention| {
+            let mut words = before.words.clone();
+            words.push("with".into());
+            words.extend(mention.words.iter().cloned());
+            split::Mention { text: format!("{} with {}", before.text, mention.text), words, ..before.clone() }
         };
         let mut out: Vec<split::Mention> = Vec::with_capacity(mentions.len());
         for mention in mentions {
@@ -409,12 +424,8 @@ impl Estimator {
                     let rest = self.read_amount(&mention.words).rest;
                     dish::named_part(lexicon, dish, &rest).is_some()
                 });
-            match out.last_mut() {
-                Some(before) if part_of_before => {
-                    before.text = format!("{} with {}", before.text, mention.text);
-                    before.words.push("with".into());
-                    before.words.extend(mention.words);
-                }
+            match out.last_mut().map(|before| (joined(before, &mention), before)) {
+                Some((both, before)) if part_of_before && names_more(&both, &mention) => *before = both,
                 _ => out.push(mention),
             }
         }
@@ -452,24 +463,23 @@ impl Estimator {
 
     /// For each mention, the dish whose contents it only names, when a colon or a spaced dash
     /// after the dish opens the rest of the sentence, nothing there has an amount, and at least
-    /// [`RESTATED_PARTS`] of it are parts of the dish ("vegan chilli - kidney beans, lentils,
-    /// peppers, tinned toms"): the dish's recipe counts those better than a default portion of
-    /// each would. With an amount the entries are what was eaten and the dish is their heading.
+    /// [`RESTATED_PARTS`] of what is eaten there are parts of the dish ("vegan chilli - kidney
+    /// beans, lentils, peppers, tinned toms"): the dish's recipe counts those better than a
+    /// default portion of each would. With an amount the entries are what was eaten and the dish
+    /// is their heading.
     fn described(&self, mentions: &[split::Mention], amounts: &[Amount], lookups: &[Lookup]) -> Vec<Option<usize>> {
         let mut described = vec![None; mentions.len()];
         for (i, found) in lookups.iter().enumerate() {
             let Lookup::Dish { dish, .. } = found else { continue };
-            if !mentions[i].opens {
-                continue;
-            }
             let sentence = mentions[i].sentence;
             let end = (i + 1..mentions.len()).find(|&j| mentions[j].sentence != sentence).unwrap_or(mentions.len());
             let run = i + 1..end;
             let counted = |j: &usize| mentions[*j].share.is_none() && !mentions[*j].not_eaten;
-            if run.is_empty() || run.clone().filter(counted).any(|j| amounts[j].stated) {
+            if !mentions[i].opens || run.is_empty() || run.clone().filter(counted).any(|j| amounts[j].stated) {
                 continue;
             }
-            if self.restates(dish, lookups[run.clone()].iter()) {
+            // What was left out of the dish ("no egg") restates none of it.
+            if self.restates(dish, run.clone().filter(counted).map(|j| &lookups[j])) {
                 for j in run.filter(counted) {
                     described[j] = Some(i);
                 }
@@ -1035,8 +1045,13 @@ fn push_item(estimate: &mut Estimate, item: Item) {
 /// fries and "TACO BELL, Soft Taco with beef" a taco.
 fn family(food: &Food) -> String {
     let mut segments: Vec<&str> = food.description.split(',').map(str::trim).collect();
+    if segments.len() > 1 && segments[0].eq_ignore_ascii_case("fast foods") {
+        segments.remove(0);
+    }
+    // A brand is the first segment only: the item after it may be in capitals too ("BURGER
+    // KING, WHOPPER, no cheese" is a whopper).
     let brand = |s: &str| !s.trim_start_matches("Mc").chars().any(char::is_lowercase);
-    while segments.len() > 1 && (brand(segments[0]) || segments[0].eq_ignore_ascii_case("fast foods")) {
+    if segments.len() > 1 && brand(segments[0]) {
         segments.remove(0);
     }
     if segments.len() > 2 && segments[0] == "Restaurant" {
