@@ -328,6 +328,17 @@ fn products_without_a_zinc_amount_ask_for_the_label() {
     assert_eq!(e.supplement_zinc_mg, 15.0);
     let e = run("zinc lozenges");
     assert_eq!(e.unrecognized.len(), 1);
+    // Named products whose figure is not in the product file ask for their label by name, and
+    // with the label's figure typed they are counted.
+    for (text, name) in
+        [("ZMA 3 caps", "zma"), ("preservision areds 2", "preservision"), ("emergen-c packet", "emergen")]
+    {
+        let e = run(text);
+        let hint = e.suggestions.first().and_then(|s| s.hint.as_deref()).unwrap_or_default();
+        assert!(hint.starts_with(name) && hint.contains("label"), "{text}: {e:?}");
+    }
+    let e = run("ZMA 30 mg zinc");
+    assert_eq!((e.supplement_zinc_mg, e.supplements[0].form.as_str()), (30.0, "zma"), "{e:?}");
 }
 
 #[test]

@@ -30,6 +30,8 @@ pub struct SupplementTable {
     pub salt_weight_above_mg: f64,
     pub multivitamin_words: Vec<String>,
     pub lozenge_words: Vec<String>,
+    /// Products with zinc whose figure must come from their label ("zma", "preservision").
+    pub label_products: Vec<String>,
     pub forms: Vec<Form>,
     pub products: Vec<Product>,
 }
@@ -78,6 +80,7 @@ struct SupplementsFile {
     salt_weight_above_mg: f64,
     multivitamin_words: Vec<String>,
     lozenge_words: Vec<String>,
+    label_products: Vec<String>,
     #[serde(rename = "form")]
     forms: Vec<FormEntry>,
 }
@@ -189,6 +192,7 @@ fn load_forms(path: &Path) -> Result<SupplementTable, Vec<ContentError>> {
         salt_weight_above_mg: file.salt_weight_above_mg,
         multivitamin_words: fold(file.multivitamin_words),
         lozenge_words: fold(file.lozenge_words),
+        label_products: fold(file.label_products),
         forms: forms.collect(),
         products: Vec::new(),
     })

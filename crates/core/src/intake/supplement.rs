@@ -33,6 +33,7 @@ pub fn is_supplement(table: &SupplementTable, lexicon: &FoodWords, stems: &[Stri
     stems.iter().any(|s| lexicon.zinc.contains(s))
         || any(&table.multivitamin_words)
         || any(&table.lozenge_words)
+        || any(&table.label_products)
         || table.forms.iter().any(|f| f.words.iter().any(|w| has_phrase(stems, w)))
 }
 
@@ -48,11 +49,13 @@ pub fn read(table: &SupplementTable, stems: &[String], amount: &Amount) -> Readi
     let form = best_form(table, stems);
     let multivitamin = table.multivitamin_words.iter().any(|p| has_phrase(stems, p));
     let lozenge = table.lozenge_words.iter().any(|p| has_phrase(stems, p));
-    let kind = match (form, multivitamin, lozenge) {
-        (Some(f), _, _) => f.name.clone(),
-        (None, true, _) => "multivitamin".to_string(),
-        (None, false, true) => "zinc lozenge".to_string(),
-        (None, false, false) => "zinc (form not stated)".to_string(),
+    let product = table.label_products.iter().find(|p| has_phrase(stems, p));
+    let kind = match (form, product, multivitamin, lozenge) {
+        (Some(f), _, _, _) => f.name.clone(),
+        (None, Some(product), _, _) => product.clone(),
+        (None, None, true, _) => "multivitamin".to_string(),
+        (None, None, false, true) => "zinc lozenge".to_string(),
+        (None, None, false, false) => "zinc (form not stated)".to_string(),
     };
     let mut count = amount.count;
     let mut dose_mg = None;
@@ -71,12 +74,11 @@ pub fn read(table: &SupplementTable, stems: &[String], amount: &Amount) -> Readi
         notes.push(format!("read {} as mg", fmt(amount.count)));
     }
     let Some(stated) = dose_mg else {
-        let what = if multivitamin {
-            "multivitamin"
-        } else if lozenge {
-            "lozenge"
-        } else {
-            "zinc supplement"
+        let what = match product {
+            Some(product) => product.as_str(),
+            None if multivitamin => "multivitamin",
+            None if lozenge => "lozenge",
+            None => "zinc supplement",
         };
         return Reading::NoAmount {
             hint: format!("{what}: add the zinc amount from the label, for example \"{what} 15 mg zinc\""),
