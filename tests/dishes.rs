@@ -426,6 +426,17 @@ fn what_was_left_out_of_a_dish_restates_none_of_it() {
 }
 
 #[test]
+fn a_meat_in_black_bean_sauce_is_the_takeaway_dish_not_black_beans() {
+    for (text, ndb) in [("beef in black bean sauce", "36603"), ("chicken in black bean sauce", "36626")] {
+        let ids: Vec<String> = run(shipped(), text).items.into_iter().map(|i| i.food_id).collect();
+        assert_eq!(ids, [ndb], "{text}");
+    }
+    // A misspelt dish name is read before the list is split: one sandwich, not chicken and one.
+    let e = run(shipped(), "chicken & bacon sandwhich");
+    assert!(e.items.iter().all(|i| i.input == "chicken and bacon sandwich"), "{e:?}");
+}
+
+#[test]
 fn a_meatless_chilli_is_a_bean_chilli_not_chilli_con_carne() {
     for text in ["vegan chilli", "3 bean chilli", "veggie chili"] {
         let e = run(shipped(), text);
