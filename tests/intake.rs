@@ -99,6 +99,13 @@ fn a_weight_said_after_a_place_is_still_the_food_s() {
 }
 
 #[test]
+fn brisket_is_eaten_with_its_fat_unless_said_lean() {
+    // Brisket as served (barbecue, Korean barbecue, salt beef) is the whole cut, lean and fat.
+    assert!(only_food("half pound brisket").contains("whole, separable lean and fat"));
+    assert!(only_food("3 oz lean brisket").contains("flat half, separable lean only"));
+}
+
+#[test]
 fn a_place_ends_the_food_s_name_and_can_name_the_restaurant() {
     // "from" and what follows is where the food came from, not a food ("Thai Orchid").
     let e = run("pad thai w tofu from Thai Orchid");
