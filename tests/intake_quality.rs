@@ -153,8 +153,10 @@ const DISH_FLOOR: f64 = 71.0;
 /// a food counted in cans became the canned food (drained canned chickpeas, not boiled ones),
 /// which took the second tuning set from 55 % to 57 %; 58 % again once a footlong was 12 inches;
 /// 57 % once "basmati" alone named rice (before, it was listed as not recognised), which moved
-/// one list of each held-out set out of tolerance and one of the second tuning set into it.
-const DISH_HOLDOUT_FLOOR: f64 = 57.0;
+/// one list of each held-out set out of tolerance and one of the second tuning set into it;
+/// 56 % once "brisket" was the whole cut, lean and fat (two lists of the second tuning set
+/// into tolerance, one of this set out).
+const DISH_HOLDOUT_FLOOR: f64 = 56.0;
 /// First measured at 44 % and 39 %; 48 % and 39 % after the changes above; 46 % and 36 % once
 /// `more-world.toml` added 136 dishes (12 fewer entries unrecognised on the two tuning sets,
 /// but some recipes further from the writers' than what their names fell back to before); 45 %
