@@ -99,6 +99,13 @@ fn a_weight_said_after_a_place_is_still_the_food_s() {
 }
 
 #[test]
+fn a_word_saying_which_food_outranks_a_measure_word_in_a_name() {
+    // "salmon fillet" and "wild salmon" are both chat names; the fillet only says how much.
+    assert!(only_food("wild salmon fillet (6oz)").contains("Atlantic, wild"));
+    assert!(only_food("salmon fillet").contains("Atlantic, farmed"));
+}
+
+#[test]
 fn brisket_is_eaten_with_its_fat_unless_said_lean() {
     // Brisket as served (barbecue, Korean barbecue, salt beef) is the whole cut, lean and fat.
     assert!(only_food("half pound brisket").contains("whole, separable lean and fat"));

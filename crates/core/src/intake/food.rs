@@ -223,6 +223,9 @@ fn note_ignored(index: &FoodIndex, rest: &[String], stems: &[String], used: &[bo
 struct NameRank {
     /// How many words the name has: the longest name is the most specific.
     words: usize,
+    /// How few of its words are measures: "wild salmon" over "salmon fillet" in "wild salmon
+    /// fillet", where the fillet says how much and "wild" which salmon.
+    not_measures: Reverse<usize>,
     /// Whether its words were typed as a phrase: "chocolate milk" over "milk chocolate".
     phrase: bool,
     /// Where it ends in the mention: the head noun in English is furthest right.
@@ -231,8 +234,9 @@ struct NameRank {
     earlier: Reverse<usize>,
 }
 
-/// The chat name with the most words all present in `stems`. Ties go to a name typed as a
-/// phrase, then to the name ending furthest right, then to the earlier name (see [`NameRank`]).
+/// The chat name with the most words all present in `stems`. Ties go to a name with fewer
+/// measure words, then to a name typed as a phrase, then to the name ending furthest right, then
+/// to the earlier name (see [`NameRank`]).
 fn best_name(index: &FoodIndex, stems: &[String]) -> Option<NameMatch> {
     let mut best: Option<(NameRank, usize)> = None;
     for stem in stems {
@@ -242,6 +246,7 @@ fn best_name(index: &FoodIndex, stems: &[String]) -> Option<NameMatch> {
             let rank = NameRank {
                 words: tokens.len(),
                 phrase: positions.windows(2).all(|w| w[1] == w[0] + 1),
+                not_measures: Reverse(tokens.iter().filter(|t| super::amount::household_measure(t).is_some()).count()),
                 end: positions.iter().copied().max().unwrap_or(0),
                 earlier: Reverse(name as usize),
             };
