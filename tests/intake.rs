@@ -113,6 +113,13 @@ fn brisket_is_eaten_with_its_fat_unless_said_lean() {
 }
 
 #[test]
+fn a_chop_is_weighed_by_usda_s_chop() {
+    // The lamb chop had been a loin food with no chop measure, weighed by its "steak" (53 g).
+    let e = run("2 lamb chops");
+    assert_eq!((e.items[0].food_id.as_str(), e.items[0].grams), ("17024", 128.0), "{e:?}");
+}
+
+#[test]
 fn a_place_ends_the_food_s_name_and_can_name_the_restaurant() {
     // "from" and what follows is where the food came from, not a food ("Thai Orchid").
     let e = run("pad thai w tofu from Thai Orchid");

@@ -143,8 +143,9 @@ fn second_dish_sets_figures() {
 /// a food was cooked in became an entry of its own (a shakshuka's sauce at USDA's cup); 71 %
 /// once everyday words one letter from a food stopped being read as it (a curry had passed
 /// only because "checked" became a second helping of chicken); 72 % once a word saying which
-/// food outranked a measure word in a name ("wild salmon fillet" had been farmed salmon).
-const DISH_FLOOR: f64 = 72.0;
+/// food outranked a measure word in a name ("wild salmon fillet" had been farmed salmon); 73 %
+/// once a lamb chop was weighed by USDA's chop (64 g) rather than a loin steak (53 g).
+const DISH_FLOOR: f64 = 73.0;
 /// The held-out figure went from 48 % to 54 % when a dish whose parts are listed after it
 /// became their heading, connecting words inside dish names stopped splitting them, and
 /// places, times and what was not eaten stopped being read as food; 58 % with the dishes of
