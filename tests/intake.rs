@@ -113,10 +113,13 @@ fn brisket_is_eaten_with_its_fat_unless_said_lean() {
 }
 
 #[test]
-fn a_chop_is_weighed_by_usda_s_chop() {
+fn a_chop_or_a_patty_is_weighed_by_usda_s_own_measure() {
     // The lamb chop had been a loin food with no chop measure, weighed by its "steak" (53 g).
     let e = run("2 lamb chops");
     assert_eq!((e.items[0].food_id.as_str(), e.items[0].grams), ("17024", 128.0), "{e:?}");
+    // A beef patty likewise: the 85/15 patty has USDA's patty (77 g); the 80/20 one had none.
+    let e = run("2 beef patties");
+    assert_eq!((e.items[0].food_id.as_str(), e.items[0].grams), ("23568", 154.0), "{e:?}");
 }
 
 #[test]
