@@ -424,8 +424,9 @@ impl Estimator {
                     let rest = self.read_amount(&mention.words).rest;
                     dish::named_part(lexicon, dish, &rest).is_some()
                 });
-            match out.last_mut().map(|before| (joined(before, &mention), before)) {
-                Some((both, before)) if part_of_before && names_more(&both, &mention) => *before = both,
+            let both = out.last().filter(|_| part_of_before).map(|before| joined(before, &mention));
+            match (both.filter(|both| names_more(both, &mention)), out.last_mut()) {
+                (Some(both), Some(before)) => *before = both,
                 _ => out.push(mention),
             }
         }
