@@ -128,6 +128,8 @@ fn a_place_ends_the_food_s_name_and_can_name_the_restaurant() {
     let e = run("pad thai w tofu from Thai Orchid");
     assert!(e.items[0].assumptions.iter().any(|a| a.contains("tofu pad thai")), "{e:?}");
     assert!(!e.items.iter().any(|i| i.input.contains("orchid")) && e.unrecognized.is_empty(), "{e:?}");
+    // "made from" says what it is made of: the eggs are counted.
+    assert!(run("pancakes made from 2 eggs").items.iter().any(|i| i.food_id == "01123"));
     // A restaurant named as the place is the list's restaurant: its own items are counted.
     let e = run("medium fries and medium onion rings from BK");
     let ids: Vec<&str> = e.items.iter().map(|i| i.food_id.as_str()).collect();

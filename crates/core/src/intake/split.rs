@@ -452,7 +452,10 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
     // "6 oysters at the bar", "a pasty from the co-op": the place ends what the food is called,
     // though a weight said after it is still the food's ("lambs liver from the butcher, about
     // 120g"; but "a pasty from the co-op around 11" is a time).
-    let aside = (1..piece.len()).find(|&i| lexicon.asides.iter().any(|a| text::starts_with(&piece[i..], a)));
+    // "made from oats and banana" says what it is made of, not where it came from.
+    let aside = (1..piece.len())
+        .filter(|&i| piece[i - 1] != "made")
+        .find(|&i| lexicon.asides.iter().any(|a| text::starts_with(&piece[i..], a)));
     let weighed_after = aside.and_then(|at| (at + 1..piece.len()).find(|&j| weighs(&piece[j..])));
     let place = aside.map_or(&[][..], |at| &piece[at..weighed_after.unwrap_or(piece.len())]);
     let place: Vec<String> = place.iter().take(MAX_WORDS).map(|w| w.to_string()).collect();
