@@ -241,12 +241,13 @@ fn best_name(index: &FoodIndex, stems: &[String]) -> Option<NameMatch> {
     let mut best: Option<(NameRank, usize)> = None;
     for stem in stems {
         for &name in index.names_by_token.get(stem.as_str()).into_iter().flatten() {
-            let tokens = &index.names[name as usize].tokens;
+            let entry = &index.names[name as usize];
+            let tokens = &entry.tokens;
             let Some(positions) = positions_of(tokens, stems) else { continue };
             let rank = NameRank {
                 words: tokens.len(),
                 phrase: positions.windows(2).all(|w| w[1] == w[0] + 1),
-                not_measures: Reverse(tokens.iter().filter(|t| super::amount::household_measure(t).is_some()).count()),
+                not_measures: Reverse(entry.measure_words),
                 end: positions.iter().copied().max().unwrap_or(0),
                 earlier: Reverse(name as usize),
             };

@@ -13,6 +13,9 @@ use crate::text::{self, Vocabulary};
 pub struct NameEntry {
     pub named: Named,
     pub tokens: Vec<String>,
+    /// How many of its tokens are household measures ("fillet" in "salmon fillet"): they say
+    /// how much, not which food.
+    pub measure_words: usize,
     /// The name as written.
     pub text: String,
 }
@@ -122,7 +125,8 @@ impl FoodIndex {
                 for token in unique {
                     names_by_token.entry(token).or_default().push(id);
                 }
-                names.push(NameEntry { named, tokens, text: name.clone() });
+                let measure_words = tokens.iter().filter(|t| super::amount::household_measure(t).is_some()).count();
+                names.push(NameEntry { named, tokens, measure_words, text: name.clone() });
             }
         }
         // Short words of dish names are no typo targets: many come from other languages
