@@ -367,18 +367,23 @@ fn the_asking_wins_over_a_condition_mentioned_in_passing() {
 /// with the best word score is not the one answered.
 #[test]
 fn the_topic_classifier_outranks_words_that_lean_elsewhere() {
-    for (question, topic) in [
-        ("can the zinc in my multivitamin and my cold lozenges add up to too much", "label-reading-stacking"),
-        ("my mum has dementia and mixes up her tablets, what happens if she doubles her zinc", "acute-toxicity"),
+    // A doubled dose taken by someone who mixes up tablets: what it does (acute toxicity) and
+    // what to do (the overdose steps) both answer it.
+    for (question, topics) in [
+        ("can the zinc in my multivitamin and my cold lozenges add up to too much", &["label-reading-stacking"][..]),
+        (
+            "my mum has dementia and mixes up her tablets, what happens if she doubles her zinc",
+            &["acute-toxicity", "overdose-emergency"],
+        ),
     ] {
         let (ranked, no_match) = asker().explain(question);
         let by_words = ranked.iter().max_by(|a, b| a.1.words.total_cmp(&b.1.words)).unwrap();
-        assert_ne!(by_words.0, topic, "{question}: the words alone already find it");
+        assert!(!topics.contains(&by_words.0.as_str()), "{question}: the words alone already find it");
         assert!(no_match < 0.5, "{question}");
         // After an urgent block (a person with dementia and tablets), the topic follows under `also`.
         let a = ask(question);
         let answered = a.topic.or_else(|| a.also.and_then(|also| also.topic));
-        assert_eq!(answered.as_deref(), Some(topic), "{question}");
+        assert!(answered.is_some_and(|t| topics.contains(&t.as_str())), "{question}");
     }
 }
 

@@ -85,7 +85,9 @@ fn evaluate(file: &str, held_out: bool) -> Figures {
                 let topic = answer.topic.as_deref();
                 let ok = topic == Some(slug) || topic.is_some_and(|t| q.also.iter().any(|a| a == t));
                 f.right += usize::from(ok);
-                f.wrongly_declined += usize::from(answer.status == AskStatus::Declined);
+                // The topic on what zincbot can't help with is itself a decline: answering a
+                // question about that from it is right, not a wrong decline.
+                f.wrongly_declined += usize::from(answer.status == AskStatus::Declined && !ok);
                 f.escalated += usize::from(answer.status == AskStatus::Urgent);
                 ok
             }
@@ -210,8 +212,9 @@ fn the_third_question_sets() {
     // 79.4 % with the Spanish, German, French and Portuguese words in the lexicon; 80.6 % and
     // 80.6 % once conditions weighed less beside what is asked; 92.3 % and 85.8 % with the topic
     // classifier, 92.9 % and 87.1 % once it learnt from fifteen writers; 2.6 % wrongly declined in
-    // each), to catch regressions: the goal is 95 %.
-    for (f, floor) in [(&tuning, 90.0), (&held_out, 84.0)] {
+    // each; 98.1 % and 94.2 % once its penalty and thresholds were chosen by leaving writers
+    // out), to catch regressions: the goal is 95 %.
+    for (f, floor) in [(&tuning, 97.0), (&held_out, 93.0)] {
         assert!(f.in_scope >= 150 && f.unanswerable >= 15, "the set is whole");
         assert!(pct(f.right, f.in_scope) >= floor, "top-1 below {floor} %");
         assert!(pct(f.wrongly_declined, f.in_scope) <= 3.0, "more than 3 % wrongly declined");
@@ -229,8 +232,9 @@ fn the_fourth_held_out_set() {
     // Floors under the figures measured: top-1 78.1 % before the topic classifier, 90.3 % with it
     // trained on ten writers' questions and 90.9 % on fifteen; abstention on unanswerable
     // questions 7, 17 and 20 of 24; 3.8 % of in-scope questions declined, nearly all by the
-    // safety rules (personal doses, diagnoses).
-    assert!(pct(f.right, f.in_scope) >= 88.0, "top-1 below 88 %");
+    // safety rules (personal doses, diagnoses); top-1 94.7 % once the classifier's penalty and
+    // thresholds were chosen by leaving writers out.
+    assert!(pct(f.right, f.in_scope) >= 94.0, "top-1 below 94 %");
     assert!(pct(f.abstained, f.unanswerable) >= 60.0, "fewer than 60 % of unanswerable questions abstained on");
     assert!(pct(f.wrongly_declined, f.in_scope) <= 5.0, "more than 5 % wrongly declined");
 }
@@ -241,8 +245,10 @@ fn the_fourth_held_out_set() {
 /// (only its figures are printed).
 #[test]
 fn the_fifth_held_out_set() {
-    // Floors at the figures first measured: top-1 90.4 %, 2.1 % declined, 1.8 % escalated.
-    check_held_out("questions_holdout5.toml", HeldOutFloors { top1: 90.0, wrongly_declined: 5.0, abstained: 0.0 });
+    // Floors at the figures first measured (top-1 90.4 %, 2.1 % declined, 1.8 % escalated),
+    // top-1 raised under 95.0 % once the topic classifier's penalty and thresholds were chosen
+    // by leaving writers out.
+    check_held_out("questions_holdout5.toml", HeldOutFloors { top1: 94.0, wrongly_declined: 5.0, abstained: 0.0 });
 }
 
 /// 280 questions (and 20 no topic answers) by two more writers (rural workers and grandparents
@@ -276,8 +282,9 @@ fn the_seventh_set() {
 #[test]
 fn the_eighth_held_out_set() {
     // Floors under the figures first measured: top-1 91.4 %, 5 declined (1.8 %), 6 escalated
-    // (2.1 %), 18 of 20 unanswerable questions abstained on.
-    check_held_out("questions_holdout8.toml", HeldOutFloors { top1: 91.0, wrongly_declined: 2.0, abstained: 85.0 });
+    // (2.1 %), 18 of 20 unanswerable questions abstained on; top-1 94.3 % once the topic
+    // classifier's penalty and thresholds were chosen by leaving writers out.
+    check_held_out("questions_holdout8.toml", HeldOutFloors { top1: 94.0, wrongly_declined: 2.0, abstained: 85.0 });
 }
 
 /// Two more writers (UK, Irish and Australasian IBD, coeliac, thyroid and T1D forums in English;
@@ -286,9 +293,23 @@ fn the_eighth_held_out_set() {
 #[test]
 fn the_ninth_held_out_set() {
     // First measured at 216 of 280 (77.1 %); 83.6 % once a weak word score counted for less
-    // and the topic classifier learned ten more such writers' files: 4 declined (1.4 %), 12 of
-    // 20 unanswerable questions abstained on. The floors sit under those figures.
-    check_held_out("questions_holdout9.toml", HeldOutFloors { top1: 83.0, wrongly_declined: 2.0, abstained: 60.0 });
+    // and the topic classifier learned ten more such writers' files; 90.4 % (253) once its
+    // penalty and thresholds were chosen by leaving writers out and it learned five more
+    // writers: 4 declined (1.4 %), 15 of 20 unanswerable questions abstained on. The floors sit
+    // under those figures.
+    check_held_out("questions_holdout9.toml", HeldOutFloors { top1: 90.0, wrongly_declined: 2.0, abstained: 70.0 });
+}
+
+/// Two more writers (a US and UK young adults' IBD, coeliac and type 1 diabetes server with a
+/// Spanish- and Portuguese-speaking lupus and RA group; a thyroid, psoriasis and MS group of
+/// middle-aged members and carers in Canada, Ireland, India, Nigeria and Germany, some in German
+/// and French), written after the topic classifier's penalty and thresholds were chosen by
+/// leaving writers out, and held out (only its figures are printed).
+#[test]
+fn the_tenth_held_out_set() {
+    // Floors under the figures first measured: top-1 244 of 270 (90.4 %), 7 declined (2.6 %),
+    // 13 escalated (4.8 %), 28 of 30 unanswerable questions abstained on.
+    check_held_out("questions_holdout10.toml", HeldOutFloors { top1: 90.0, wrongly_declined: 3.0, abstained: 90.0 });
 }
 
 /// 209 questions in Spanish, Portuguese, French and German by two more writers (a lupus and RA
@@ -300,8 +321,9 @@ fn the_ninth_held_out_set() {
 fn the_other_language_set() {
     let f = evaluate("questions_languages.toml", false);
     assert!(f.in_scope >= 200, "the set is whole");
-    // Floor under the figure after the lexicon was extended: 172 of 209 (82.3 %).
-    assert!(pct(f.right, f.in_scope) >= 82.0, "top-1 {} of {}", f.right, f.in_scope);
+    // Floor under the figures after the lexicon was extended, 172 of 209 (82.3 %), and once the
+    // topic classifier's penalty and thresholds were chosen by leaving writers out, 191 (91.4 %).
+    assert!(pct(f.right, f.in_scope) >= 91.0, "top-1 {} of {}", f.right, f.in_scope);
 }
 
 /// What a whole held-out question set must keep, in per cent: top-1 at least, in-scope questions

@@ -27,10 +27,6 @@ pub const ORDINARY: &str = "ordinary";
 const PIECE: usize = 4;
 /// A feature must occur in this many examples to get a weight.
 const MIN_EXAMPLES: usize = 2;
-/// Inverse strength of the L2 penalty (as in the usual `C` of logistic regression). Chosen, with
-/// the feature set and the thresholds in `safety.toml`, by training without three of the
-/// example writers and measuring on their messages.
-const C: f32 = 128.0;
 /// Full-batch Adam steps, and their size.
 const STEPS: usize = 800;
 const LEARNING_RATE: f32 = 0.2;
@@ -308,12 +304,15 @@ pub struct TrainingSet {
     pub examples: Vec<Example>,
     /// The digest of the example files, to record in the model.
     pub digest: u64,
+    /// Inverse strength of the L2 penalty (the usual `C` of logistic regression): each model
+    /// chooses its own, by training without some of its example writers and measuring on theirs.
+    pub c: f32,
 }
 
 impl TrainingSet {
     /// Trains a classifier on these examples.
     pub fn train(self) -> Classifier {
-        train(self.classes, &self.groups, &self.examples, self.digest)
+        train(self.classes, &self.groups, &self.examples, self.c, self.digest)
     }
 }
 
@@ -323,7 +322,7 @@ impl TrainingSet {
 /// `groups` gives each class a group (ordinary, urgent, decline): every group weighs the same in
 /// total, and so does every class within its group, so that a small urgent category counts and
 /// the many ordinary examples do not drown it, yet a message like none seen leans ordinary.
-pub fn train(classes: Vec<String>, groups: &[usize], examples: &[Example], trained_on: u64) -> Classifier {
+pub fn train(classes: Vec<String>, groups: &[usize], examples: &[Example], c: f32, trained_on: u64) -> Classifier {
     let k = classes.len();
     let featured: Vec<Vec<String>> = examples.iter().map(|e| features(&e.text)).collect();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -361,7 +360,7 @@ pub fn train(classes: Vec<String>, groups: &[usize], examples: &[Example], train
     for step in 1..=STEPS {
         // The penalty's gradient (not on the biases), then each example's.
         let mut grad: Vec<f32> =
-            theta.iter().enumerate().map(|(i, &t)| if i < k { 0.0 } else { t / (C * n) }).collect();
+            theta.iter().enumerate().map(|(i, &t)| if i < k { 0.0 } else { t / (c * n) }).collect();
         for (example, (row, value)) in examples.iter().zip(&rows) {
             z.copy_from_slice(&theta[..k]);
             for &f in row {
@@ -468,7 +467,7 @@ mod tests {
     #[test]
     fn training_separates_the_classes_and_round_trips() {
         let (classes, examples) = toy();
-        let model = train(classes, &[0, 1], &examples, 7);
+        let model = train(classes, &[0, 1], &examples, 128.0, 7);
         assert!(model.probabilities("i want to die")[1] > 0.5);
         assert!(model.probabilities("zinc for colds")[0] > 0.5);
         let evidence = model.evidence("i want to die", 1);
