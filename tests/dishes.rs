@@ -525,3 +525,36 @@ fn a_bracket_of_what_was_left_out_takes_it_out_of_the_dish() {
     assert!(e.items.iter().any(|i| i.food_id == "20134"), "the noodles are counted: {e:?}");
     assert!(e.items.iter().any(|i| i.assumptions.iter().any(|a| a.contains("\"no egg\" read as not eaten"))), "{e:?}");
 }
+
+/// An amount typed after a dish's name, bare or in brackets, counts it: "pad thai (2 plates)" is
+/// two plates, not one plate and an unknown "plates". A number before another food still
+/// starts that food ("pad thai and 2 spring rolls").
+#[test]
+fn an_amount_after_a_dish_name_counts_the_dish() {
+    let one = grams(&run(shipped(), "pad thai"));
+    for text in ["pad thai 2 plates", "pad thai (2 plates)", "2 plates of pad thai"] {
+        let two = run(shipped(), text);
+        assert_eq!(grams(&two), one.iter().map(|g| g * 2.0).collect::<Vec<_>>(), "{text}");
+        assert!(
+            two.items[0].assumptions.iter().all(|a| !a.contains("also saw")),
+            "{text}: {:?}",
+            two.items[0].assumptions
+        );
+    }
+    let porridge = run(shipped(), "porridge with milk (2 bowls)");
+    assert_eq!(grams(&porridge), grams(&run(shipped(), "2 bowls of porridge with milk")));
+    let with_rolls = run(shipped(), "pad thai and 2 spring rolls");
+    assert_eq!(grams(&with_rolls)[..one.len()], one[..], "the rolls' number is not the pad thai's");
+}
+
+/// Tea or coffee with milk is a cup with a splash of milk (USDA 1 fl oz), however many cups.
+#[test]
+fn milk_in_tea_is_a_splash() {
+    let e = run(shipped(), "tea with milk x5");
+    let ids: Vec<&str> = e.items.iter().map(|i| i.food_id.as_str()).collect();
+    assert_eq!(ids, ["14355", "01077"]);
+    assert_eq!(grams(&e), [1185.0, 152.5]);
+    let coffee = run(shipped(), "2 coffees w milk");
+    assert_eq!(coffee.items.iter().map(|i| i.food_id.as_str()).collect::<Vec<_>>(), ["14209", "01077"]);
+    assert_eq!(grams(&coffee), [474.0, 61.0]);
+}

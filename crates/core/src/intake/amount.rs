@@ -117,6 +117,12 @@ pub fn household_measure(word: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether `word` is a unit ("cups", "plates", "g", "portions"): after a number it says how
+/// much, even where food names hold it too ("kofta plate", "peanut butter cups").
+pub fn is_unit(word: &str) -> bool {
+    unit(word).is_some() || unit_after_number(word).is_some()
+}
+
 /// Household words that also belong to food names; they stay in the name and only size it.
 fn name_household(word: &str) -> Option<&'static str> {
     Some(match word {

@@ -47,6 +47,9 @@ pub fn servings(foods: &[Food], dish: &Dish, words: &[String], notes: &mut Vec<S
     each * amount.count
 }
 
+/// What a dish is served in: a bowl or a plate of it is one serving, not a volume.
+pub const SERVED_IN: [&str; 4] = ["bowl", "bowlful", "plate", "plateful"];
+
 /// Servings in a measure: the dish's own unit counts one each; a weight scales the recipe.
 fn measured(foods: &[Food], dish: &Dish, value: f64, unit: Unit, word: &str, notes: &mut Vec<String>) -> f64 {
     let recipe = dish.grams();
@@ -58,7 +61,7 @@ fn measured(foods: &[Food], dish: &Dish, value: f64, unit: Unit, word: &str, not
     match unit {
         Unit::Mass(g) => by_weight(value * g, notes),
         Unit::Handful => by_weight(value * OUNCE_G, notes),
-        Unit::Volume(_) if matches!(text::stem(word).as_str(), "bowl" | "bowlful" | "plate" | "plateful") => {
+        Unit::Volume(_) if SERVED_IN.contains(&text::stem(word).as_str()) => {
             if text::stem(word) != *name {
                 notes.push(format!("a {} counted as 1 {name}", text::stem(word)));
             }

@@ -63,11 +63,14 @@ pub fn lookup<'a>(index: &'a FoodIndex, rest: &[String]) -> Lookup<'a> {
     if let Some(named) = best_name(index, &stems) {
         return match index.names[named.name].named {
             Named::Dish(dish) => {
+                let dish = &index.table.dishes[dish];
+                // What it was served in ("2 plates") is its amount, not something beside it.
+                let served = |s: &String| *s == dish.unit || super::dish::SERVED_IN.contains(&s.as_str());
                 let beside = (0..stems.len())
-                    .filter(|&i| !named.used[i] && !is_filler(&index.lexicon, &stems[i]))
+                    .filter(|&i| !named.used[i] && !is_filler(&index.lexicon, &stems[i]) && !served(&stems[i]))
                     .map(|i| rest[i].clone())
                     .collect();
-                Lookup::Dish { dish: &index.table.dishes[dish], notes, beside }
+                Lookup::Dish { dish, notes, beside }
             }
             Named::Food(food) => {
                 let food = by_name(index, rest, &stems, &index.table.foods[food], &named, &mut notes);
