@@ -558,3 +558,15 @@ fn milk_in_tea_is_a_splash() {
     assert_eq!(coffee.items.iter().map(|i| i.food_id.as_str()).collect::<Vec<_>>(), ["14209", "01077"]);
     assert_eq!(grams(&coffee), [474.0, 61.0]);
 }
+
+/// A later sentence that names a dish already counted and lists what was in it describes that
+/// dish: it is counted once. The same dish named again without its contents is a second one.
+#[test]
+fn a_dish_described_again_in_a_later_sentence_is_counted_once() {
+    let once = grams(&run(shipped(), "okra soup with eba"));
+    let described = run(shipped(), "okra soup with eba. okra soup had okra, ugu, beef, shaki, stockfish & palm oil");
+    assert_eq!(grams(&described), once);
+    assert!(described.items[0].assumptions.iter().any(|a| a.contains("read as what is in it")));
+    let twice = run(shipped(), "okra soup for lunch. okra soup again for dinner");
+    assert_eq!(grams(&twice).len(), 2 * grams(&run(shipped(), "okra soup")).len());
+}

@@ -184,8 +184,10 @@ const DISH_HOLDOUT_FLOOR: f64 = 55.0;
 /// serving as it came ("ate about 2/3 of the box") was taken of a default portion and "from"
 /// ended a food's name ("pad thai w tofu from Thai Orchid"); 64 % once "beef in black bean
 /// sauce" was the takeaway dish (it had been black beans) and "sandwhich" was read as sandwich;
-/// 66 % once "brisket" was the whole cut, lean and fat, as served (it had been the lean flat).
-const DISH2_FLOOR: f64 = 66.0;
+/// 66 % once "brisket" was the whole cut, lean and fat, as served (it had been the lean flat);
+/// 67 % once a dish described again in a later sentence ("okra soup had okra, beef, shaki") was
+/// counted once (no held-out list changed).
+const DISH2_FLOOR: f64 = 67.0;
 /// The second held-out set went to 42 % once a footlong was 12 inches, and back to 41 % once a
 /// share eaten with others ("split it with my brother") counted that share of default portions;
 /// 40 % once "basmati" alone named rice (see the first held-out set); 41 % with half chickens,

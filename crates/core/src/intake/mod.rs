@@ -458,7 +458,11 @@ impl Estimator {
                 && ((!amounts[i].stated && label_only) || (amounts[i].measures.is_empty() && weighed_after))
         };
         // A dish whose contents the rest of its sentence only names is counted itself.
-        let heads = |i: usize| (lists[i] || labels(i) || mentions[i].bracket_of_parts) && !described.contains(&Some(i));
+        let heads = |i: usize| {
+            (lists[i] || labels(i) || mentions[i].bracket_of_parts)
+                && !described.contains(&Some(i))
+                && described[i].is_none()
+        };
         (0..mentions.len()).map(heads).collect()
     }
 
@@ -468,21 +472,40 @@ impl Estimator {
     /// beans, lentils, peppers, tinned toms"): the dish's recipe counts those better than a
     /// default portion of each would. With an amount the entries are what was eaten and the dish
     /// is their heading.
+    ///
+    /// A later sentence that names a dish already counted and lists its contents the same way
+    /// ("okra soup with eba. okra soup had okra, beef, shaki & palm oil") describes that dish:
+    /// it is counted once, as the first mention.
     fn described(&self, mentions: &[split::Mention], amounts: &[Amount], lookups: &[Lookup]) -> Vec<Option<usize>> {
         let mut described = vec![None; mentions.len()];
-        for (i, found) in lookups.iter().enumerate() {
-            let Lookup::Dish { dish, .. } = found else { continue };
+        let dish_at = |i: usize| match &lookups[i] {
+            Lookup::Dish { dish, .. } => Some(*dish),
+            _ => None,
+        };
+        for i in 0..mentions.len() {
+            let Some(dish) = dish_at(i) else { continue };
             let sentence = mentions[i].sentence;
+            let counted_before = (0..i).find(|&k| {
+                mentions[k].sentence != sentence
+                    && dish_at(k).is_some_and(|d| std::ptr::eq(d, dish))
+                    && !mentions[k].not_eaten
+                    && described[k].is_none()
+            });
             let end = (i + 1..mentions.len()).find(|&j| mentions[j].sentence != sentence).unwrap_or(mentions.len());
             let run = i + 1..end;
             let counted = |j: &usize| mentions[*j].share.is_none() && !mentions[*j].not_eaten;
-            if !mentions[i].opens || run.is_empty() || run.clone().filter(counted).any(|j| amounts[j].stated) {
+            let opens = mentions[i].opens || (counted_before.is_some() && !amounts[i].stated);
+            if !opens || run.is_empty() || run.clone().filter(counted).any(|j| amounts[j].stated) {
                 continue;
             }
             // What was left out of the dish ("no egg") restates none of it.
             if self.restates(dish, run.clone().filter(counted).map(|j| &lookups[j])) {
+                let by = counted_before.unwrap_or(i);
+                if by != i {
+                    described[i] = Some(by);
+                }
                 for j in run.filter(counted) {
-                    described[j] = Some(i);
+                    described[j] = Some(by);
                 }
             }
         }
