@@ -570,3 +570,19 @@ fn a_dish_described_again_in_a_later_sentence_is_counted_once() {
     let twice = run(shipped(), "okra soup for lunch. okra soup again for dinner");
     assert_eq!(grams(&twice).len(), 2 * grams(&run(shipped(), "okra soup")).len());
 }
+
+/// A dish titled with a dash over weighed foods is their heading, as with a colon; when what
+/// follows the dash may be the dish's own amount, the dish is still counted.
+#[test]
+fn a_dish_title_before_a_dash_over_weighed_foods_is_a_heading() {
+    let titled = run(shipped(), "rice and stew - 1.5 cups white rice, 2 pieces of turkey");
+    assert!(titled.items.iter().all(|i| i.dish.is_none()), "{:?}", titled.items);
+    assert!(titled.items[0].assumptions.iter().any(|a| a.contains("read as a heading")));
+    assert_eq!(grams(&titled), grams(&run(shipped(), "1.5 cups white rice, 2 pieces of turkey")));
+    let plate = run(shipped(), "pancit bihon - had a full paper plate + 2 lumpia shanghai");
+    assert!(
+        plate.items.iter().any(|i| i.dish.as_deref().is_some_and(|d| d.starts_with("pancit"))),
+        "{:?}",
+        plate.items
+    );
+}

@@ -454,8 +454,20 @@ impl Estimator {
             let label_only = matches!(lookups[i], Lookup::Dish { .. } | Lookup::Unknown { .. });
             let weighed = |j: usize| amounts[j].stated && !matches!(lookups[j], Lookup::Nothing);
             let weighed_after = (i + 1..mentions.len()).filter(|&j| weighed(j)).count() >= 2;
-            mentions[i].heading
-                && ((!amounts[i].stated && label_only) || (amounts[i].measures.is_empty() && weighed_after))
+            // A dish titled with a dash over its sentence's weighed foods ("Sunday rice and stew
+            // - 1.5 cups white rice, 2 pieces of turkey"): the first entry after the dash must
+            // name a food, or it may be the dish's own amount ("pancit - had a full plate").
+            let sentence = (i + 1..mentions.len()).take_while(|&j| mentions[j].sentence == mentions[i].sentence);
+            let names_food = |j: usize| matches!(lookups[j], Lookup::Found { .. } | Lookup::Dish { .. });
+            let dashed = !mentions[i].heading
+                && mentions[i].opens
+                && matches!(lookups[i], Lookup::Dish { .. })
+                && !amounts[i].stated
+                && names_food(i + 1)
+                && sentence.filter(|&j| weighed(j) && names_food(j)).count() >= 2;
+            dashed
+                || mentions[i].heading
+                    && ((!amounts[i].stated && label_only) || (amounts[i].measures.is_empty() && weighed_after))
         };
         // A dish whose contents the rest of its sentence only names is counted itself.
         let heads = |i: usize| {
