@@ -157,6 +157,13 @@ pub struct Ranked {
     pub combined: f64,
 }
 
+impl Ranked {
+    /// Whether its words plainly cover the question: a strong score over most of its words.
+    fn plainly_covers(&self) -> bool {
+        self.words >= STRONG_SCORE && self.coverage >= PLAIN_COVERAGE
+    }
+}
+
 /// The question engine: the curated topics and the safety rules, with the index it builds over
 /// the topics and the words it reads questions with.
 #[derive(Debug)]
@@ -411,8 +418,7 @@ impl Asker {
         // a topic sharing no word with the question does not outrank one whose words plainly
         // cover it.
         if ranked.first().is_some_and(|best| best.words == 0.0) {
-            let plain = ranked.iter().take(SHOWN).position(|r| r.words >= STRONG_SCORE && r.coverage >= PLAIN_COVERAGE);
-            if let Some(at) = plain {
+            if let Some(at) = ranked.iter().take(SHOWN).position(Ranked::plainly_covers) {
                 ranked[..=at].rotate_right(1);
             }
         }
@@ -430,9 +436,8 @@ impl Asker {
             best.coverage >= MIN_COVERAGE || (best.words >= STRONG_SCORE && best.coverage >= MIN_COVERAGE / 1.5);
         let by_words = best.words >= MIN_SCORE && covered;
         let by_model = best.model >= MODEL_SURE;
-        let plain = best.words >= STRONG_SCORE && best.coverage >= PLAIN_COVERAGE;
         (by_words || by_model)
-            && (no_match < NO_MATCH_AT || plain)
+            && (no_match < NO_MATCH_AT || best.plainly_covers())
             && (about_zinc || query.terms.iter().any(|t| self.index.is_specific(t, best.topic)))
     }
 

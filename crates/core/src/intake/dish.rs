@@ -48,7 +48,13 @@ pub fn servings(foods: &[Food], dish: &Dish, words: &[String], notes: &mut Vec<S
 }
 
 /// What a dish is served in: a bowl or a plate of it is one serving, not a volume.
-pub const SERVED_IN: [&str; 4] = ["bowl", "bowlful", "plate", "plateful"];
+const SERVED_IN: [&str; 4] = ["bowl", "bowlful", "plate", "plateful"];
+
+/// Whether the stemmed word `stem` names how `dish` is served ("plate", "bowl", its own unit):
+/// beside the dish's name it says how much, not another food.
+pub fn served_in(dish: &Dish, stem: &str) -> bool {
+    stem == dish.unit || SERVED_IN.contains(&stem)
+}
 
 /// Servings in a measure: the dish's own unit counts one each; a weight scales the recipe.
 fn measured(foods: &[Food], dish: &Dish, value: f64, unit: Unit, word: &str, notes: &mut Vec<String>) -> f64 {

@@ -65,9 +65,12 @@ pub fn lookup<'a>(index: &'a FoodIndex, rest: &[String]) -> Lookup<'a> {
             Named::Dish(dish) => {
                 let dish = &index.table.dishes[dish];
                 // What it was served in ("2 plates") is its amount, not something beside it.
-                let served = |s: &String| *s == dish.unit || super::dish::SERVED_IN.contains(&s.as_str());
                 let beside = (0..stems.len())
-                    .filter(|&i| !named.used[i] && !is_filler(&index.lexicon, &stems[i]) && !served(&stems[i]))
+                    .filter(|&i| {
+                        !named.used[i]
+                            && !is_filler(&index.lexicon, &stems[i])
+                            && !super::dish::served_in(dish, &stems[i])
+                    })
                     .map(|i| rest[i].clone())
                     .collect();
                 Lookup::Dish { dish, notes, beside }

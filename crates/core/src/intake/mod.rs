@@ -906,12 +906,10 @@ impl Estimator {
         };
         let mut out: Vec<String> = words[..first].to_vec();
         out.extend(words[first..=last].iter().filter(|w| !is_number(w)).cloned());
+        // "a burger and 2 cokes": a number before another food starts that food; "pad thai 2
+        // plates": a unit or what the dish is served in, after the number, is its amount.
+        let measure = |j: usize| amount::is_unit(&words[j]) || dish::served_in(dish, &stems[j]);
         for (i, word) in words.iter().enumerate().skip(last + 1) {
-            // "a burger and 2 cokes": a number before another food starts that food; "pad thai
-            // 2 plates": a unit or what the dish is served in, after the number, is its amount.
-            let measure = |j: usize| {
-                amount::is_unit(&words[j]) || stems[j] == dish.unit || dish::SERVED_IN.contains(&stems[j].as_str())
-            };
             if is_number(word) && (i + 1..words.len()).any(|j| other_food(&stems[j]) && !measure(j)) {
                 break;
             }
