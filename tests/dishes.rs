@@ -586,3 +586,19 @@ fn a_dish_title_before_a_dash_over_weighed_foods_is_a_heading() {
         plate.items
     );
 }
+
+/// Chai is tea brewed in milk, half and half, with a teaspoon of sugar; a quarter chicken
+/// typed as a fraction is the dish; a salad alone is a side salad, not a salad spread.
+#[test]
+fn chai_a_quarter_chicken_and_a_salad_are_dishes() {
+    let chai = run(shipped(), "mug of chai");
+    let ids: Vec<&str> = chai.items.iter().map(|i| i.food_id.as_str()).collect();
+    assert_eq!(ids, ["14355", "01077", "19335"]);
+    assert!(chai.items[1].grams > 100.0, "{:?}", chai.items[1]);
+    let quarter = run(shipped(), "1/4 chicken leg (hot), regular peri chips");
+    assert_eq!(quarter.items[0].grams, 149.5, "{:?}", quarter.items[0]);
+    assert!(quarter.items[0].dish.as_deref().is_some_and(|d| d.starts_with("quarter chicken")));
+    let salad = run(shipped(), "a bowl of the salad");
+    assert!(salad.items.iter().all(|i| !i.food.starts_with("Ham salad")), "{:?}", salad.items);
+    assert!(salad.items[0].dish.as_deref().is_some_and(|d| d.starts_with("side salad")));
+}

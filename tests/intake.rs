@@ -547,3 +547,56 @@ fn a_tin_of_something_is_a_can_without_a_number() {
     let e = run("can i have 2 eggs");
     assert_eq!(e.items[0].grams, 100.0, "a verb, not a can: {:?}", e.items[0].assumptions);
 }
+
+#[test]
+fn both_counts_two_only_where_it_opens_the_entry() {
+    let e = run("both spring rolls");
+    assert_eq!(e.items.iter().map(|i| i.grams).sum::<f64>(), 178.0, "two of USDA's 89 g roll: {:?}", e.items);
+    // "twice a day (took both today)" is two doses, not four.
+    let e = run("zinc citrate 30mg twice a day (took both today)");
+    assert_eq!(e.supplement_zinc_mg, 60.0, "{:?}", e.supplements);
+}
+
+#[test]
+fn a_seasoning_is_not_the_food_it_is_named_after() {
+    let e = run("half an avocado w everything bagel seasoning");
+    assert!(e.items.iter().all(|i| !i.food.starts_with("Bagels")), "{:?}", e.items);
+    assert_eq!(e.items.len(), 1, "{:?}", e.items);
+}
+
+#[test]
+fn a_part_this_food_has_no_weight_for_is_weighed_as_in_a_food_of_its_kind() {
+    let e = run("3 chicken wings");
+    let wing = &e.items[0];
+    assert!(wing.food.starts_with("Chicken, broilers or fryers, wing"), "{}", wing.food);
+    // Roasted wings have only a 3 oz piece in SR28; fried ones have USDA's wing, bone removed.
+    assert_eq!(wing.grams, 147.0, "{:?}", wing.assumptions);
+    assert!(wing.assumptions.iter().any(|a| a.contains("wing, bone removed")), "{:?}", wing.assumptions);
+    // A steak is not lent: steaks differ too much between cuts.
+    let e = run("gammon steak");
+    assert!(e.items[0].assumptions.iter().all(|a| !a.contains("USDA's 1 steak of")), "{:?}", e.items[0].assumptions);
+}
+
+#[test]
+fn readings_logged_beside_meals_are_not_food() {
+    let e = run("3am hypo 2.9 on the libre. 1 apple juice (200ml) + 5 jelly beans, then 2 rice cakes. back to 7.4. \
+         guessing 90g carbs total, did 8u");
+    let foods: Vec<&str> = e.items.iter().map(|i| i.food.as_str()).collect();
+    assert_eq!(foods.len(), 3, "{foods:?}");
+    assert!(foods[1].starts_with("Candies, jellybeans"), "{foods:?}");
+    assert!(e.total_zinc_mg < 1.0, "{}", e.total_zinc_mg);
+    assert!(e.unrecognized.iter().all(|u| !u.contains("carbs") && !u.contains("libre")), "{:?}", e.unrecognized);
+    // The food before the reading is still counted.
+    let e = run("butter chicken 60g carbs");
+    assert_eq!(e.items.len(), run("butter chicken").items.len());
+    assert!(e.unrecognized.is_empty(), "{:?}", e.unrecognized);
+}
+
+#[test]
+fn an_emoji_ends_what_it_follows() {
+    let e = run("indian from the place on sydney rd 😋 butter chicken, plain rice");
+    assert_eq!(
+        e.items.iter().map(|i| i.grams).collect::<Vec<_>>(),
+        run("butter chicken, plain rice").items.iter().map(|i| i.grams).collect::<Vec<_>>()
+    );
+}

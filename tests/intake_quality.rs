@@ -134,6 +134,15 @@ fn second_dish_sets_figures() {
     assert!(rate >= DISH2_HOLDOUT_FLOOR, "{rate:.1} % pass, below {DISH2_HOLDOUT_FLOOR} %");
 }
 
+/// A third set by three more writers (an Ohio mom on drive-thrus and casseroles, a
+/// British-Pakistani man on home cooking and curry-house takeaways, a Melbourne student with
+/// type 1 diabetes logging carbs beside her meals): tuned on after its first figure was taken.
+#[test]
+fn third_dish_set_figures() {
+    let rate = pass_rate("intake_dishes3.toml", false);
+    assert!(rate >= DISH3_FLOOR, "{rate:.1} % pass, below {DISH3_FLOOR} %");
+}
+
 /// Regression floors: the figures last measured, rounded down; the goal is 95 %.
 /// 68 % once a footlong was 12 inches and a dish's bracket of what was left out ("vegan pad thai
 /// (no egg, no fish sauce)") took those parts out instead of naming the food; 69 % once
@@ -186,8 +195,9 @@ const DISH_HOLDOUT_FLOOR: f64 = 55.0;
 /// sauce" was the takeaway dish (it had been black beans) and "sandwhich" was read as sandwich;
 /// 66 % once "brisket" was the whole cut, lean and fat, as served (it had been the lean flat);
 /// 67 % once a dish described again in a later sentence ("okra soup had okra, beef, shaki") was
-/// counted once (no held-out list changed).
-const DISH2_FLOOR: f64 = 67.0;
+/// counted once (no held-out list changed); 68 % once a part a food has no USDA weight for was
+/// weighed as in a food of its kind ("3 chicken wings" roasted, at USDA's wing of fried ones).
+const DISH2_FLOOR: f64 = 68.0;
 /// The second held-out set went to 42 % once a footlong was 12 inches, and back to 41 % once a
 /// share eaten with others ("split it with my brother") counted that share of default portions;
 /// 40 % once "basmati" alone named rice (see the first held-out set); 41 % with half chickens,
@@ -197,3 +207,8 @@ const DISH2_FLOOR: f64 = 67.0;
 /// one of its parts was no longer read as the part alone when the two make no other name
 /// ("cheeseburger with lettuce" had been the lettuce, the burger lost).
 const DISH2_HOLDOUT_FLOOR: f64 = 43.0;
+/// First measured at 79 of 120 (65.8 %) before any change was made for it; 80 (66.7 %) once
+/// readings logged beside meals ("90g carbs", "bolused 8u", "back to 7.4") stopped being read
+/// as foods, chai was tea brewed in milk, "1/4 chicken" was the quarter chicken and "salad" the
+/// side salad (no held-out list changed).
+const DISH3_FLOOR: f64 = 66.0;

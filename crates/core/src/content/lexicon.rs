@@ -57,6 +57,8 @@ pub struct FoodWords {
     pub bulk: FxHashSet<String>,
     /// Stems of the measures whose median USDA weight stands in for a food without its own.
     pub typical: FxHashSet<String>,
+    /// Stems of the parts and shapes a food of the same kind lends its USDA weight for.
+    pub kin: FxHashSet<String>,
     /// Folded words that open a list; they are not shown back.
     pub preamble: FxHashSet<String>,
     /// Folded words that join two foods.
@@ -65,6 +67,8 @@ pub struct FoodWords {
     pub abbreviations: FxHashSet<String>,
     /// Folded phrases that open an entry not eaten ("no fries", "skipped the bread"), as words.
     pub not_eaten: Vec<Vec<String>>,
+    /// Folded phrases that open a reading, not a food: what follows is not counted.
+    pub readings: Vec<Vec<String>>,
     /// Folded phrases after which an entry names no more food: a place ("at the bar", "from the
     /// co-op") or what it replaced ("instead of a drink"), as words.
     pub asides: Vec<Vec<String>>,
@@ -153,10 +157,12 @@ struct FoodsFile {
     cooking: Entries,
     bulk: Entries,
     typical: Entries,
+    kin: Entries,
     preamble: Entries,
     connectors: Entries,
     abbreviations: Entries,
     not_eaten: Entries,
+    readings: Entries,
     asides: Entries,
     made: Entries,
     served: Entries,
@@ -224,10 +230,12 @@ impl Lexicon {
             cooking: reader.set("foods.cooking", &f.cooking, Form::Stem),
             bulk: reader.set("foods.bulk", &f.bulk, Form::Stem),
             typical: reader.set("foods.typical", &f.typical, Form::Stem),
+            kin: reader.set("foods.kin", &f.kin, Form::Stem),
             preamble: reader.set("foods.preamble", &f.preamble, Form::Fold),
             connectors: reader.set("foods.connectors", &f.connectors, Form::Fold),
             abbreviations: reader.set("foods.abbreviations", &f.abbreviations, Form::Fold),
             not_eaten: reader.phrases("foods.not_eaten", &f.not_eaten),
+            readings: reader.phrases("foods.readings", &f.readings),
             asides: reader.phrases("foods.asides", &f.asides),
             made: reader.phrases("foods.made", &f.made),
             served: reader.phrases("foods.served", &f.served),

@@ -250,6 +250,13 @@ impl Amount {
                 i += if clock { 3 } else { 2 };
                 continue;
             }
+            // "both spring rolls" are two; "twice a day (took both)" is still two doses.
+            if i == 0 && word == "both" {
+                amount.count *= 2.0;
+                amount.stated = true;
+                i += 1;
+                continue;
+            }
             if let Some((value, next)) = amount.number_group(&words, i) {
                 amount.stated = true;
                 i = next;

@@ -513,6 +513,15 @@ fn household(index: &FoodIndex, food: &Food, word: &str, notes: &mut Vec<String>
         notes.push(format!("1 {word} = {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));
         return piece_grams(weight);
     }
+    if let Some((sibling, weight)) = sibling_weight(index, food, word, &starts) {
+        notes.push(format!(
+            "no USDA weight for a {word} of this food: counted {} g, USDA's {} of \"{}\"",
+            fmt(piece_grams(weight)),
+            weight.label(),
+            sibling.description
+        ));
+        return piece_grams(weight);
+    }
     if let Some(typical) = index.typical.get(word) {
         notes.push(format!(
             "no USDA weight for a {word} of this food: counted {} g, the median of USDA's {} {word} weights",
@@ -527,6 +536,34 @@ fn household(index: &FoodIndex, food: &Food, word: &str, notes: &mut Vec<String>
         notes.push(format!("no USDA weight for a {word} of this food"));
     }
     one_portion(food, notes, true)
+}
+
+/// A weight for a named part or shape ("3 chicken wings", "2 pork patties") that USDA gives a
+/// food of the same kind but not this one: the food whose description begins the same way
+/// ("Chicken, broilers or fryers") and shares the most of its words. Only the lexicon's `kin`
+/// words are lent: a steak or a can differs too much between foods of one kind.
+fn sibling_weight<'a>(
+    index: &'a FoodIndex,
+    food: &Food,
+    word: &str,
+    starts: &dyn Fn(&Weight) -> bool,
+) -> Option<(&'a Food, &'a Weight)> {
+    if !index.lexicon.kin.contains(word) {
+        return None;
+    }
+    let kind = |description: &str| description.splitn(3, ", ").take(2).collect::<Vec<_>>().join(", ");
+    let ours = kind(&food.description);
+    let words = text::tokens(&food.description);
+    index
+        .table
+        .foods
+        .iter()
+        .filter(|other| other.ndb != food.ndb && kind(&other.description) == ours)
+        .filter_map(|other| Some((other, other.weights.iter().find(|w| starts(w))?)))
+        .max_by_key(|(other, _)| {
+            let shared = text::tokens(&other.description).iter().filter(|t| words.contains(t)).count();
+            (shared, std::cmp::Reverse(other.ndb.clone()))
+        })
 }
 
 /// Grams in one of a counted food ("3 almonds", "2 bananas"): the curated portion when it is a

@@ -338,7 +338,8 @@ fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<(&'a str, End)> {
             '.' => !(follows_abbreviation(lexicon, &line[..i]) || digit_before && digit_after),
             // `asides` leaves a bracket only where a list of parts opens.
             '(' => true,
-            _ => false,
+            // An emoji ends what it follows: "indian from the place on sydney rd 😋 butter chicken".
+            _ => is_emoji(c),
         };
         if separates {
             let end = match c {
@@ -355,6 +356,11 @@ fn chunks<'a>(lexicon: &FoodWords, line: &'a str) -> Vec<(&'a str, End)> {
     out.push((&line[start..], End::Plain));
     out.retain(|(chunk, _)| chunk.chars().any(char::is_alphanumeric));
     out
+}
+
+/// Whether `c` is a pictograph typed as an emoji (faces, food, hands, weather, hearts).
+fn is_emoji(c: char) -> bool {
+    matches!(c, '\u{1F300}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}')
 }
 
 /// Whether a dot after `before` follows an abbreviation or a number rather than ending a sentence.
@@ -449,6 +455,7 @@ fn joined(prev: Option<&str>, word: &str, next: Option<&str>, after: Option<&str
 
 /// Records a piece, showing it back without the words that open a list ("for breakfast I had").
 fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, out: &mut Vec<Mention>) {
+    let piece = before_reading(lexicon, piece);
     // "6 oysters at the bar", "a pasty from the co-op": the place ends what the food is called,
     // though a weight said after it is still the food's ("lambs liver from the butcher, about
     // 120g"; but "a pasty from the co-op around 11" is a time).
@@ -497,6 +504,23 @@ fn push(lexicon: &FoodWords, chunk: &str, piece: &[&str], after: Option<&str>, o
         sentence: 0,
         place,
     });
+}
+
+/// `piece` up to a reading that is no food ("butter chicken 60g carbs", "bolused 8u", "back to
+/// 7.4"), without the number that goes with it.
+fn before_reading<'p, 'w>(lexicon: &FoodWords, piece: &'p [&'w str]) -> &'p [&'w str] {
+    // Units of insulin: "8u", "4.5u".
+    let insulin =
+        |w: &str| w.strip_suffix('u').is_some_and(|n| !n.is_empty() && super::amount::parse_number(n).is_some());
+    let reading = (0..piece.len())
+        .find(|&i| insulin(piece[i]) || lexicon.readings.iter().any(|r| text::starts_with(&piece[i..], r)));
+    match reading {
+        Some(at) => {
+            let number = at > 0 && piece[at - 1].trim_start_matches('~').starts_with(|c: char| c.is_ascii_digit());
+            &piece[..if number { at - 1 } else { at }]
+        }
+        None => piece,
+    }
 }
 
 /// Whether `words` open with a weight or a volume ("120g", "about 200 ml").
