@@ -549,9 +549,11 @@ fn a_tin_of_something_is_a_can_without_a_number() {
 }
 
 #[test]
-fn both_counts_two_only_where_it_opens_the_entry() {
-    let e = run("both spring rolls");
-    assert_eq!(e.items.iter().map(|i| i.grams).sum::<f64>(), 178.0, "two of USDA's 89 g roll: {:?}", e.items);
+fn both_counts_two_unless_a_count_came_before() {
+    for text in ["both spring rolls", "and i had both of the spring rolls"] {
+        let e = run(text);
+        assert_eq!(e.items.iter().map(|i| i.grams).sum::<f64>(), 178.0, "{text}: two 89 g rolls: {:?}", e.items);
+    }
     // "twice a day (took both today)" is two doses, not four.
     let e = run("zinc citrate 30mg twice a day (took both today)");
     assert_eq!(e.supplement_zinc_mg, 60.0, "{:?}", e.supplements);

@@ -250,8 +250,8 @@ impl Amount {
                 i += if clock { 3 } else { 2 };
                 continue;
             }
-            // "both spring rolls" are two; "twice a day (took both)" is still two doses.
-            if i == 0 && word == "both" {
+            // "had both spring rolls" are two; "twice a day (took both)" is still two doses.
+            if word == "both" && !amount.stated {
                 amount.count *= 2.0;
                 amount.stated = true;
                 i += 1;
