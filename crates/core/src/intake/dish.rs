@@ -60,6 +60,7 @@ pub fn served_in(dish: &Dish, stem: &str) -> bool {
 fn measured(foods: &[Food], dish: &Dish, value: f64, unit: Unit, word: &str, notes: &mut Vec<String>) -> f64 {
     let recipe = dish.grams();
     let name = &dish.unit;
+    let stem = text::stem(word);
     let by_weight = |grams: f64, notes: &mut Vec<String>| {
         notes.push(format!("{} g: the {} g recipe scaled to it", fmt(grams), fmt(recipe)));
         grams / recipe
@@ -67,9 +68,9 @@ fn measured(foods: &[Food], dish: &Dish, value: f64, unit: Unit, word: &str, not
     match unit {
         Unit::Mass(g) => by_weight(value * g, notes),
         Unit::Handful => by_weight(value * OUNCE_G, notes),
-        Unit::Volume(_) if SERVED_IN.contains(&text::stem(word).as_str()) => {
-            if text::stem(word) != *name {
-                notes.push(format!("a {} counted as 1 {name}", text::stem(word)));
+        Unit::Volume(_) if SERVED_IN.contains(&stem.as_str()) => {
+            if stem != *name {
+                notes.push(format!("a {stem} counted as 1 {name}"));
             }
             value
         }

@@ -551,14 +551,17 @@ fn sibling_weight<'a>(
     if !index.lexicon.kin.contains(word) {
         return None;
     }
-    let kind = |description: &str| description.splitn(3, ", ").take(2).collect::<Vec<_>>().join(", ");
-    let ours = kind(&food.description);
-    let words = text::tokens(&food.description);
+    // Its kind is the description's first two fields, compared in place over the whole table.
+    let description = food.description.as_str();
+    let kind = &description[..description.match_indices(", ").nth(1).map_or(description.len(), |(at, _)| at)];
+    let same_kind =
+        |other: &str| other.strip_prefix(kind).is_some_and(|rest| rest.is_empty() || rest.starts_with(", "));
+    let words = text::tokens(description);
     index
         .table
         .foods
         .iter()
-        .filter(|other| other.ndb != food.ndb && kind(&other.description) == ours)
+        .filter(|other| other.ndb != food.ndb && same_kind(&other.description))
         .filter_map(|other| Some((other, other.weights.iter().find(|w| starts(w))?)))
         .max_by_key(|(other, _)| {
             let shared = text::tokens(&other.description).iter().filter(|t| words.contains(t)).count();
