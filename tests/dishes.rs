@@ -602,3 +602,20 @@ fn chai_a_quarter_chicken_and_a_salad_are_dishes() {
     assert!(salad.items.iter().all(|i| !i.food.starts_with("Ham salad")), "{:?}", salad.items);
     assert!(salad.items[0].dish.as_deref().is_some_and(|d| d.starts_with("side salad")));
 }
+
+/// Scottish and Tex-Mex dishes and chain items typed as their names; a seasoning named like a
+/// dish is the seasoning.
+#[test]
+fn scottish_and_tex_mex_names_are_dishes() {
+    let dish_of = |text: &str| run(shipped(), text).items[0].dish.clone().unwrap_or_default();
+    assert!(dish_of("scotch pie").starts_with("scotch pie"));
+    assert!(dish_of("a bowl of cullen skink").starts_with("cullen skink"));
+    assert!(dish_of("2 plates of stovies").starts_with("stovies"));
+    assert!(dish_of("leftover carne guisada").starts_with("carne guisada"));
+    assert!(dish_of("fideo con pollo, big bowl").starts_with("fideo con pollo"));
+    assert!(dish_of("canes box combo").starts_with("canes box combo"));
+    assert_eq!(run(shipped(), "carne asada 6 oz").items[0].food_id, "23541");
+    // Tajin is a chili seasoning, not a tagine.
+    let tajin = run(shipped(), "apple w tajin");
+    assert!(tajin.items.iter().all(|i| i.dish.is_none()), "{:?}", tajin.items);
+}

@@ -602,3 +602,48 @@ fn an_emoji_ends_what_it_follows() {
         run("butter chicken, plain rice").items.iter().map(|i| i.grams).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_share_said_alone_is_of_what_came_before_it() {
+    let whole: f64 = run("lasagna").items.iter().map(|i| i.grams).sum();
+    let half: f64 = run("lasagna, only ate like half").items.iter().map(|i| i.grams).sum();
+    assert_eq!(half, whole / 2.0);
+    // A dish known whole is halved whole: half a pizza, not half a slice.
+    let e = run("pizza, ate half");
+    let slice: f64 = run("a slice of pizza").items.iter().map(|i| i.grams).sum();
+    assert_eq!(e.items[0].grams, 4.0 * slice, "{:?}", e.items[0].assumptions);
+    assert!(run("rotisserie chicken, ate half").items[0].food.contains("meat and skin"));
+    // Not a whole milk: only a dish is read whole.
+    assert!(run("milk, had half").items[0].food.starts_with("Milk, whole"));
+    assert_eq!(run("milk, had half").items[0].grams, 122.0);
+}
+
+#[test]
+fn ones_is_the_food_named_before_it() {
+    let e = run("tamales, ate like 4 pork ones");
+    assert_eq!(e.items.len(), 1, "the first entry heads the ones: {:?}", e.items);
+    assert!(e.items[0].food.contains("tamale, pork"), "{}", e.items[0].food);
+    assert_eq!(e.items[0].grams, 4.0 * run("a pork tamale").items[0].grams);
+    // With an amount of its own, the entry before is counted too.
+    assert_eq!(run("2 tacos, 2 more beef ones").items.len(), 2);
+}
+
+#[test]
+fn a_count_typed_inside_a_dish_name_is_its_amount() {
+    let one: f64 = run("chick fil a nuggets").items.iter().map(|i| i.grams).sum();
+    for text in ["chick fil a 8ct nuggets", "chick fil a 8 count nuggets", "8 chick fil a nuggets"] {
+        assert_eq!(run(text).items.iter().map(|i| i.grams).sum::<f64>(), 8.0 * one, "{text}");
+    }
+    // A number before a part of the dish counts the part: one sandwich on two small rolls.
+    let e = run("pulled pork on 2 hawaiian rolls");
+    assert_eq!(e.total_zinc_mg, run("pulled pork sandwich").total_zinc_mg, "{:?}", e.items);
+}
+
+#[test]
+fn scots_words_read_as_english() {
+    let scots = run("slice o black pudding wi a tattie scone fae the cafe");
+    let english = run("slice of black pudding with a tattie scone from the cafe");
+    assert_eq!(scots.total_zinc_mg, english.total_zinc_mg);
+    assert_eq!(scots.items.len(), 2, "{:?}", scots.items);
+    assert!(scots.unrecognized.is_empty(), "{:?}", scots.unrecognized);
+}

@@ -63,7 +63,7 @@ fn unit_after_number(word: &str) -> Option<Unit> {
         "t" => Unit::Volume(TSP_ML),
         "l" => Unit::Volume(1000.0),
         "can" | "cans" | "tin" | "tins" => Unit::Household("can"),
-        "pc" | "pcs" => Unit::Household("piece"),
+        "pc" | "pcs" | "ct" | "count" => Unit::Household("piece"),
         "tab" | "tabs" | "cap" | "caps" => Unit::Household("tablet"),
         "serve" | "serves" => Unit::Household("serving"),
         _ => return unit(word),

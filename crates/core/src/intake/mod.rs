@@ -227,7 +227,12 @@ impl Estimator {
             } else {
                 let before = (estimate.food_zinc_mg, estimate.total_copper_mg);
                 let found = if shares[i].is_some() { self.as_bought(amount, found) } else { found };
-                self.add_food(&mut estimate, &input, &mention.words, amount, found);
+                let alone = shares[i].is_some_and(|(share, _)| share.alone) && !amount.stated;
+                let whole = if alone { self.as_whole(brand, &mention.words, amount, &found) } else { None };
+                match whole {
+                    Some((found, words)) => self.add_food(&mut estimate, &input, &words, amount, found),
+                    None => self.add_food(&mut estimate, &input, &mention.words, amount, found),
+                }
                 if let Some(&(share, said)) = shares[i].as_ref() {
                     take_share(&mut estimate, shown, before, share, said);
                 }
@@ -324,6 +329,30 @@ impl Estimator {
             }
             _ => found,
         }
+    }
+
+    /// A dish someone ate a share of, with no amount said ("rotisserie chicken, ate half", "pizza,
+    /// had half"), is the whole one as it came when the dish file knows it whole: a "whole" size,
+    /// or a dish named whole. Its lookup and the words to read it by; None keeps `found`.
+    fn as_whole<'a>(
+        &'a self,
+        brand: Option<&Brand>,
+        words: &[String],
+        amount: &Amount,
+        found: &Lookup<'a>,
+    ) -> Option<(Lookup<'a>, Vec<String>)> {
+        let whole = |w: &Vec<String>| w.first().is_some_and(|w| w == "whole");
+        let said: Vec<String> = std::iter::once("whole".to_string()).chain(amount.rest.iter().cloned()).collect();
+        let lookup = self.lookup(brand, &said);
+        let Lookup::Dish { dish, .. } = &lookup else { return None };
+        let named_whole = match found {
+            Lookup::Dish { dish: plain, .. } => !std::ptr::eq(*plain, *dish),
+            _ => true,
+        };
+        if !named_whole && !dish.sizes.iter().any(|s| whole(&s.words)) {
+            return None;
+        }
+        Some((lookup, std::iter::once("whole".to_string()).chain(words.iter().cloned()).collect()))
     }
 
     /// The food `found` in `state` ("canned", "raw") when the list has it under the same name,
@@ -905,7 +934,14 @@ impl Estimator {
             !tokens.contains(s) && !food::is_filler(&self.foods.lexicon, s) && self.foods.names_by_token.contains_key(s)
         };
         let mut out: Vec<String> = words[..first].to_vec();
-        out.extend(words[first..=last].iter().filter(|w| !is_number(w)).cloned());
+        // A number inside the name counts the part it comes before ("pulled pork on 2 hawaiian
+        // rolls"), unless a unit or the dish's own unit follows it ("chick fil a 8 ct nuggets").
+        let counts_dish = |i: usize| {
+            let glued = words[i].trim_start_matches(|c: char| c.is_ascii_digit());
+            amount::is_unit(glued)
+                || (i + 1..words.len().min(i + 3)).any(|j| amount::is_unit(&words[j]) || stems[j] == dish.unit)
+        };
+        out.extend((first..=last).filter(|&i| !is_number(&words[i]) || counts_dish(i)).map(|i| words[i].clone()));
         // "a burger and 2 cokes": a number before another food starts that food; "pad thai 2
         // plates": a unit or what the dish is served in, after the number, is its amount.
         let measure = |j: usize| amount::is_unit(&words[j]) || dish::served_in(dish, &stems[j]);

@@ -63,12 +63,15 @@ pub struct Share {
     /// How many entries just before it the share is of when no heading opens them ("split both
     /// with the wife": two).
     pub entries: usize,
+    /// Whether it was said alone after the food ("rotisserie chicken, ate half"): a share of the
+    /// whole as it came, when no amount was given.
+    pub alone: bool,
 }
 
 impl Share {
     /// `numerator / denominator` of the one entry before it, or of a recipe.
     fn of(numerator: u32, denominator: u32) -> Share {
-        Share { numerator, denominator, of_served: false, entries: 1 }
+        Share { numerator, denominator, of_served: false, entries: 1, alone: false }
     }
 
     pub fn fraction(self) -> f64 {
@@ -139,7 +142,22 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
         }
         sentence += 1;
     }
+    name_the_ones(lexicon, &mut out);
     (out, false)
+}
+
+/// "tamales, ate like 4 pork ones": "ones" is the food the entry before it named, by its last
+/// word that is not filler; that entry, with no amount of its own, only heads the ones.
+fn name_the_ones(lexicon: &FoodWords, mentions: &mut [Mention]) {
+    for i in 1..mentions.len() {
+        let Some(at) = mentions[i].words.iter().position(|w| w == "ones") else { continue };
+        let before = &mut mentions[i - 1];
+        let Some(head) = before.words.iter().rev().find(|w| !is_filler(lexicon, w)).cloned() else { continue };
+        if !Amount::read(&before.words).stated {
+            before.heading = true;
+        }
+        mentions[i].words[at] = head;
+    }
 }
 
 /// Folded text with its connecting words spelled out: "w/" and "w" are "with", "&" and "n" are
@@ -596,7 +614,8 @@ fn text_of(chunk: &str, words: &[&str]) -> String {
 
 /// A share of what was made, said at the start of `words`, and how many words say it: a
 /// fraction ("about a third", "1/4", "two thirds") of something the lexicon's `made` names
-/// ("of it", "of the pan I made"), or a fraction alone closing the entry ("so I had half").
+/// ("of it", "of the pan I made"), or a fraction alone closing the entry ("so I had half"), which
+/// is a share of the entry before it even when no amount was given.
 fn share(lexicon: &FoodWords, words: &[&str]) -> Option<(Share, usize)> {
     let start = (0..words.len()).find(|&i| read_fraction(&words[i..]).is_some() || !is_filler(lexicon, words[i]))?;
     let (share, used) = read_fraction(&words[start..])?;
@@ -618,6 +637,9 @@ fn share(lexicon: &FoodWords, words: &[&str]) -> Option<(Share, usize)> {
             if matches!(*who, "i" | "we") && matches!(*verb, "made" | "cooked" | "baked" | "did"));
         return Some((share, if maker { end + 2 } else { end }));
     }
+    // A share said alone is of what came before it as it was served, a default portion too:
+    // "lasagna, only ate like half", "large doner n chips, ate half".
+    let share = Share { of_served: true, alone: true, ..share };
     (trailing(used) == words.len()).then_some((share, words.len()))
 }
 
