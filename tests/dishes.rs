@@ -619,3 +619,14 @@ fn scottish_and_tex_mex_names_are_dishes() {
     let tajin = run(shipped(), "apple w tajin");
     assert!(tajin.items.iter().all(|i| i.dish.is_none()), "{:?}", tajin.items);
 }
+
+/// A dish followed by names of its parts with no amount is counted whole, the names as what is
+/// in it; a food after them that is not a part is eaten beside it.
+#[test]
+fn parts_named_after_a_dish_describe_it() {
+    let e = run(shipped(), "caldo de res, big bowl w corn, carrot, potato + a scoop of rice");
+    let dish = run(shipped(), "caldo de res");
+    let rice = run(shipped(), "a scoop of rice");
+    assert_eq!(e.items.len(), dish.items.len() + rice.items.len(), "{:?}", e.items);
+    assert!((e.total_zinc_mg - dish.total_zinc_mg - rice.total_zinc_mg).abs() < 0.02);
+}

@@ -647,3 +647,23 @@ fn scots_words_read_as_english() {
     assert_eq!(scots.items.len(), 2, "{:?}", scots.items);
     assert!(scots.unrecognized.is_empty(), "{:?}", scots.unrecognized);
 }
+
+#[test]
+fn a_count_and_the_dose_of_each_after_a_supplement_are_its_amount() {
+    let e = run("zinc lozenges for this cold, had 4 today, each one is 10mg zinc (as gluconate)");
+    assert_eq!(e.supplement_zinc_mg, 40.0, "{:?}", e.supplements);
+    assert!(e.unrecognized.is_empty(), "{:?}", e.unrecognized);
+}
+
+#[test]
+fn taking_half_home_is_eating_half() {
+    let whole = run("olive garden lasagna classico").total_zinc_mg;
+    let half = run("olive garden lasagna classico (took half home)").total_zinc_mg;
+    assert!((half - whole / 2.0).abs() < 0.01, "{half} vs {whole}");
+}
+
+#[test]
+fn queso_alone_is_the_dip_and_queso_fresco_the_cheese() {
+    assert!(only_food("a bowl of queso").starts_with("Dip, salsa con queso"));
+    assert!(only_food("queso fresco").starts_with("Cheese, fresh, queso fresco"));
+}

@@ -533,10 +533,14 @@ impl Estimator {
                     && described[k].is_none()
             });
             let end = (i + 1..mentions.len()).find(|&j| mentions[j].sentence != sentence).unwrap_or(mentions.len());
-            let run = i + 1..end;
             let counted = |j: &usize| mentions[*j].share.is_none() && !mentions[*j].not_eaten;
             let opens = mentions[i].opens || (counted_before.is_some() && !amounts[i].stated);
-            if !opens || run.is_empty() || run.clone().filter(counted).any(|j| amounts[j].stated) {
+            // Without a colon or a dash, only the parts named right after the dish, with no
+            // amount, describe it ("caldo de res, big bowl w corn, carrot, potato + a scoop of
+            // rice"): the rice is eaten beside it.
+            let end = if opens { end } else { self.parts_named_after(dish, i, end, amounts, lookups) };
+            let run = i + 1..end;
+            if run.is_empty() || run.clone().filter(counted).any(|j| amounts[j].stated) {
                 continue;
             }
             // What was left out of the dish ("no egg") restates none of it.
@@ -551,6 +555,23 @@ impl Estimator {
             }
         }
         described
+    }
+
+    /// Where the entries after the dish at `i` (up to `end`) stop naming its parts with no
+    /// amount; `i + 1` when they name fewer than [`RESTATED_PARTS`] kinds of them. An entry that
+    /// is only an amount ("big bowl") is passed over.
+    fn parts_named_after(&self, dish: &Dish, i: usize, end: usize, amounts: &[Amount], lookups: &[Lookup]) -> usize {
+        let families: Vec<String> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
+        let part = |j: &usize| {
+            matches!(lookups[*j], Lookup::Nothing)
+                || !amounts[*j].stated && kind_of(&lookups[*j]).is_some_and(|f| families.contains(&f))
+        };
+        let stop = (i + 1..end).find(|j| !part(j)).unwrap_or(end);
+        if self.restates(dish, lookups[i + 1..stop].iter()) {
+            stop
+        } else {
+            i + 1
+        }
     }
 
     /// Whether the foods `later` found name at least [`RESTATED_PARTS`] kinds of `dish`'s parts.
@@ -623,17 +644,28 @@ impl Estimator {
     }
 
     /// Whether `mention` is only an amount that belongs to `before`: a number of tablets after
-    /// a supplement, or any other amount after a food typed without one on the same line.
+    /// a supplement, or any other amount after a food typed without one on the same line. After
+    /// a supplement with no dose, a count ("zinc lozenges, had 4 today") and then the dose of
+    /// each ("each one is 10mg") are its amount too.
     fn amount_of(&self, before: &split::Mention, mention: &split::Mention) -> bool {
         let amount = Amount::read(&mention.words);
-        let bare = amount.stated
-            && !amount.measures.is_empty()
-            && amount.rest.iter().all(|w| food::is_filler(&self.foods.lexicon, &text::stem(w)));
+        let filler = |w: &String| food::is_filler(&self.foods.lexicon, &text::stem(w));
+        let supplement =
+            supplement::is_supplement(&self.supplements, &self.foods.lexicon, &supplement::stems(&before.words));
+        if supplement && !Amount::read(&before.words).measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_))) {
+            let count = amount.stated && amount.measures.is_empty() && amount.rest.iter().all(filler);
+            let before_number = mention.words.iter().take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()));
+            let each = before_number.clone().any(|w| w == "each")
+                && before_number.filter(|w| !filler(w)).all(|w| matches!(w.as_str(), "each" | "one"))
+                && amount.measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_)));
+            if count || each {
+                return true;
+            }
+        }
+        let bare = amount.stated && !amount.measures.is_empty() && amount.rest.iter().all(filler);
         if !bare {
             return false;
         }
-        let supplement =
-            supplement::is_supplement(&self.supplements, &self.foods.lexicon, &supplement::stems(&before.words));
         if amount.measures.iter().all(|m| m.unit == amount::Unit::Household("tablet")) {
             return supplement;
         }
