@@ -630,3 +630,19 @@ fn parts_named_after_a_dish_describe_it() {
     assert_eq!(e.items.len(), dish.items.len() + rice.items.len(), "{:?}", e.items);
     assert!((e.total_zinc_mg - dish.total_zinc_mg - rice.total_zinc_mg).abs() < 0.02);
 }
+
+/// South Asian breakfasts and sides by their names; a whole slice is one slice, not a whole pie.
+#[test]
+fn south_asian_names_are_dishes_and_a_whole_slice_is_one() {
+    let dish_of = |text: &str| run(shipped(), text).items[0].dish.clone().unwrap_or_default();
+    assert!(dish_of("halwa puri").starts_with("halwa puri"));
+    assert!(dish_of("sarson ka saag").starts_with("sarson ka saag"));
+    assert!(dish_of("2 makki ki rotis").starts_with("makki ki roti"));
+    assert!(dish_of("couple of poppadoms").starts_with("poppadom"));
+    assert!(dish_of("chicken salan").starts_with("chicken curry"));
+    let slice: f64 = run(shipped(), "a slice of pepperoni pizza").items.iter().map(|i| i.grams).sum();
+    let whole_slice: f64 = run(shipped(), "a whole slice of pepperoni pizza").items.iter().map(|i| i.grams).sum();
+    assert_eq!(whole_slice, slice);
+    let pie: f64 = run(shipped(), "a whole pepperoni pizza").items.iter().map(|i| i.grams).sum();
+    assert_eq!(pie, 8.0 * slice);
+}

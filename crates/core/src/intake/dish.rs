@@ -97,11 +97,20 @@ fn named_size<'a>(dish: &'a Dish, said: &str) -> Option<&'a Size> {
     dish.sizes.iter().find(|s| s.words == [said] || s.words == [alias])
 }
 
-/// The longest size phrase of the dish typed in `words`, and the words without it.
+/// The longest size phrase of the dish typed in `words`, and the words without it. A size
+/// word before a unit sizes that unit, not the dish: "a whole slice of pizza" is one slice.
 fn find_size<'a>(dish: &'a Dish, words: &[String]) -> Option<(&'a Size, Vec<String>)> {
     dish.sizes.iter().find_map(|size| {
         let n = size.words.len();
-        let at = words.windows(n).position(|w| w == size.words.as_slice())?;
+        let piece = |w: &String| {
+            matches!(super::amount::household_measure(w), Some("slice" | "piece"))
+                || (text::stem(w) == dish.unit
+                    && !served_in(dish, "serving")
+                    && !SERVED_IN.contains(&dish.unit.as_str()))
+        };
+        let sizes_unit = |at: usize| words.get(at + n).is_some_and(piece);
+        let at = (0..words.len().saturating_sub(n - 1))
+            .find(|&at| words[at..at + n] == *size.words.as_slice() && !sizes_unit(at))?;
         let rest = words[..at].iter().chain(&words[at + n..]).cloned().collect();
         Some((size, rest))
     })
