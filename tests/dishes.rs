@@ -646,3 +646,16 @@ fn south_asian_names_are_dishes_and_a_whole_slice_is_one() {
     let pie: f64 = run(shipped(), "a whole pepperoni pizza").items.iter().map(|i| i.grams).sum();
     assert_eq!(pie, 8.0 * slice);
 }
+
+/// A roast dinner named and then listed part by part is counted by its parts once, though some
+/// parts are dishes of one food ("roasties", "gravy"); British names for potatoes are read.
+#[test]
+fn a_roast_listed_by_its_parts_is_counted_once() {
+    let e = run(shipped(), "sunday roast at mums. roast beef, roasties, a yorkshire, carrots n peas, gravy");
+    let beef = e.items.iter().filter(|i| i.food.starts_with("Beef")).count();
+    assert_eq!(beef, 1, "{:?}", e.items);
+    let tatties = run(shipped(), "boiled tatties");
+    assert!(tatties.items[0].food.starts_with("Potatoes, boiled"), "{:?}", tatties.items);
+    // Names are read as lists are: "spaghetti o's" is still the tinned pasta, not "of".
+    assert!(run(shipped(), "spaghetti o's").items[0].food.starts_with("SPAGHETTIOS"));
+}

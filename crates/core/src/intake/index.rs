@@ -102,7 +102,8 @@ impl FoodIndex {
         let foods = table.foods.iter().enumerate().map(|(i, f)| (Named::Food(i), &f.names));
         for (named, written) in dishes.chain(foods) {
             for name in written {
-                let folded = split::spell_connectors(&text::fold(name));
+                // Names are read as lists are, so "filet o fish" still meets "filet of fish".
+                let folded = split::read_as(&lexicon, &split::spell_connectors(&text::fold(name)));
                 let food = matches!(named, Named::Food(_));
                 let words = text::words(&folded);
                 if words.iter().any(|w| joining(w)) {

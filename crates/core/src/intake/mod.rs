@@ -564,7 +564,7 @@ impl Estimator {
         let families: Vec<String> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
         let part = |j: &usize| {
             matches!(lookups[*j], Lookup::Nothing)
-                || !amounts[*j].stated && kind_of(&lookups[*j]).is_some_and(|f| families.contains(&f))
+                || !amounts[*j].stated && self.kind_of_part(&lookups[*j]).is_some_and(|f| families.contains(&f))
         };
         let stop = (i + 1..end).find(|j| !part(j)).unwrap_or(end);
         if self.restates(dish, lookups[i + 1..stop].iter()) {
@@ -578,7 +578,7 @@ impl Estimator {
     fn restates<'l>(&self, dish: &Dish, later: impl Iterator<Item = &'l Lookup<'l>>) -> bool {
         let families: Vec<String> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
         let restated: std::collections::HashSet<String> =
-            later.filter_map(kind_of).filter(|f| families.contains(f)).collect();
+            later.filter_map(|l| self.kind_of_part(l)).filter(|f| families.contains(f)).collect();
         restated.len() >= RESTATED_PARTS
     }
 
@@ -594,7 +594,8 @@ impl Estimator {
                 // The parts are listed right after the dish, before any other dish; what was
                 // left out of it ("no egg") lists none.
                 let listed = lookups[i + 1..].iter().zip(&mentions[i + 1..]).take(2 * dish.parts.len());
-                let listed = listed.take_while(|(later, _)| !matches!(later, Lookup::Dish { .. }));
+                let one_food = |later: &Lookup| matches!(later, Lookup::Dish { dish, .. } if dish.parts.len() == 1);
+                let listed = listed.take_while(|(later, _)| !matches!(later, Lookup::Dish { .. }) || one_food(later));
                 self.restates(dish, listed.filter(|(_, mention)| !mention.not_eaten).map(|(later, _)| later))
             }
             found @ Lookup::Found { .. } if !amounts[i].stated => kind_of(found).is_some_and(|f| next_states_it(i, &f)),
@@ -1175,6 +1176,18 @@ fn kind_of(found: &Lookup) -> Option<String> {
     match found {
         Lookup::Found { food, .. } => Some(family(food)),
         _ => None,
+    }
+}
+
+impl Estimator {
+    /// The kind of food a lookup found, a dish of one food ("roasties", "gravy") as that food.
+    fn kind_of_part(&self, found: &Lookup) -> Option<String> {
+        match found {
+            Lookup::Dish { dish, .. } if dish.parts.len() == 1 => {
+                Some(family(&self.foods.table.foods[dish.parts[0].food]))
+            }
+            _ => kind_of(found),
+        }
     }
 }
 

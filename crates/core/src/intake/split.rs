@@ -196,13 +196,14 @@ fn without_times(line: &str) -> String {
 
 /// `folded` with each phrase of [`FoodWords::read_as`] replaced by what it is read as, where
 /// it stands as whole words: "cheeseburger (lettuce wrapped)" is "cheeseburger (no bun)".
-fn read_as(lexicon: &FoodWords, folded: &str) -> String {
+pub(crate) fn read_as(lexicon: &FoodWords, folded: &str) -> String {
     let mut out = folded.to_string();
     for (phrase, meaning) in &lexicon.read_as {
         let mut from = 0;
         while let Some(found) = out[from..].find(phrase.as_str()) {
             let (start, end) = (from + found, from + found + phrase.len());
-            let letter = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            // "filet-o-fish" and "o's" are words of their own, not the phrase "o".
+            let letter = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '\''));
             if letter(out[..start].chars().next_back()) || letter(out[end..].chars().next()) {
                 from = end;
                 continue;
