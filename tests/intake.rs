@@ -667,3 +667,34 @@ fn queso_alone_is_the_dip_and_queso_fresco_the_cheese() {
     assert!(only_food("a bowl of queso").starts_with("Dip, salsa con queso"));
     assert!(only_food("queso fresco").starts_with("Cheese, fresh, queso fresco"));
 }
+
+#[test]
+fn a_count_after_a_dosed_supplement_is_how_many_doses() {
+    let e = run("Nature Made zinc 30mg - forgot yday so took 2 today");
+    assert_eq!(e.supplement_zinc_mg, 60.0, "{:?}", e.supplements);
+    assert!(e.unrecognized.is_empty(), "{:?}", e.unrecognized);
+    // A count with a food is that food.
+    assert_eq!(run("zinc 25mg, 2 eggs").supplement_zinc_mg, 25.0);
+}
+
+#[test]
+fn rashers_alone_are_bacon_and_a_part_alone_is_of_the_food_before() {
+    let e = run("2 rashers, fried egg");
+    assert!(e.items[0].food.starts_with("Pork, cured, bacon"), "{:?}", e.items);
+    let e = run("fried chicken wing n a leg");
+    assert_eq!(e.items.len(), 2, "{:?}", e.items);
+    assert!(e.items[1].food.to_lowercase().contains("drumstick"), "{:?}", e.items[1]);
+    // A part of a meal named before does not borrow its words.
+    let e = run("kfc 3 piece meal (2 thighs 1 drumstick, original)");
+    assert!(e.total_zinc_mg < 8.0, "{:?}", e.items);
+}
+
+#[test]
+fn what_was_left_or_kept_is_not_eaten() {
+    let whole = run("large fries").total_zinc_mg;
+    assert!((run("large fries, left half").total_zinc_mg - whole / 2.0).abs() < 0.01);
+    let e = run("boiled rice, only ate half, other half is tmrws lunch");
+    assert!(e.unrecognized.is_empty(), "{:?}", e.unrecognized);
+    // Dairy Milk is chocolate.
+    assert!(only_food("a couple squares of dairy milk").starts_with("Candies, milk chocolate"));
+}

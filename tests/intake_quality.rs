@@ -155,6 +155,15 @@ fn fourth_dish_sets_figures() {
     assert!(rate >= DISH4_HOLDOUT_FLOOR, "{rate:.1} % pass, below {DISH4_HOLDOUT_FLOOR} %");
 }
 
+/// A fifth set by three more writers, measured before any change was made for it (a Dublin
+/// mum with coeliac disease, a Tamil vegetarian in New Jersey with RA, a man in Atlanta with
+/// lupus on soul food and Southern chains): tuned on.
+#[test]
+fn fifth_dish_set_figures() {
+    let rate = pass_rate("intake_dishes5.toml", false);
+    assert!(rate >= DISH5_FLOOR, "{rate:.1} % pass, below {DISH5_FLOOR} %");
+}
+
 /// Regression floors: the figures last measured, rounded down; the goal is 95 %.
 /// 68 % once a footlong was 12 inches and a dish's bracket of what was left out ("vegan pad thai
 /// (no egg, no fish sauce)") took those parts out instead of naming the food; 69 % once
@@ -228,3 +237,5 @@ const DISH3_FLOOR: f64 = 66.0;
 const DISH4_FLOOR: f64 = 57.0;
 /// First measured at 51 of 80 (63.8 %) before any change was made this session.
 const DISH4_HOLDOUT_FLOOR: f64 = 63.0;
+/// First measured at 73 of 120 (60.8 %) before any change was made for it.
+const DISH5_FLOOR: f64 = 60.0;

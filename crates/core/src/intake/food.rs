@@ -572,7 +572,10 @@ fn sibling_weight<'a>(
 /// Grams in one of a counted food ("3 almonds", "2 bananas"): the curated portion when it is a
 /// single item, else USDA's weight for one item (one almond, a medium banana), else the portion.
 fn one_item(lexicon: &FoodWords, food: &Food, rest: &[String], notes: &mut Vec<String>) -> f64 {
-    let bulk = |w: &Weight| w.words.first().is_some_and(|first| lexicon.bulk.contains(first));
+    // USDA's "piece (yield from 1 lb raw meat)" is what a pound cooks down to, not one item.
+    let bulk = |w: &Weight| {
+        w.words.first().is_some_and(|first| lexicon.bulk.contains(first)) || w.words.iter().any(|w| w == "yield")
+    };
     let names: Vec<String> = rest.iter().map(|w| text::stem(w)).collect();
     // A weight named by the kind typed ("5 cherry tomatoes": USDA's "1 cherry") comes first.
     let kind = |w: &Weight| !bulk(w) && w.words.len() == 1 && names.contains(&w.words[0]);

@@ -179,7 +179,7 @@ impl Estimator {
         let amounts: Vec<Amount> = mentions.iter().map(|m| self.read_amount(&m.words)).collect();
         let brand = self.brand_named(&mentions);
         let lookups: Vec<Lookup> =
-            amounts.iter().map(|a| self.as_weighed(a, self.canned(a, self.lookup(brand, &a.rest)))).collect();
+            amounts.iter().map(|a| self.as_weighed(a, self.canned(a, self.lookup(brand, &self.named(a))))).collect();
         let places = self.places(brand, &mentions, &amounts);
         let described = self.described(&mentions, &amounts, &lookups);
         let headings = self.headings(&mentions, &amounts, &lookups, &described);
@@ -267,6 +267,16 @@ impl Estimator {
             (Some(brand), None) => Some(brand),
             _ => None,
         }
+    }
+
+    /// The words that name what `amount` is of: a rasher with nothing after it is bacon ("2
+    /// rashers, fried egg").
+    fn named(&self, amount: &Amount) -> Vec<String> {
+        let unnamed = amount.rest.iter().all(|w| food::is_filler(&self.foods.lexicon, &text::stem(w)));
+        if unnamed && amount.measures.iter().any(|m| m.word.starts_with("rasher")) {
+            return vec!["bacon".to_string()];
+        }
+        amount.rest.clone()
     }
 
     /// The food or dish `rest` names, from `brand`'s own foods when it has one.
@@ -585,9 +595,15 @@ impl Estimator {
     /// For each mention, whether it is a dish or food whose parts or amount the next mentions
     /// list (see [`Estimator::headings`]).
     fn lists_parts(&self, mentions: &[split::Mention], amounts: &[Amount], lookups: &[Lookup]) -> Vec<bool> {
+        // "fried chicken wing n a leg": another part of the same kind is another food.
+        let kin = &self.foods.lexicon.kin;
+        let parts = |i: usize| -> Vec<String> {
+            mentions[i].words.iter().map(|w| text::stem(w)).filter(|w| kin.contains(w)).collect()
+        };
         let next_states_it = |i: usize, what: &str| {
             amounts.get(i + 1).is_some_and(|a| a.stated)
                 && lookups.get(i + 1).and_then(kind_of).as_deref() == Some(what)
+                && parts(i + 1).iter().all(|p| parts(i).contains(p))
         };
         let lists = |i: usize| match &lookups[i] {
             Lookup::Dish { dish, .. } if mentions[i].heading || !amounts[i].stated => {
@@ -653,8 +669,12 @@ impl Estimator {
         let filler = |w: &String| food::is_filler(&self.foods.lexicon, &text::stem(w));
         let supplement =
             supplement::is_supplement(&self.supplements, &self.foods.lexicon, &supplement::stems(&before.words));
+        let count = amount.stated && amount.measures.is_empty() && amount.rest.iter().all(filler);
+        // "Nature Made zinc 30mg - forgot yday so took 2 today": two doses.
+        if supplement && count && Amount::read(&before.words).count == 1.0 {
+            return true;
+        }
         if supplement && !Amount::read(&before.words).measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_))) {
-            let count = amount.stated && amount.measures.is_empty() && amount.rest.iter().all(filler);
             let before_number = mention.words.iter().take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()));
             let each = before_number.clone().any(|w| w == "each")
                 && before_number.filter(|w| !filler(w)).all(|w| matches!(w.as_str(), "each" | "one"))

@@ -147,9 +147,23 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
 }
 
 /// "tamales, ate like 4 pork ones": "ones" is the food the entry before it named, by its last
-/// word that is not filler; that entry, with no amount of its own, only heads the ones.
+/// word that is not filler; that entry, with no amount of its own, only heads the ones. A part
+/// named alone is of the food before it: "fried chicken wing n a leg" is a fried chicken leg.
 fn name_the_ones(lexicon: &FoodWords, mentions: &mut [Mention]) {
     for i in 1..mentions.len() {
+        let part = |w: &String| lexicon.kin.contains(&text::stem(w));
+        let only_parts = mentions[i].words.iter().any(part)
+            && mentions[i]
+                .words
+                .iter()
+                .all(|w| part(w) || is_filler(lexicon, w) || w.starts_with(|c: char| c.is_ascii_digit()))
+            && mentions[i - 1].words.iter().any(part);
+        if only_parts {
+            let food: Vec<String> =
+                mentions[i - 1].words.iter().filter(|w| !part(w) && !is_filler(lexicon, w)).cloned().collect();
+            let at = mentions[i].words.iter().position(part).unwrap_or(0);
+            mentions[i].words.splice(at..at, food);
+        }
         let Some(at) = mentions[i].words.iter().position(|w| w == "ones") else { continue };
         let before = &mut mentions[i - 1];
         let Some(head) = before.words.iter().rev().find(|w| !is_filler(lexicon, w)).cloned() else { continue };
