@@ -659,3 +659,17 @@ fn a_roast_listed_by_its_parts_is_counted_once() {
     // Names are read as lists are: "spaghetti o's" is still the tinned pasta, not "of".
     assert!(run(shipped(), "spaghetti o's").items[0].food.starts_with("SPAGHETTIOS"));
 }
+
+/// South Indian meals by name; plates after a dish are how many servings, never a food.
+#[test]
+fn south_indian_meals_and_plates_of_a_dish() {
+    let dish_of = |text: &str| run(shipped(), text).items[0].dish.clone().unwrap_or_default();
+    assert!(dish_of("leftover bisibelebath").starts_with("bisibelebath"));
+    assert!(dish_of("sakkarai pongal").starts_with("sakkarai pongal"));
+    assert!(dish_of("1 vadai").starts_with("vada"));
+    assert!(dish_of("2 gulab jamun").starts_with("gulab jamun"));
+    let one = run(shipped(), "rasam sadam").total_zinc_mg;
+    let two = run(shipped(), "rasam sadam, 2 plates");
+    assert!((two.total_zinc_mg - 2.0 * one).abs() < 0.02, "{:?}", two.items);
+    assert!(two.items.iter().all(|i| !i.food.contains("CRACKER BARREL")), "{:?}", two.items);
+}

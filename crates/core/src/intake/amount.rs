@@ -97,6 +97,8 @@ fn unit(word: &str) -> Option<Unit> {
         "slice" | "slices" | "rasher" | "rashers" => Unit::Household("slice"),
         "piece" | "pieces" | "chunk" | "chunks" => Unit::Household("piece"),
         "serving" | "servings" | "portion" | "portions" => Unit::Household("serving"),
+        // A plate of a dish is one serving of it ("rasam sadam, 2 plates").
+        "plate" | "plates" | "plateful" | "platefuls" => Unit::Household("serving"),
         "fillet" | "fillets" | "filet" | "filets" => Unit::Household("fillet"),
         "scoop" | "scoops" => Unit::Household("scoop"),
         "packet" | "packets" | "pack" | "packs" | "package" | "packages" | "sachet" | "sachets" => {
