@@ -698,3 +698,13 @@ fn what_was_left_or_kept_is_not_eaten() {
     // Dairy Milk is chocolate.
     assert!(only_food("a couple squares of dairy milk").starts_with("Candies, milk chocolate"));
 }
+
+#[test]
+fn a_share_of_the_pack_it_came_in_needs_no_of() {
+    let whole = run("punjab choley").total_zinc_mg;
+    for text in ["punjab choley, half the pouch", "punjab choley, half of the pouch"] {
+        let e = run(text);
+        assert!((e.total_zinc_mg - whole / 2.0).abs() < 0.02, "{text}: {:?}", e.items);
+        assert!(e.unrecognized.is_empty(), "{text}: {:?}", e.unrecognized);
+    }
+}

@@ -637,7 +637,12 @@ fn share(lexicon: &FoodWords, words: &[&str]) -> Option<(Share, usize)> {
     let used = start + used;
     // "so I had half lol": a share with nothing after it but filler.
     let trailing = |from: usize| from + words[from..].iter().take_while(|w| is_filler(lexicon, w)).count();
-    if words.get(used) == Some(&"of") {
+    // "half of the pouch", and "half the pouch" too.
+    let of = usize::from(words.get(used) == Some(&"of"));
+    let served_next =
+        words.get(used) == Some(&"the") && lexicon.served.iter().any(|m| text::starts_with(&words[used..], m));
+    if of == 1 || served_next {
+        let used = used + of - 1;
         let longest = |phrases: &[Vec<String>]| {
             phrases.iter().filter(|m| text::starts_with(&words[used + 1..], m)).map(Vec::len).max()
         };
