@@ -102,11 +102,11 @@ fn named_size<'a>(dish: &'a Dish, said: &str) -> Option<&'a Size> {
 fn find_size<'a>(dish: &'a Dish, words: &[String]) -> Option<(&'a Size, Vec<String>)> {
     dish.sizes.iter().find_map(|size| {
         let n = size.words.len();
+        // The dish's own unit counts too when it is a piece of it, not a serving, bowl or plate.
+        let unit_is_piece = dish.unit != "serving" && !SERVED_IN.contains(&dish.unit.as_str());
         let piece = |w: &String| {
             matches!(super::amount::household_measure(w), Some("slice" | "piece"))
-                || (text::stem(w) == dish.unit
-                    && !served_in(dish, "serving")
-                    && !SERVED_IN.contains(&dish.unit.as_str()))
+                || (unit_is_piece && text::stem(w) == dish.unit)
         };
         let sizes_unit = |at: usize| words.get(at + n).is_some_and(piece);
         let at = (0..words.len().saturating_sub(n - 1))

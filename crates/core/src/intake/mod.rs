@@ -271,12 +271,12 @@ impl Estimator {
 
     /// The words that name what `amount` is of: a rasher with nothing after it is bacon ("2
     /// rashers, fried egg").
-    fn named(&self, amount: &Amount) -> Vec<String> {
+    fn named<'a>(&self, amount: &'a Amount) -> std::borrow::Cow<'a, [String]> {
         let unnamed = amount.rest.iter().all(|w| food::is_filler(&self.foods.lexicon, &text::stem(w)));
         if unnamed && amount.measures.iter().any(|m| m.word.starts_with("rasher")) {
-            return vec!["bacon".to_string()];
+            return std::borrow::Cow::Owned(vec!["bacon".to_string()]);
         }
-        amount.rest.clone()
+        std::borrow::Cow::Borrowed(&amount.rest)
     }
 
     /// The food or dish `rest` names, from `brand`'s own foods when it has one.
@@ -571,7 +571,7 @@ impl Estimator {
     /// amount; `i + 1` when they name fewer than [`RESTATED_PARTS`] kinds of them. An entry that
     /// is only an amount ("big bowl") is passed over.
     fn parts_named_after(&self, dish: &Dish, i: usize, end: usize, amounts: &[Amount], lookups: &[Lookup]) -> usize {
-        let families: Vec<String> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
+        let families = self.part_families(dish);
         let part = |j: &usize| {
             matches!(lookups[*j], Lookup::Nothing)
                 || !amounts[*j].stated && self.kind_of_part(&lookups[*j]).is_some_and(|f| families.contains(&f))
@@ -584,9 +584,24 @@ impl Estimator {
         }
     }
 
+    /// The kind of food of each of `dish`'s parts.
+    fn part_families(&self, dish: &Dish) -> Vec<String> {
+        dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect()
+    }
+
+    /// The kind of food a lookup found, a dish of one food ("roasties", "gravy") as that food.
+    fn kind_of_part(&self, found: &Lookup) -> Option<String> {
+        match found {
+            Lookup::Dish { dish, .. } if dish.parts.len() == 1 => {
+                Some(family(&self.foods.table.foods[dish.parts[0].food]))
+            }
+            _ => kind_of(found),
+        }
+    }
+
     /// Whether the foods `later` found name at least [`RESTATED_PARTS`] kinds of `dish`'s parts.
     fn restates<'l>(&self, dish: &Dish, later: impl Iterator<Item = &'l Lookup<'l>>) -> bool {
-        let families: Vec<String> = dish.parts.iter().map(|p| family(&self.foods.table.foods[p.food])).collect();
+        let families = self.part_families(dish);
         let restated: std::collections::HashSet<String> =
             later.filter_map(|l| self.kind_of_part(l)).filter(|f| families.contains(f)).collect();
         restated.len() >= RESTATED_PARTS
@@ -603,7 +618,10 @@ impl Estimator {
         let next_states_it = |i: usize, what: &str| {
             amounts.get(i + 1).is_some_and(|a| a.stated)
                 && lookups.get(i + 1).and_then(kind_of).as_deref() == Some(what)
-                && parts(i + 1).iter().all(|p| parts(i).contains(p))
+                && {
+                    let own = parts(i);
+                    parts(i + 1).iter().all(|p| own.contains(p))
+                }
         };
         let lists = |i: usize| match &lookups[i] {
             Lookup::Dish { dish, .. } if mentions[i].heading || !amounts[i].stated => {
@@ -669,12 +687,13 @@ impl Estimator {
         let filler = |w: &String| food::is_filler(&self.foods.lexicon, &text::stem(w));
         let supplement =
             supplement::is_supplement(&self.supplements, &self.foods.lexicon, &supplement::stems(&before.words));
+        let before_amount = Amount::read(&before.words);
         let count = amount.stated && amount.measures.is_empty() && amount.rest.iter().all(filler);
         // "Nature Made zinc 30mg - forgot yday so took 2 today": two doses.
-        if supplement && count && Amount::read(&before.words).count == 1.0 {
+        if supplement && count && before_amount.count == 1.0 {
             return true;
         }
-        if supplement && !Amount::read(&before.words).measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_))) {
+        if supplement && !before_amount.measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_))) {
             let before_number = mention.words.iter().take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()));
             let each = before_number.clone().any(|w| w == "each")
                 && before_number.filter(|w| !filler(w)).all(|w| matches!(w.as_str(), "each" | "one"))
@@ -692,7 +711,7 @@ impl Estimator {
         }
         let same_entry = before.line == mention.line
             && !(before.heading || before.bracket_of_parts || before.not_eaten || before.share.is_some());
-        same_entry && !supplement && !Amount::read(&before.words).stated
+        same_entry && !supplement && !before_amount.stated
     }
 
     /// Estimates one supplement dose given as a form and an amount in mg (the `/supplement`
@@ -1196,18 +1215,6 @@ fn kind_of(found: &Lookup) -> Option<String> {
     match found {
         Lookup::Found { food, .. } => Some(family(food)),
         _ => None,
-    }
-}
-
-impl Estimator {
-    /// The kind of food a lookup found, a dish of one food ("roasties", "gravy") as that food.
-    fn kind_of_part(&self, found: &Lookup) -> Option<String> {
-        match found {
-            Lookup::Dish { dish, .. } if dish.parts.len() == 1 => {
-                Some(family(&self.foods.table.foods[dish.parts[0].food]))
-            }
-            _ => kind_of(found),
-        }
     }
 }
 

@@ -150,8 +150,8 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
 /// word that is not filler; that entry, with no amount of its own, only heads the ones. A part
 /// named alone is of the food before it: "fried chicken wing n a leg" is a fried chicken leg.
 fn name_the_ones(lexicon: &FoodWords, mentions: &mut [Mention]) {
+    let part = |w: &String| lexicon.kin.contains(&text::stem(w));
     for i in 1..mentions.len() {
-        let part = |w: &String| lexicon.kin.contains(&text::stem(w));
         let only_parts = mentions[i].words.iter().any(part)
             && mentions[i]
                 .words
@@ -637,21 +637,21 @@ fn share(lexicon: &FoodWords, words: &[&str]) -> Option<(Share, usize)> {
     let used = start + used;
     // "so I had half lol": a share with nothing after it but filler.
     let trailing = |from: usize| from + words[from..].iter().take_while(|w| is_filler(lexicon, w)).count();
-    // "half of the pouch", and "half the pouch" too.
-    let of = usize::from(words.get(used) == Some(&"of"));
+    // "half of the pouch", and "half the pouch" too: `whole_at` is where the whole is named.
+    let of = words.get(used) == Some(&"of");
     let served_next =
         words.get(used) == Some(&"the") && lexicon.served.iter().any(|m| text::starts_with(&words[used..], m));
-    if of == 1 || served_next {
-        let used = used + of - 1;
+    if of || served_next {
+        let whole_at = used + usize::from(of);
         let longest = |phrases: &[Vec<String>]| {
-            phrases.iter().filter(|m| text::starts_with(&words[used + 1..], m)).map(Vec::len).max()
+            phrases.iter().filter(|m| text::starts_with(&words[whole_at..], m)).map(Vec::len).max()
         };
         let (whole, of_served) = match (longest(&lexicon.made), longest(&lexicon.served)) {
             (made, Some(served)) if made.is_none_or(|m| m <= served) => (served, true),
             (made, _) => (made?, false),
         };
         let share = Share { of_served, ..share };
-        let end = used + 1 + whole;
+        let end = whole_at + whole;
         // "of the dish I made"
         let maker = matches!(words.get(end..end + 2), Some([who, verb])
             if matches!(*who, "i" | "we") && matches!(*verb, "made" | "cooked" | "baked" | "did"));
