@@ -708,3 +708,86 @@ fn a_share_of_the_pack_it_came_in_needs_no_of() {
         assert!(e.unrecognized.is_empty(), "{text}: {:?}", e.unrecognized);
     }
 }
+
+#[test]
+fn a_share_said_alone_is_of_the_meal_typed_as_one_and_seconds_count_twice() {
+    let curry = run("chicken curry").total_zinc_mg;
+    let rice = run("boiled rice").total_zinc_mg;
+    let e = run("chicken curry n boiled rice, only ate half");
+    assert!((e.total_zinc_mg - (curry + rice) / 2.0).abs() < 0.03, "{:?}", e.items);
+    // A list with commas is not one meal: only the last entry is halved.
+    let e = run("2 eggs, boiled rice, ate half");
+    assert!((e.total_zinc_mg - (run("2 eggs").total_zinc_mg + rice / 2.0)).abs() < 0.03, "{:?}", e.items);
+    let pie = run("shepherds pie").total_zinc_mg;
+    for text in ["shepherds pie, went back for seconds", "shepherds pie + 2nds"] {
+        let e = run(text);
+        assert!((e.total_zinc_mg - 2.0 * pie).abs() < 0.03, "{text}: {:?}", e.items);
+        assert!(e.unrecognized.is_empty(), "{text}: {:?}", e.unrecognized);
+    }
+}
+
+#[test]
+fn what_was_left_of_a_dish_is_the_share_not_eaten_past_chat_between() {
+    let whole = run("lasagna").total_zinc_mg;
+    for (text, eaten) in [
+        ("lasagna, left a third", 2.0 / 3.0),
+        ("lasagna, couldnt finish it, left maybe a quarter", 0.75),
+        ("lasagna, left about a third of the plate", 2.0 / 3.0),
+    ] {
+        let e = run(text);
+        assert!((e.total_zinc_mg - whole * eaten).abs() < 0.03, "{text}: {:?}", e.items);
+        assert!(e.unrecognized.is_empty(), "{text}: {:?}", e.unrecognized);
+    }
+}
+
+#[test]
+fn a_count_said_after_a_food_is_how_many() {
+    let four = run("4 tamales").total_zinc_mg;
+    for text in ["tamales, ate like 4", "tamales, had 4"] {
+        assert!((run(text).total_zinc_mg - four).abs() < 0.01, "{text}");
+    }
+    // A count after a food with its own amount is no count of it.
+    assert_eq!(run("2 eggs, 3").items.len(), 1);
+}
+
+#[test]
+fn a_dose_said_after_a_supplement_is_the_dose_of_each() {
+    for (text, mg) in [
+        ("Also one zinc citrate, 25 mg.", 25.0),
+        ("Took 2 zinc tabs this morning, 25 mg each.", 50.0),
+        ("took one zinc gluconate before bed, 50 mg per tablet", 50.0),
+        ("Took my usual zinc too, 15 mg.", 15.0),
+        ("zinc lozenges, had 4 today, each one is 10mg zinc (as gluconate)", 40.0),
+        // The same dose again.
+        ("zinc gluconate tablet (30 mg per tablet) after breakfast and one more after dinner", 60.0),
+        ("zinc 25mg in the morning and another at night", 50.0),
+        ("zinc 25mg and 2 more later", 75.0),
+    ] {
+        let e = run(text);
+        assert_eq!(e.supplement_zinc_mg, mg, "{text}: {:?}", e.supplements);
+        assert!(e.unrecognized.is_empty(), "{text}: {:?}", e.unrecognized);
+    }
+    // "more" after a food is no dose.
+    assert_eq!(run("2 eggs and one more").supplement_zinc_mg, 0.0);
+}
+
+#[test]
+fn a_dish_named_by_its_last_word_is_that_dish() {
+    // "chicken tikka wrap" is a wrap, not chicken tikka.
+    let e = run("chicken tikka wrap");
+    assert!(e.items.iter().any(|i| i.food.starts_with("Tortillas")), "{:?}", e.items);
+    // Before a connector the head is before it: a pot roast with potatoes, not roast potatoes.
+    let e = run("crockpot pot roast w potatoes n carrots");
+    assert!(e.items.iter().any(|i| i.food.starts_with("Beef")), "{:?}", e.items);
+    // Oats cooked with water are oats.
+    assert!(run("1/2 cup dry oats cooked with water").items[0].food.starts_with("Cereals, oats"));
+}
+
+#[test]
+fn slices_of_a_sized_pie_are_slices() {
+    let slice = run("1 slice pepperoni pizza").total_zinc_mg;
+    let e = run("large pepperoni pizza, 3 slices");
+    assert!((e.total_zinc_mg - 3.0 * slice).abs() < 0.03, "{:?}", e.items);
+    // A slice of a small pie is smaller.
+    assert!(run("small pepperoni pizza, 3 slices").total_zinc_mg < 2.5 * slice);
+}

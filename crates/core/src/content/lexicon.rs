@@ -78,6 +78,8 @@ pub struct FoodWords {
     /// Folded phrases naming one serving as it came ("two thirds of the box"): a share of it is
     /// a share of what was served, even a default portion.
     pub served: Vec<Vec<String>>,
+    /// Folded phrases that say the portion before was eaten again ("went back for seconds").
+    pub seconds: Vec<Vec<String>>,
     /// Folded words that make the word before them a flavour, not a food ("chicken flavour").
     pub flavour: FxHashSet<String>,
     /// Folded words that say a food was shared with others ("split it with my flatmate").
@@ -166,6 +168,7 @@ struct FoodsFile {
     asides: Entries,
     made: Entries,
     served: Entries,
+    seconds: Entries,
     flavour: Entries,
     shared: Entries,
     meatless: Entries,
@@ -239,6 +242,7 @@ impl Lexicon {
             asides: reader.phrases("foods.asides", &f.asides),
             made: reader.phrases("foods.made", &f.made),
             served: reader.phrases("foods.served", &f.served),
+            seconds: reader.phrases("foods.seconds", &f.seconds),
             flavour: reader.set("foods.flavour", &f.flavour, Form::Fold),
             shared: reader.set("foods.shared", &f.shared, Form::Fold),
             plurals: reader.pairs("foods.plurals", &f.plurals, Form::Fold, |r, list, v| r.phrase(list, v, Form::Fold)),

@@ -24,6 +24,17 @@ pub fn servings(foods: &[Food], dish: &Dish, words: &[String], notes: &mut Vec<S
     notes.extend(amount.notes.iter().cloned());
     let unit = &dish.unit;
     let each = match (size, amount.measures.first()) {
+        // "large pepperoni pizza, 3 slices": slices of a large pie.
+        (Some(size), Some(measure)) if is_piece(dish, &measure.word) => {
+            let whole = dish.sizes.iter().find(|s| s.words == ["whole"]).map_or(size.servings, |w| w.servings);
+            let each = if size.servings > 1.0 { size.servings / whole } else { 1.0 };
+            notes.push(format!(
+                "\"{}\" is the size they came from: each counted as {} x 1 {unit}",
+                size.label,
+                fmt(each)
+            ));
+            each * measured(foods, dish, measure.value, measure.unit, &measure.word, notes)
+        }
         (Some(size), _) => {
             notes.push(format!("\"{}\" counted as {} x 1 {unit}", size.label, fmt(size.servings)));
             size.servings
@@ -102,18 +113,20 @@ fn named_size<'a>(dish: &'a Dish, said: &str) -> Option<&'a Size> {
 fn find_size<'a>(dish: &'a Dish, words: &[String]) -> Option<(&'a Size, Vec<String>)> {
     dish.sizes.iter().find_map(|size| {
         let n = size.words.len();
-        // The dish's own unit counts too when it is a piece of it, not a serving, bowl or plate.
-        let unit_is_piece = dish.unit != "serving" && !SERVED_IN.contains(&dish.unit.as_str());
-        let piece = |w: &String| {
-            matches!(super::amount::household_measure(w), Some("slice" | "piece"))
-                || (unit_is_piece && text::stem(w) == dish.unit)
-        };
-        let sizes_unit = |at: usize| words.get(at + n).is_some_and(piece);
+        let sizes_unit = |at: usize| words.get(at + n).is_some_and(|w| is_piece(dish, w));
         let at = (0..words.len().saturating_sub(n - 1))
             .find(|&at| words[at..at + n] == *size.words.as_slice() && !sizes_unit(at))?;
         let rest = words[..at].iter().chain(&words[at + n..]).cloned().collect();
         Some((size, rest))
     })
+}
+
+/// Whether `word` names a piece of `dish`: a slice or piece, or its own unit when that is a
+/// piece of it, not a serving, bowl or plate.
+fn is_piece(dish: &Dish, word: &str) -> bool {
+    let unit_is_piece = dish.unit != "serving" && !SERVED_IN.contains(&dish.unit.as_str());
+    matches!(super::amount::household_measure(word), Some("slice" | "piece"))
+        || (unit_is_piece && text::stem(word) == dish.unit)
 }
 
 /// Writes inches one way: "14in", "14-inch", "14\"" and "14 inches" are all "14 inch"; "foot

@@ -60,7 +60,7 @@ pub fn lookup<'a>(index: &'a FoodIndex, rest: &[String]) -> Lookup<'a> {
     }
     let mut notes = Vec::new();
     let stems = correct_typos(index, rest, stems, &mut notes);
-    if let Some(named) = best_name(index, &stems) {
+    if let Some(named) = best_name(index, &stems, None).map(|named| headed(index, &stems, named)) {
         return match index.names[named.name].named {
             Named::Dish(dish) => {
                 let dish = &index.table.dishes[dish];
@@ -243,13 +243,16 @@ struct NameRank {
 /// The chat name with the most words all present in `stems`. Ties go to a name with fewer
 /// measure words, then to a name typed as a phrase, then to the name ending furthest right, then
 /// to the earlier name (see [`NameRank`]).
-fn best_name(index: &FoodIndex, stems: &[String]) -> Option<NameMatch> {
+fn best_name(index: &FoodIndex, stems: &[String], covering: Option<usize>) -> Option<NameMatch> {
     let mut best: Option<(NameRank, usize)> = None;
     for stem in stems {
         for &name in index.names_by_token.get(stem.as_str()).into_iter().flatten() {
             let entry = &index.names[name as usize];
             let tokens = &entry.tokens;
             let Some(positions) = positions_of(tokens, stems) else { continue };
+            if covering.is_some_and(|at| !positions.contains(&at)) {
+                continue;
+            }
             let rank = NameRank {
                 words: tokens.len(),
                 phrase: positions.windows(2).all(|w| w[1] == w[0] + 1),
@@ -266,6 +269,19 @@ fn best_name(index: &FoodIndex, stems: &[String]) -> Option<NameMatch> {
     let tokens = &index.names[name].tokens;
     let used = stems.iter().map(|s| tokens.contains(s)).collect();
     Some(NameMatch { name, used })
+}
+
+/// The name for a dish whose last word names a dish too, the one it is a kind of: "chicken tikka
+/// wrap" is a wrap, not chicken tikka, so the longest dish name holding "wrap" wins.
+fn headed(index: &FoodIndex, stems: &[String], named: NameMatch) -> NameMatch {
+    // In "pot roast with potatoes" the head is before the connector.
+    let end = stems.iter().position(|s| index.lexicon.connectors.contains(s.as_str())).unwrap_or(stems.len());
+    let Some(head) = (0..end).rev().find(|&i| !is_filler(&index.lexicon, &stems[i])) else { return named };
+    let is_dish = |name: usize| matches!(index.names[name].named, Named::Dish(_));
+    if named.used[head] || !is_dish(named.name) {
+        return named;
+    }
+    best_name(index, stems, Some(head)).filter(|headed| is_dish(headed.name)).unwrap_or(named)
 }
 
 /// Where each token of a name is in `stems`, a different word for each: "red red" needs two
@@ -285,7 +301,7 @@ pub fn positions_of(tokens: &[String], stems: &[String]) -> Option<Vec<usize>> {
 fn second_food(index: &FoodIndex, stems: &[String], used: &[bool]) -> Option<String> {
     let left: Vec<String> =
         stems.iter().zip(used).filter(|(s, u)| !**u && !is_filler(&index.lexicon, s)).map(|(s, _)| s.clone()).collect();
-    let named = best_name(index, &left)?;
+    let named = best_name(index, &left, None)?;
     Some(index.names[named.name].tokens.join(" "))
 }
 

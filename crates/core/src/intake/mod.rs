@@ -183,7 +183,10 @@ impl Estimator {
         let places = self.places(brand, &mentions, &amounts);
         let described = self.described(&mentions, &amounts, &lookups);
         let headings = self.headings(&mentions, &amounts, &lookups, &described);
-        let shares = shares(&mentions, &amounts, &headings);
+        let names_nothing = |m: &split::Mention| {
+            m.share.is_none() && m.words.iter().all(|w| food::is_filler(&self.foods.lexicon, &text::stem(w)))
+        };
+        let shares = shares(&mentions, &amounts, &headings, names_nothing);
         for (i, ((mention, amount), found)) in mentions.iter().zip(&amounts).zip(lookups).enumerate() {
             // What was typed is shown back, but never a whole 100 KB word.
             let input = text::clip(&mention.text, MAX_ECHO);
@@ -670,7 +673,11 @@ impl Estimator {
             match out.last_mut() {
                 Some(before) if self.amount_of(before, &mention) => {
                     before.text = format!("{}, {}", before.text, mention.text);
-                    before.words.extend(mention.words);
+                    match self.again(before, &mention) {
+                        // The doses in all, where a count after a dose says how many.
+                        Some(more) => before.words.push(fmt(Amount::read(&before.words).count + more)),
+                        None => before.words.extend(mention.words),
+                    }
                 }
                 _ => out.push(mention),
             }
@@ -688,19 +695,33 @@ impl Estimator {
         let supplement =
             supplement::is_supplement(&self.supplements, &self.foods.lexicon, &supplement::stems(&before.words));
         let before_amount = Amount::read(&before.words);
+        if self.again(before, mention).is_some() {
+            return true;
+        }
         let count = amount.stated && amount.measures.is_empty() && amount.rest.iter().all(filler);
         // "Nature Made zinc 30mg - forgot yday so took 2 today": two doses.
         if supplement && count && before_amount.count == 1.0 {
             return true;
         }
         if supplement && !before_amount.measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_))) {
-            let before_number = mention.words.iter().take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()));
-            let each = before_number.clone().any(|w| w == "each")
-                && before_number.filter(|w| !filler(w)).all(|w| matches!(w.as_str(), "each" | "one"))
-                && amount.measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_)));
-            if count || each {
+            // "one zinc citrate, 25 mg", "3 lozenges, 13.3 mg each", "each one is 10mg", "50 mg
+            // per tablet": the dose of each.
+            let dose_word = |w: &String| {
+                filler(w)
+                    || matches!(w.as_str(), "each" | "one" | "a" | "per")
+                    || amount::household_measure(w) == Some("tablet")
+            };
+            let dose = amount.measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_)))
+                && mention.words.iter().take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit())).all(dose_word);
+            if count || dose {
                 return true;
             }
+        }
+        let same_entry = before.line == mention.line
+            && !(before.heading || before.bracket_of_parts || before.not_eaten || before.share.is_some());
+        // "tamales, ate like 4", "ragi dosa, ate all 3": how many of the food before.
+        if count && same_entry && !supplement && !before_amount.stated {
+            return true;
         }
         let bare = amount.stated && !amount.measures.is_empty() && amount.rest.iter().all(filler);
         if !bare {
@@ -709,9 +730,27 @@ impl Estimator {
         if amount.measures.iter().all(|m| m.unit == amount::Unit::Household("tablet")) {
             return supplement;
         }
-        let same_entry = before.line == mention.line
-            && !(before.heading || before.bracket_of_parts || before.not_eaten || before.share.is_some());
         same_entry && !supplement && !before_amount.stated
+    }
+
+    /// How many more doses `mention` says were taken of the dosed supplement `before` ("zinc
+    /// 25mg in the morning and another at night", "one more after dinner").
+    fn again(&self, before: &split::Mention, mention: &split::Mention) -> Option<f64> {
+        let again = |w: &&String| matches!(w.as_str(), "another" | "more" | "again");
+        let said: Vec<&String> = mention
+            .words
+            .iter()
+            .filter(|w| again(w) || !food::is_filler(&self.foods.lexicon, &text::stem(w)))
+            .collect();
+        if !said.iter().any(again)
+            || !said.iter().all(|w| again(w) || amount::parse_number(w).is_some() || amount::number_word(w).is_some())
+        {
+            return None;
+        }
+        let stems = supplement::stems(&before.words);
+        let dosed = Amount::read(&before.words).measures.iter().any(|m| matches!(m.unit, amount::Unit::Mass(_)));
+        (dosed && supplement::is_supplement(&self.supplements, &self.foods.lexicon, &stems))
+            .then(|| Amount::read(&mention.words).count)
     }
 
     /// Estimates one supplement dose given as a form and an amount in mg (the `/supplement`
@@ -1124,6 +1163,7 @@ fn shares<'m>(
     mentions: &'m [split::Mention],
     amounts: &[Amount],
     headings: &[bool],
+    names_nothing: impl Fn(&split::Mention) -> bool,
 ) -> Vec<Option<(split::Share, &'m str)>> {
     let mut out = vec![None; mentions.len()];
     let mut batch: Option<usize> = None;
@@ -1132,7 +1172,24 @@ fn shares<'m>(
             batch = Some(i + 1);
         }
         let Some(share) = mention.share else { continue };
-        let from = batch.take().unwrap_or(i.saturating_sub(share.entries));
+        // Chat between a food and its share ("lasagna, couldnt finish it, left a third") is
+        // stepped over.
+        let mut end = i;
+        while end > 0 && batch.is_none_or(|b| end > b) && names_nothing(&mentions[end - 1]) {
+            end -= 1;
+        }
+        let mut from = batch.take().unwrap_or(end.saturating_sub(share.entries));
+        // Said alone after a meal typed as one ("curry n rice, only ate half"), a share is of
+        // every food joined to the one before it.
+        if share.alone && from + 1 == end {
+            while from > 0
+                && mentions[from].after.is_some()
+                && !headings[from - 1]
+                && mentions[from - 1].share.is_none()
+            {
+                from -= 1;
+            }
+        }
         let shared = |j: usize| !headings[j] && mentions[j].share.is_none();
         if !share.of_served && !(from..i).any(|j| shared(j) && amounts[j].stated) {
             continue;
@@ -1159,7 +1216,9 @@ fn take_share(estimate: &mut Estimate, first: usize, before: (f64, f64), share: 
     }
     if let Some(item) = estimate.items.get_mut(first) {
         let (said, n, d) = (text::clip(said, MAX_ECHO), share.numerator, share.denominator);
-        item.assumptions.push(format!("\"{said}\": {n}/{d} of the amount counted"));
+        let counted =
+            if d == 1 { format!("the amount counted {n} times") } else { format!("{n}/{d} of the amount counted") };
+        item.assumptions.push(format!("\"{said}\": {counted}"));
     }
 }
 

@@ -51,7 +51,8 @@ pub struct Mention {
     pub place: Vec<String>,
 }
 
-/// A share of a dish or batch cooked: `numerator / denominator` of it was eaten.
+/// A share of a dish or batch cooked: `numerator / denominator` of it was eaten (2/1 when it
+/// was eaten again: "went back for seconds").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Share {
     pub numerator: u32,
@@ -633,10 +634,22 @@ fn text_of(chunk: &str, words: &[&str]) -> String {
 /// is a share of the entry before it even when no amount was given.
 fn share(lexicon: &FoodWords, words: &[&str]) -> Option<(Share, usize)> {
     let start = (0..words.len()).find(|&i| read_fraction(&words[i..]).is_some() || !is_filler(lexicon, words[i]))?;
-    let (share, used) = read_fraction(&words[start..])?;
-    let used = start + used;
     // "so I had half lol": a share with nothing after it but filler.
     let trailing = |from: usize| from + words[from..].iter().take_while(|w| is_filler(lexicon, w)).count();
+    // "went back for seconds": the portion before, again.
+    let again = lexicon.seconds.iter().filter(|p| text::starts_with(&words[start..], p)).map(Vec::len).max();
+    if let Some(again) = again.filter(|&n| trailing(start + n) == words.len()) {
+        let share = Share { numerator: 2, denominator: 1, of_served: true, entries: 1, alone: false };
+        return Some((share, start + again));
+    }
+    // "left maybe a quarter", "left a third of the box": the rest was eaten.
+    if words[start] == "left" {
+        let (share, used) = share(lexicon, &words[start + 1..])?;
+        let eaten = Share { numerator: share.denominator - share.numerator, ..share };
+        return Some((eaten, start + 1 + used));
+    }
+    let (share, used) = read_fraction(&words[start..])?;
+    let used = start + used;
     // "half of the pouch", and "half the pouch" too: `whole_at` is where the whole is named.
     let of = words.get(used) == Some(&"of");
     let served_next =
