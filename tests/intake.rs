@@ -791,3 +791,28 @@ fn slices_of_a_sized_pie_are_slices() {
     // A slice of a small pie is smaller.
     assert!(run("small pepperoni pizza, 3 slices").total_zinc_mg < 2.5 * slice);
 }
+
+#[test]
+fn a_share_that_names_its_food_is_of_that_food_only() {
+    let can = run("one can vienna sausage").total_zinc_mg;
+    let e = run("split one can vienna sausage with my grandson");
+    assert!((e.total_zinc_mg - can / 2.0).abs() < 0.02, "{:?}", e.items);
+    assert!(e.unrecognized.is_empty(), "{:?}", e.unrecognized);
+    let pie = run("apple pie").total_zinc_mg;
+    assert!((run("my wife and i shared an apple pie").total_zinc_mg - pie / 2.0).abs() < 0.02);
+    // After a heading, the burger before it is not shared.
+    let burger = run("lunch: a burger").total_zinc_mg;
+    let fries = run("a basket of fries").total_zinc_mg;
+    let e = run("lunch: a burger, and I shared a basket of fries with my wife");
+    assert!((e.total_zinc_mg - (burger + fries / 2.0)).abs() < 0.03, "{:?}", e.items);
+}
+
+#[test]
+fn parts_named_after_a_food_are_that_food_s_parts() {
+    let e = run("leftover shoyu chicken, 2 thighs");
+    assert_eq!(e.items.len(), 1, "{:?}", e.items);
+    assert!(e.items[0].food.contains("thigh"), "{:?}", e.items);
+    // A helping is a serving; a heaping plate is no herring.
+    assert_eq!(run("2 helpings of lasagna").total_zinc_mg, 2.0 * run("lasagna").total_zinc_mg);
+    assert!(run("couldn't help it, a heaping plate of rice").items.iter().all(|i| i.food.starts_with("Rice")));
+}

@@ -96,7 +96,7 @@ fn unit(word: &str) -> Option<Unit> {
         "handful" | "handfuls" | "fistful" => Unit::Handful,
         "slice" | "slices" | "rasher" | "rashers" => Unit::Household("slice"),
         "piece" | "pieces" | "chunk" | "chunks" => Unit::Household("piece"),
-        "serving" | "servings" | "portion" | "portions" => Unit::Household("serving"),
+        "serving" | "servings" | "portion" | "portions" | "helping" | "helpings" => Unit::Household("serving"),
         // A plate of a dish is one serving of it ("rasam sadam, 2 plates").
         "plate" | "plates" | "plateful" | "platefuls" => Unit::Household("serving"),
         "fillet" | "fillets" | "filet" | "filets" => Unit::Household("fillet"),

@@ -1178,7 +1178,10 @@ fn shares<'m>(
         while end > 0 && batch.is_none_or(|b| end > b) && names_nothing(&mentions[end - 1]) {
             end -= 1;
         }
-        let mut from = batch.take().unwrap_or(end.saturating_sub(share.entries));
+        let mut from = match batch {
+            Some(_) if share.names_food => end.saturating_sub(share.entries),
+            _ => batch.take().unwrap_or(end.saturating_sub(share.entries)),
+        };
         // Said alone after a meal typed as one ("curry n rice, only ate half"), a share is of
         // every food joined to the one before it.
         if share.alone && from + 1 == end {

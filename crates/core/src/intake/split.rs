@@ -67,12 +67,15 @@ pub struct Share {
     /// Whether it was said alone after the food ("rotisserie chicken, ate half"): a share of the
     /// whole as it came, when no amount was given.
     pub alone: bool,
+    /// Whether it names its food ("split a can of beans with my son"): it is of that food only,
+    /// not of all a heading opens.
+    pub names_food: bool,
 }
 
 impl Share {
     /// `numerator / denominator` of the one entry before it, or of a recipe.
     fn of(numerator: u32, denominator: u32) -> Share {
-        Share { numerator, denominator, of_served: false, entries: 1, alone: false }
+        Share { numerator, denominator, of_served: false, entries: 1, alone: false, names_food: false }
     }
 
     pub fn fraction(self) -> f64 {
@@ -149,7 +152,8 @@ pub fn mentions(input: &str, lexicon: &FoodWords, joins: &Joins) -> (Vec<Mention
 
 /// "tamales, ate like 4 pork ones": "ones" is the food the entry before it named, by its last
 /// word that is not filler; that entry, with no amount of its own, only heads the ones. A part
-/// named alone is of the food before it: "fried chicken wing n a leg" is a fried chicken leg.
+/// named alone is of the food before it: "fried chicken wing n a leg" is a fried chicken leg,
+/// and "leftover shoyu chicken, 2 thighs" two shoyu chicken thighs.
 fn name_the_ones(lexicon: &FoodWords, mentions: &mut [Mention]) {
     let part = |w: &String| lexicon.kin.contains(&text::stem(w));
     for i in 1..mentions.len() {
@@ -157,13 +161,26 @@ fn name_the_ones(lexicon: &FoodWords, mentions: &mut [Mention]) {
             && mentions[i]
                 .words
                 .iter()
-                .all(|w| part(w) || is_filler(lexicon, w) || w.starts_with(|c: char| c.is_ascii_digit()))
-            && mentions[i - 1].words.iter().any(part);
-        if only_parts {
+                .all(|w| part(w) || is_filler(lexicon, w) || w.starts_with(|c: char| c.is_ascii_digit()));
+        // "leftover shoyu chicken, 2 thighs": the parts are the food's, which only heads them.
+        let parts_of_before = only_parts
+            && !mentions[i - 1].words.iter().any(part)
+            && mentions[i - 1].line == mentions[i].line
+            && !(mentions[i - 1].heading || mentions[i - 1].not_eaten || mentions[i - 1].share.is_some())
+            && !Amount::read(&mentions[i - 1].words).stated;
+        if only_parts && (parts_of_before || mentions[i - 1].words.iter().any(part)) {
             let food: Vec<String> =
                 mentions[i - 1].words.iter().filter(|w| !part(w) && !is_filler(lexicon, w)).cloned().collect();
             let at = mentions[i].words.iter().position(part).unwrap_or(0);
             mentions[i].words.splice(at..at, food);
+            // The food and its parts are one entry.
+            if parts_of_before {
+                let parts = std::mem::take(&mut mentions[i].words);
+                let text = std::mem::take(&mut mentions[i].text);
+                let before = &mut mentions[i - 1];
+                before.text = format!("{}, {text}", before.text);
+                before.words = parts;
+            }
         }
         let Some(at) = mentions[i].words.iter().position(|w| w == "ones") else { continue };
         let before = &mut mentions[i - 1];
@@ -407,10 +424,11 @@ fn follows_abbreviation(lexicon: &FoodWords, before: &str) -> bool {
 fn split_connectors(lexicon: &FoodWords, chunk: &str, joins: &Joins, out: &mut Vec<Mention>) {
     let words: Vec<&str> = text::words(chunk).into_iter().take(MAX_WORDS * 4).collect();
     let (words, shared) = match shared_with(lexicon, &words) {
-        Some((at, share)) => (&words[..at], Some((share, &words[at..]))),
+        Some((food, said, share)) => (&words[food], Some((share, &words[said..]))),
         None => (&words[..], None),
     };
     let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
+    let before = out.len();
     let mut piece: Vec<&str> = Vec::new();
     let mut after = None;
     for (i, &word) in words.iter().enumerate() {
@@ -437,18 +455,32 @@ fn split_connectors(lexicon: &FoodWords, chunk: &str, joins: &Joins, out: &mut V
         }
     }
     push(lexicon, chunk, &piece, after, out);
-    if let Some((share, said)) = shared {
+    if let Some((mut share, said)) = shared {
+        if share.names_food {
+            share.entries = out.len() - before;
+        }
         out.push(share_mention(chunk, said, share, None));
     }
 }
 
-/// Where in `words` a share eaten with others starts, and the share: "split it w my flatmate"
-/// (a half), "shared both with the wife" (a half of the two entries before), "split 3 ways", "split
-/// it with my sister so i had a third". The words after it say with whom, not what was eaten.
-fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(usize, Share)> {
+/// Which of `words` name the food shared with others, where the share is said, and the share:
+/// "split it w my flatmate" (a half), "shared both with the wife" (a half of the two entries
+/// before), "split 3 ways", "split it with my sister so i had a third", "split a can of beans
+/// with my son" (the food between). The words after it say with whom, not what was eaten.
+fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(std::ops::Range<usize>, usize, Share)> {
     let at = words.iter().position(|w| lexicon.shared.contains(*w))?;
     let said = &words[at + 1..];
     let object = |w: &&&str| matches!(**w, "it" | "them" | "both" | "that" | "this" | "the" | "lot" | "all");
+    // "split one can of vienna sausage with my grandson": the food is between.
+    // "we shared an apple napple", "my wife and I shared a plate of chow fun": the food after.
+    let opens = words[..at].iter().all(|w| is_filler(lexicon, w));
+    if opens && !said.first().is_some_and(|w| object(&w)) {
+        let we = words[..at].iter().any(|w| matches!(*w, "we" | "and" | "n"));
+        let with = said.iter().position(|w| matches!(*w, "with" | "w" | "between")).filter(|&k| k > 0);
+        let food = with.or(we.then_some(said.len()))?;
+        let share = Share { of_served: true, names_food: true, ..Share::of(1, 2) };
+        return Some((at + 1..at + 1 + food, at, share));
+    }
     let objects = said.iter().take_while(object).count();
     let count = |w: &str| {
         let n = super::amount::parse_number(w).or_else(|| super::amount::number_word(w))?;
@@ -468,7 +500,7 @@ fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(usize, Share)> {
     let mut share = fraction.unwrap_or(Share::of(1, denominator));
     share.of_served = true;
     share.entries = if said[..objects].contains(&"both") { 2 } else { 1 };
-    Some((at, share))
+    Some((0..at, at, share))
 }
 
 /// The words of an entry without its flavours: "indomie x2 chicken flavour" names noodles, so
@@ -639,7 +671,7 @@ fn share(lexicon: &FoodWords, words: &[&str]) -> Option<(Share, usize)> {
     // "went back for seconds": the portion before, again.
     let again = lexicon.seconds.iter().filter(|p| text::starts_with(&words[start..], p)).map(Vec::len).max();
     if let Some(again) = again.filter(|&n| trailing(start + n) == words.len()) {
-        let share = Share { numerator: 2, denominator: 1, of_served: true, entries: 1, alone: false };
+        let share = Share { numerator: 2, denominator: 1, of_served: true, ..Share::of(2, 1) };
         return Some((share, start + again));
     }
     // "left maybe a quarter", "left a third of the box": the rest was eaten.
