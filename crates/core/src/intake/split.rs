@@ -473,7 +473,13 @@ fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(std::ops::Range<u
     let object = |w: &&&str| matches!(**w, "it" | "them" | "both" | "that" | "this" | "the" | "lot" | "all");
     // "split one can of vienna sausage with my grandson": the food is between.
     // "we shared an apple napple", "my wife and I shared a plate of chow fun": the food after.
-    let opens = words[..at].iter().all(|w| is_filler(lexicon, w));
+    // The verb is followed by what was shared ("split a", "shared one"): "split pea soup with ham"
+    // shares nothing.
+    let determined = said.first().is_some_and(|w| {
+        matches!(*w, "a" | "an" | "one" | "the" | "my" | "our" | "some" | "his" | "her" | "their")
+            || w.starts_with(|c: char| c.is_ascii_digit())
+    });
+    let opens = words[..at].iter().all(|w| is_filler(lexicon, w)) && determined;
     if opens && !said.first().is_some_and(|w| object(&w)) {
         let we = words[..at].iter().any(|w| matches!(*w, "we" | "and" | "n"));
         let with = said.iter().position(|w| matches!(*w, "with" | "w" | "between")).filter(|&k| k > 0);
@@ -810,6 +816,7 @@ mod tests {
         assert_eq!(read("pizza split 4 ways").1, Some((1, 4, 1)));
         assert_eq!(read("1 lb beef split into 3 containers").1, Some((1, 3, 1)));
         assert_eq!(read("curry, split it with my sister so i had a third").1, Some((1, 3, 1)));
+        assert_eq!(read("split one can of beans with my son").1, Some((1, 2, 1)));
         for none in ["2 cups split peas", "split pea soup with ham", "shared plate"] {
             assert_eq!(read(none).1, None, "{none}");
         }
