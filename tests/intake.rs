@@ -816,3 +816,14 @@ fn parts_named_after_a_food_are_that_food_s_parts() {
     assert_eq!(run("2 helpings of lasagna").total_zinc_mg, 2.0 * run("lasagna").total_zinc_mg);
     assert!(run("couldn't help it, a heaping plate of rice").items.iter().all(|i| i.food.starts_with("Rice")));
 }
+
+#[test]
+fn a_share_said_in_brackets_is_read_as_a_share() {
+    let whole = run("lasagna").total_zinc_mg;
+    let e = run("lasagna (only ate half)");
+    assert!((e.total_zinc_mg - whole / 2.0).abs() < 0.02, "{:?}", e.items);
+    // "skin and all" names no potato skin.
+    let e = run("costco rotisserie chicken - ate half (skin and all)");
+    assert_eq!(e.items.len(), 1, "{:?}", e.items);
+    assert!((e.total_zinc_mg - run("rotisserie chicken, ate half").total_zinc_mg).abs() < 0.01);
+}

@@ -269,7 +269,8 @@ fn inline_list(line: &str) -> Vec<&str> {
 
 /// Reads what is typed in brackets after a food. A list of parts gives its parts ("egg stew (3
 /// eggs, 2 tomatoes, 1 onion)" reads as a heading and its parts, the bracket kept to say so);
-/// anything else belongs to the food before it: an amount ("salmon (6oz, grilled)"), a form
+/// a share eaten is read as said after it ("fries (ate half)"); anything else belongs to the food
+/// before it: an amount ("salmon (6oz, grilled)"), a form
 /// ("zinc 25 mg (citrate)") or a description ("gf bread (brown rice/tapioca type)"), without the
 /// punctuation that would split it off as foods of its own.
 fn asides(lexicon: &FoodWords, line: &str) -> String {
@@ -286,7 +287,7 @@ fn asides(lexicon: &FoodWords, line: &str) -> String {
         rest = inside.get(close + 1..).unwrap_or("");
         let kept = if is_list_of_parts(lexicon, aside) {
             format!("( {aside},")
-        } else if is_list_of_left_out(lexicon, aside) {
+        } else if is_list_of_left_out(lexicon, aside) || says_share(lexicon, aside) {
             format!(", {aside},")
         } else {
             without_separators(aside)
@@ -311,6 +312,13 @@ fn is_list_of_parts(lexicon: &FoodWords, aside: &str) -> bool {
         |a: &&Amount| a.rest.iter().any(|w| !is_filler(lexicon, w) && !lexicon.cooking.contains(&text::stem(w)));
     let stated: Vec<&Amount> = parts.iter().filter(|a| a.stated).collect();
     parts.len() >= 2 && (stated.len() >= 2 || stated.iter().any(names))
+}
+
+/// Whether the text in a bracket only says a share eaten ("fries (ate half)"): it is an entry of
+/// its own, so it is read as one.
+fn says_share(lexicon: &FoodWords, aside: &str) -> bool {
+    let words = text::words(aside);
+    share(lexicon, &words).is_some_and(|(_, used)| used == words.len())
 }
 
 /// Whether every part of the text in a bracket says what was left out ("pad thai (no egg, no
