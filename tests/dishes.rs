@@ -673,3 +673,17 @@ fn south_indian_meals_and_plates_of_a_dish() {
     assert!((two.total_zinc_mg - 2.0 * one).abs() < 0.02, "{:?}", two.items);
     assert!(two.items.iter().all(|i| !i.food.contains("CRACKER BARREL")), "{:?}", two.items);
 }
+
+#[test]
+fn chains_sr28_lacks_are_counted_by_their_typical_recipe() {
+    let e = run(shipped(), "in-n-out 3x3 protein style (lettuce wrap), no fries");
+    assert!(e.items.iter().all(|i| i.dish.as_deref().is_some_and(|d| d.contains("3x3"))), "{:?}", e.items);
+    assert!(e.items.iter().all(|i| !i.food.starts_with("Rolls")), "no bun: {:?}", e.items);
+    let e = run(shipped(), "zaxbys 5 finger plate");
+    assert!(e.items.iter().any(|i| i.food.contains("chicken tenders")), "{:?}", e.items);
+    let e = run(shipped(), "greggs vegan sausage roll x2");
+    assert!(e.items.iter().any(|i| i.food.starts_with("Sausage, meatless")), "{:?}", e.items);
+    // A Tim Hortons double double is coffee, not an In-N-Out burger.
+    let e = run(shipped(), "tim hortons double double");
+    assert!(e.items.iter().all(|i| !i.food.starts_with("Beef")), "{:?}", e.items);
+}
