@@ -827,3 +827,13 @@ fn a_share_said_in_brackets_is_read_as_a_share() {
     assert_eq!(e.items.len(), 1, "{:?}", e.items);
     assert!((e.total_zinc_mg - run("rotisserie chicken, ate half").total_zinc_mg).abs() < 0.01);
 }
+
+#[test]
+fn a_ladle_is_half_a_cup_and_a_tilde_typed_apart_says_about() {
+    assert_eq!(run("2 ladles of chili").total_zinc_mg, run("1 cup chili").total_zinc_mg);
+    assert_eq!(run("chili ~ 400g").total_zinc_mg, run("chili 400g").total_zinc_mg);
+    // Mac salad is macaroni in mayonnaise, no side salad.
+    let e = run("one scoop mac salad");
+    assert!(e.items.iter().any(|i| i.food.starts_with("Pasta")), "{:?}", e.items);
+    assert!(e.items.iter().all(|i| !i.food.starts_with("Lettuce")), "{:?}", e.items);
+}

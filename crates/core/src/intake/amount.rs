@@ -92,6 +92,8 @@ fn unit(word: &str) -> Option<Unit> {
         "dash" | "dashes" => Unit::Volume(TSP_ML / 8.0),
         // A splash of milk in tea is about a tablespoon; a drizzle of oil about a teaspoon.
         "splash" | "splashes" => Unit::Volume(TBSP_ML),
+        // A soup ladle holds about half a cup.
+        "ladle" | "ladles" | "ladleful" | "ladlefuls" => Unit::Volume(CUP_ML / 2.0),
         "drizzle" | "drizzles" => Unit::Volume(TSP_ML),
         "handful" | "handfuls" | "fistful" => Unit::Handful,
         "slice" | "slices" | "rasher" | "rashers" => Unit::Household("slice"),
@@ -239,6 +241,11 @@ impl Amount {
         let mut i = 0;
         while i < words.len() {
             let word = words[i];
+            // "2 ladles ~ 400g": a tilde typed apart says "about".
+            if word == "~" {
+                i += 1;
+                continue;
+            }
             // A fraction after "the" is part of a name ("oysters on the half shell"); a count
             // stays one ("the two eggs").
             if i > 0 && words[i - 1] == "the" && matches!(word, "half" | "quarter" | "third") {
