@@ -837,3 +837,15 @@ fn a_ladle_is_half_a_cup_and_a_tilde_typed_apart_says_about() {
     assert!(e.items.iter().any(|i| i.food.starts_with("Pasta")), "{:?}", e.items);
     assert!(e.items.iter().all(|i| !i.food.starts_with("Lettuce")), "{:?}", e.items);
 }
+
+#[test]
+fn a_count_of_a_food_usda_serves_by_the_handful_is_one_of_those_in_the_serving() {
+    // USDA: "1 serving 6 rolls" = 80 g.
+    let e = run("6 pizza rolls");
+    assert!((e.items[0].grams - 80.0).abs() < 0.5, "{:?}", e.items);
+    assert!((run("3 pizza bites").items[0].grams - 40.0).abs() < 0.5);
+    // A size in a measure holds nothing: a large pita (6-1/2" dia) is one pita.
+    assert_eq!(run("1 whole wheat pita").items[0].grams, 64.0);
+    // A bite is about a tablespoon.
+    assert!(run("a few bites of lasagna").total_zinc_mg < run("lasagna").total_zinc_mg / 3.0);
+}

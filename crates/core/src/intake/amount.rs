@@ -66,6 +66,8 @@ fn unit_after_number(word: &str) -> Option<Unit> {
         "pc" | "pcs" | "ct" | "count" => Unit::Household("piece"),
         "tab" | "tabs" | "cap" | "caps" => Unit::Household("tablet"),
         "serve" | "serves" => Unit::Household("serving"),
+        // "a few bites of my grandson's": about a tablespoon a bite.
+        "bite" | "bites" => Unit::Volume(TBSP_ML),
         _ => return unit(word),
     })
 }

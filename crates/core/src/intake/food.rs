@@ -529,6 +529,9 @@ fn household(index: &FoodIndex, food: &Food, word: &str, notes: &mut Vec<String>
         notes.push(format!("1 {word} = {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));
         return piece_grams(weight);
     }
+    if let Some(each) = one_held(food, Some(word), notes) {
+        return each;
+    }
     if let Some((sibling, weight)) = sibling_weight(index, food, word, &starts) {
         notes.push(format!(
             "no USDA weight for a {word} of this food: counted {} g, USDA's {} of \"{}\"",
@@ -599,6 +602,9 @@ fn one_item(lexicon: &FoodWords, food: &Food, rest: &[String], notes: &mut Vec<S
         notes.push(format!("each counted as {} g (USDA: {})", fmt(piece_grams(weight)), weight.label()));
         return piece_grams(weight);
     }
+    if let Some(each) = one_held(food, None, notes) {
+        return each;
+    }
     if let Some(portion) = food.portion.map(|i| &food.weights[i]).filter(|w| !bulk(w)) {
         notes.push(format!("each counted as {} g (USDA: {})", fmt(piece_grams(portion)), portion.label()));
         return piece_grams(portion);
@@ -635,6 +641,30 @@ fn one_item(lexicon: &FoodWords, food: &Food, rest: &[String], notes: &mut Vec<S
         }
         None => one_portion(food, notes, true),
     }
+}
+
+/// Grams in one of the items a USDA serving says it holds ("1 serving 6 rolls" of pizza rolls:
+/// 80 g, so 13.3 g a roll), of `item` when one is named.
+fn one_held(food: &Food, item: Option<&str>, notes: &mut Vec<String>) -> Option<f64> {
+    // "serving 6 rolls", "package 10 pieces": a serving word, how many, and what (not a size:
+    // "pita, large 6-1/2 dia" holds no six).
+    let held = |w: &Weight| match w.words.as_slice() {
+        [serving, n, what, ..]
+            if matches!(serving.as_str(), "serving" | "package" | "container" | "portion")
+                && what.chars().all(|c| c.is_ascii_alphabetic())
+                && !(super::amount::is_unit(what) && super::amount::household_measure(what).is_none())
+                && !matches!(what.as_str(), "inch" | "dia" | "fl" | "fluid" | "x" | "heap" | "heaping" | "t")
+                && !what.starts_with("serv")
+                && item.is_none_or(|item| what == item) =>
+        {
+            n.parse::<f64>().ok().filter(|&n| n >= 2.0)
+        }
+        _ => None,
+    };
+    let (weight, n) = food.weights.iter().find_map(|w| Some((w, held(w)?)))?;
+    let each = weight.grams_each() / n;
+    notes.push(format!("each counted as {} g (USDA: {}, {} in it)", fmt(each), weight.label(), fmt(n)));
+    Some(each)
 }
 
 /// Grams in one piece of a household measure: `6 medium` oysters weigh 84 g, so one weighs 14 g.
