@@ -74,7 +74,7 @@ fn food_lists_are_not_taken_for_emergencies() {
 /// set is held out (then only the figure is printed, so nothing is tuned on it).
 fn pass_rate(file: &str, held_out: bool) -> f64 {
     let (advisor, set) = load(file);
-    assert!(set.case.len() >= 80, "{file} has {} cases", set.case.len());
+    assert!(set.case.len() >= 40, "{file} has {} cases", set.case.len());
     let profile = advisor.estimator().reference.default();
     let mut failures = Vec::new();
     for case in &set.case {
@@ -164,6 +164,19 @@ fn fifth_dish_set_figures() {
     assert!(rate >= DISH5_FLOOR, "{rate:.1} % pass, below {DISH5_FLOOR} %");
 }
 
+/// A sixth set by one more writer, measured before any change was made for it (a retired
+/// Japanese-American teacher in Honolulu with RA: plate lunch, okazuya, zinc tablets counted one
+/// by one): tuned on. Beside it a fourth held-out set by two more writers (a Nigerian-American
+/// nurse in Houston with lupus, a Polish-born mum in Leeds with Hashimoto's and psoriasis),
+/// written in the same session and never read: only its figure is printed.
+#[test]
+fn sixth_dish_sets_figures() {
+    let rate = pass_rate("intake_dishes6.toml", false);
+    assert!(rate >= DISH6_FLOOR, "{rate:.1} % pass, below {DISH6_FLOOR} %");
+    let rate = pass_rate("intake_dishes_holdout4.toml", true);
+    assert!(rate >= DISH6_HOLDOUT_FLOOR, "{rate:.1} % pass, below {DISH6_HOLDOUT_FLOOR} %");
+}
+
 /// Regression floors: the figures last measured, rounded down; the goal is 95 %.
 /// 68 % once a footlong was 12 inches and a dish's bracket of what was left out ("vegan pad thai
 /// (no egg, no fish sauce)") took those parts out instead of naming the food; 69 % once
@@ -191,8 +204,9 @@ const DISH_FLOOR: f64 = 74.0;
 /// 56 % once "brisket" was the whole cut, lean and fat (two lists of the second tuning set
 /// into tolerance, one of this set out); 55 % with the amount after a dish's name and the splash
 /// of milk in tea (one list out of tolerance; the second held-out set unchanged); 56 % with the
-/// dishes, names and readings added for the fourth and fifth sets.
-const DISH_HOLDOUT_FLOOR: f64 = 56.0;
+/// dishes, names and readings added for the fourth and fifth sets; 57 % with the changes made for
+/// the sixth set (doses said after a supplement, shares of a meal, chains SR28 lacks).
+const DISH_HOLDOUT_FLOOR: f64 = 57.0;
 /// First measured at 44 % and 39 %; 48 % and 39 % after the changes above; 46 % and 36 % once
 /// `more-world.toml` added 136 dishes (12 fewer entries unrecognised on the two tuning sets,
 /// but some recipes further from the writers' than what their names fell back to before); 45 %
@@ -218,8 +232,10 @@ const DISH_HOLDOUT_FLOOR: f64 = 56.0;
 /// 66 % once "brisket" was the whole cut, lean and fat, as served (it had been the lean flat);
 /// 67 % once a dish described again in a later sentence ("okra soup had okra, beef, shaki") was
 /// counted once (no held-out list changed); 68 % once a part a food has no USDA weight for was
-/// weighed as in a food of its kind ("3 chicken wings" roasted, at USDA's wing of fried ones).
-const DISH2_FLOOR: f64 = 68.0;
+/// weighed as in a food of its kind ("3 chicken wings" roasted, at USDA's wing of fried ones);
+/// 71 % with the changes made for the sixth set ("ate half (skin and all)", an In-N-Out 3x3,
+/// Greggs' vegan sausage roll).
+const DISH2_FLOOR: f64 = 71.0;
 /// The second held-out set went to 42 % once a footlong was 12 inches, and back to 41 % once a
 /// share eaten with others ("split it with my brother") counted that share of default portions;
 /// 40 % once "basmati" alone named rice (see the first held-out set); 41 % with half chickens,
@@ -235,15 +251,22 @@ const DISH2_HOLDOUT_FLOOR: f64 = 45.0;
 /// as foods, chai was tea brewed in milk, "1/4 chicken" was the quarter chicken and "salad" the
 /// side salad (no held-out list changed).
 /// 92 (76.7 %) with the changes made for the fourth and fifth sets (a share said alone, "each
-/// one is 10mg", South Asian dishes, "half the tub").
-const DISH3_FLOOR: f64 = 76.0;
+/// one is 10mg", South Asian dishes, "half the tub"); 93 (77.5 %) with those for the sixth.
+const DISH3_FLOOR: f64 = 77.0;
 /// First measured at 46 of 80 (57.5 %) before any change was made for it; 67 (83.8 %) once
 /// tuned on (Scots words, Scottish and Tex-Mex dishes, a share said alone, parts named after a
-/// dish describing it).
-const DISH4_FLOOR: f64 = 83.0;
+/// dish describing it); 66 (82.5 %) once Sonic's corn dog was Sonic's size, not USDA's 175 g one.
+const DISH4_FLOOR: f64 = 82.0;
 /// First measured at 51 of 80 (63.8 %) before any change was made for the fourth and fifth
-/// sets; 50 (62.5 %) after them.
-const DISH4_HOLDOUT_FLOOR: f64 = 62.0;
+/// sets; 50 (62.5 %) after them; 53 (66.2 %) after those made for the sixth set.
+const DISH4_HOLDOUT_FLOOR: f64 = 66.0;
 /// First measured at 73 of 120 (60.8 %) before any change was made for it; 78 (65.0 %) once
-/// tuned on.
-const DISH5_FLOOR: f64 = 65.0;
+/// tuned on; 80 (66.7 %) with the changes made for the sixth set.
+const DISH5_FLOOR: f64 = 66.0;
+/// First measured at 18 of 40 (45 %) before any change was made for it; 28 (70 %) once tuned on
+/// (doses said after a supplement, "one more", shares of a meal typed as one, parts named after
+/// a food, chat words no longer read as foods).
+const DISH6_FLOOR: f64 = 70.0;
+/// First measured at 52 of 80 (65 %) before any change of the session it was written in; 52
+/// after them.
+const DISH6_HOLDOUT_FLOOR: f64 = 65.0;
