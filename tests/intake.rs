@@ -849,3 +849,17 @@ fn a_count_of_a_food_usda_serves_by_the_handful_is_one_of_those_in_the_serving()
     // A bite is about a tablespoon.
     assert!(run("a few bites of lasagna").total_zinc_mg < run("lasagna").total_zinc_mg / 3.0);
 }
+
+#[test]
+fn stir_fries_eggs_over_easy_and_bags_of_crisps_are_what_they_are() {
+    // A stir fry is no fries.
+    for text in ["chicken stir fry", "broc stir fry", "prawn stir fry"] {
+        assert!(only_food(text).starts_with("Restaurant, Chinese"), "{text}");
+    }
+    assert!(only_food("2 eggs over easy").starts_with("Egg, whole, cooked, fried"));
+    // A bag of crisps is a single-serve packet, not USDA's 8 oz bag.
+    assert_eq!(run("a bag of crisps").items[0].grams, 28.0);
+    assert_eq!(run("2 bags of chips").items[0].grams, 56.0);
+    assert!(only_food("chitlins, about a cup").contains("chitterlings"));
+    assert!(only_food("evap milk, 1/2 cup").starts_with("Milk, canned, evaporated"));
+}
