@@ -863,3 +863,12 @@ fn stir_fries_eggs_over_easy_and_bags_of_crisps_are_what_they_are() {
     assert!(only_food("chitlins, about a cup").contains("chitterlings"));
     assert!(only_food("evap milk, 1/2 cup").starts_with("Milk, canned, evaporated"));
 }
+
+#[test]
+fn spoonfuls_by_eye_are_spoonfuls() {
+    assert_eq!(run("a dollop of sour cream").items[0].grams, run("1 tbsp sour cream").items[0].grams);
+    assert_eq!(run("a sprinkle of parmesan").items[0].grams, run("1 tsp parmesan").items[0].grams);
+    assert_eq!(run("a handfull of almonds").items[0].grams, run("a handful of almonds").items[0].grams);
+    // Only after a number: "rainbow sprinkles" are no teaspoon of rainbow trout.
+    assert!(run("rainbow sprinkles").items.is_empty());
+}

@@ -66,6 +66,10 @@ fn unit_after_number(word: &str) -> Option<Unit> {
         "pc" | "pcs" | "ct" | "count" => Unit::Household("piece"),
         "tab" | "tabs" | "cap" | "caps" => Unit::Household("tablet"),
         "serve" | "serves" => Unit::Household("serving"),
+        // Spoonfuls by eye: a dollop, squirt, knob or glug is about a tablespoon; a sprinkle,
+        // scrape or smear about a teaspoon ("rainbow sprinkles" are still sprinkles).
+        "dollop" | "dollops" | "squirt" | "squirts" | "knob" | "knobs" | "glug" | "glugs" => Unit::Volume(TBSP_ML),
+        "sprinkle" | "sprinkles" | "scrape" | "scrapes" | "smear" | "smears" => Unit::Volume(TSP_ML),
         // "a few bites of my grandson's": about a tablespoon a bite.
         "bite" | "bites" => Unit::Volume(TBSP_ML),
         _ => return unit(word),
@@ -97,7 +101,7 @@ fn unit(word: &str) -> Option<Unit> {
         // A soup ladle holds about half a cup.
         "ladle" | "ladles" | "ladleful" | "ladlefuls" => Unit::Volume(CUP_ML / 2.0),
         "drizzle" | "drizzles" => Unit::Volume(TSP_ML),
-        "handful" | "handfuls" | "fistful" => Unit::Handful,
+        "handful" | "handfuls" | "handfull" | "handfulls" | "fistful" => Unit::Handful,
         "slice" | "slices" | "rasher" | "rashers" => Unit::Household("slice"),
         "piece" | "pieces" | "chunk" | "chunks" => Unit::Household("piece"),
         "serving" | "servings" | "portion" | "portions" | "helping" | "helpings" => Unit::Household("serving"),
