@@ -872,3 +872,20 @@ fn spoonfuls_by_eye_are_spoonfuls() {
     // Only after a number: "rainbow sprinkles" are no teaspoon of rainbow trout.
     assert!(run("rainbow sprinkles").items.is_empty());
 }
+
+#[test]
+fn plate_lunch_staples_and_choc_are_named() {
+    assert!(only_food("2 squares dark choc").starts_with("Chocolate, dark"));
+    assert!(only_food("3 slices portuguese sausage").starts_with("Smoked link sausage, pork"));
+    assert!(run("2 spam musubi").items.iter().any(|i| i.food.contains("SPAM")));
+    assert!(run("loco moco").items.iter().any(|i| i.food.starts_with("Beef, ground")));
+}
+
+#[test]
+fn a_square_of_chocolate_is_a_twelfth_of_usda_s_bar() {
+    // USDA: milk chocolate "bar (1.55 oz)" = 44 g; the miniature bar is not the bar.
+    let e = run("4 squares of milk chocolate");
+    assert!((e.items[0].grams - 4.0 * 44.0 / 12.0).abs() < 0.2, "{:?}", e.items);
+    // A brownie has USDA's own square.
+    assert_eq!(run("1 square of brownie").items[0].grams, 56.0);
+}

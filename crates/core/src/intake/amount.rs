@@ -70,6 +70,7 @@ fn unit_after_number(word: &str) -> Option<Unit> {
         // scrape or smear about a teaspoon ("rainbow sprinkles" are still sprinkles).
         "dollop" | "dollops" | "squirt" | "squirts" | "knob" | "knobs" | "glug" | "glugs" => Unit::Volume(TBSP_ML),
         "sprinkle" | "sprinkles" | "scrape" | "scrapes" | "smear" | "smears" => Unit::Volume(TSP_ML),
+        "square" | "squares" => Unit::Household("square"),
         // "a few bites of my grandson's": about a tablespoon a bite.
         "bite" | "bites" => Unit::Volume(TBSP_ML),
         _ => return unit(word),

@@ -532,6 +532,16 @@ fn household(index: &FoodIndex, food: &Food, word: &str, notes: &mut Vec<String>
     if let Some(each) = one_held(food, Some(word), notes) {
         return each;
     }
+    // A square of a chocolate bar: a twelfth of USDA's bar, as a Hershey's bar breaks.
+    let bar = |w: &&Weight| {
+        w.words.first().is_some_and(|first| first == "bar")
+            && !w.words.iter().any(|w| matches!(w.as_str(), "miniature" | "mini" | "fun" | "snack" | "king"))
+    };
+    if let Some(weight) = food.weights.iter().find(bar).filter(|_| word == "square") {
+        let each = weight.grams_each() / 12.0;
+        notes.push(format!("1 square = {} g, a twelfth of USDA's {}", fmt(each), weight.label()));
+        return each;
+    }
     if let Some((sibling, weight)) = sibling_weight(index, food, word, &starts) {
         notes.push(format!(
             "no USDA weight for a {word} of this food: counted {} g, USDA's {} of \"{}\"",
