@@ -1156,9 +1156,10 @@ struct Item<'a> {
 
 /// For each mention, the share of it eaten and the words that said so: the mentions between a
 /// heading and a share ("shepherd's pie (500 g lamb mince, 1 kg potatoes ...), had about a
-/// quarter of it"), or, with no heading before it, the one mention just before the share. A
-/// share is taken only of a recipe, where some amount is stated: a list of default portions is
-/// already one person's, unless the share is of what was served (see [`split::Share`]).
+/// quarter of it"), or, with no heading before it or when the share names its food, the
+/// mentions just before the share, past any that `names_nothing`. A share is taken only of a
+/// recipe, where some amount is stated: a list of default portions is already one person's,
+/// unless the share is of what was served (see [`split::Share`]).
 fn shares<'m>(
     mentions: &'m [split::Mention],
     amounts: &[Amount],
