@@ -537,7 +537,7 @@ fn household(index: &FoodIndex, food: &Food, word: &str, notes: &mut Vec<String>
         w.words.first().is_some_and(|first| first == "bar")
             && !w.words.iter().any(|w| matches!(w.as_str(), "miniature" | "mini" | "fun" | "snack" | "king"))
     };
-    if let Some(weight) = food.weights.iter().find(bar).filter(|_| word == "square") {
+    if let Some(weight) = (word == "square").then(|| food.weights.iter().find(bar)).flatten() {
         let each = weight.grams_each() / 12.0;
         notes.push(format!("1 square = {} g, a twelfth of USDA's {}", fmt(each), weight.label()));
         return each;

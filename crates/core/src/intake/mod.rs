@@ -665,21 +665,25 @@ impl Estimator {
     }
 
     /// Joins an entry that is only an amount to the entry before it: in "Nature Made zinc 30 mg,
-    /// 2 tablets" the 2 tablets are two doses of the 30 mg, and in "suya from the spot, about
-    /// 200g" the 200 g is the suya's, not a food of its own.
+    /// 2 tablets" the 2 tablets are two doses of the 30 mg, in "zinc 25mg and another at night"
+    /// another is a second, and in "suya from the spot, about 200g" the 200 g is the suya's, not
+    /// a food of its own.
     fn join_amounts(&self, mentions: Vec<split::Mention>) -> Vec<split::Mention> {
         let mut out: Vec<split::Mention> = Vec::with_capacity(mentions.len());
         for mention in mentions {
-            match out.last_mut() {
-                Some(before) if self.amount_of(before, &mention) => {
-                    before.text = format!("{}, {}", before.text, mention.text);
-                    match self.again(before, &mention) {
-                        // The doses in all, where a count after a dose says how many.
-                        Some(more) => before.words.push(fmt(Amount::read(&before.words).count + more)),
-                        None => before.words.extend(mention.words),
-                    }
-                }
-                _ => out.push(mention),
+            let Some(before) = out.last_mut() else {
+                out.push(mention);
+                continue;
+            };
+            if let Some(more) = self.again(before, &mention) {
+                // The doses in all, where a count after a dose says how many.
+                before.text = format!("{}, {}", before.text, mention.text);
+                before.words.push(fmt(Amount::read(&before.words).count + more));
+            } else if self.amount_of(before, &mention) {
+                before.text = format!("{}, {}", before.text, mention.text);
+                before.words.extend(mention.words);
+            } else {
+                out.push(mention);
             }
         }
         out
@@ -695,9 +699,6 @@ impl Estimator {
         let supplement =
             supplement::is_supplement(&self.supplements, &self.foods.lexicon, &supplement::stems(&before.words));
         let before_amount = Amount::read(&before.words);
-        if self.again(before, mention).is_some() {
-            return true;
-        }
         let count = amount.stated && amount.measures.is_empty() && amount.rest.iter().all(filler);
         // "Nature Made zinc 30mg - forgot yday so took 2 today": two doses.
         if supplement && count && before_amount.count == 1.0 {

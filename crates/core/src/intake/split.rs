@@ -162,13 +162,14 @@ fn name_the_ones(lexicon: &FoodWords, mentions: &mut [Mention]) {
                 .words
                 .iter()
                 .all(|w| part(w) || is_filler(lexicon, w) || w.starts_with(|c: char| c.is_ascii_digit()));
+        let before_has_part = mentions[i - 1].words.iter().any(part);
         // "leftover shoyu chicken, 2 thighs": the parts are the food's, which only heads them.
         let parts_of_before = only_parts
-            && !mentions[i - 1].words.iter().any(part)
+            && !before_has_part
             && mentions[i - 1].line == mentions[i].line
             && !(mentions[i - 1].heading || mentions[i - 1].not_eaten || mentions[i - 1].share.is_some())
             && !Amount::read(&mentions[i - 1].words).stated;
-        if only_parts && (parts_of_before || mentions[i - 1].words.iter().any(part)) {
+        if only_parts && (parts_of_before || before_has_part) {
             let food: Vec<String> =
                 mentions[i - 1].words.iter().filter(|w| !part(w) && !is_filler(lexicon, w)).cloned().collect();
             let at = mentions[i].words.iter().position(part).unwrap_or(0);
@@ -481,14 +482,13 @@ fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(std::ops::Range<u
     let object = |w: &&&str| matches!(**w, "it" | "them" | "both" | "that" | "this" | "the" | "lot" | "all");
     // "split one can of vienna sausage with my grandson": the food is between.
     // "we shared an apple napple", "my wife and I shared a plate of chow fun": the food after.
-    // The verb is followed by what was shared ("split a", "shared one"): "split pea soup with ham"
-    // shares nothing.
+    // The verb is followed by what was shared ("split a", "shared one"), not by "it" or "the":
+    // "split pea soup with ham" shares nothing.
     let determined = said.first().is_some_and(|w| {
-        matches!(*w, "a" | "an" | "one" | "the" | "my" | "our" | "some" | "his" | "her" | "their")
+        matches!(*w, "a" | "an" | "one" | "my" | "our" | "some" | "his" | "her" | "their")
             || w.starts_with(|c: char| c.is_ascii_digit())
     });
-    let opens = words[..at].iter().all(|w| is_filler(lexicon, w)) && determined;
-    if opens && !said.first().is_some_and(|w| object(&w)) {
+    if determined && words[..at].iter().all(|w| is_filler(lexicon, w)) {
         let we = words[..at].iter().any(|w| matches!(*w, "we" | "and" | "n"));
         let with = said.iter().position(|w| matches!(*w, "with" | "w" | "between")).filter(|&k| k > 0);
         let food = with.or(we.then_some(said.len()))?;
@@ -685,7 +685,7 @@ fn share(lexicon: &FoodWords, words: &[&str]) -> Option<(Share, usize)> {
     // "went back for seconds": the portion before, again.
     let again = lexicon.seconds.iter().filter(|p| text::starts_with(&words[start..], p)).map(Vec::len).max();
     if let Some(again) = again.filter(|&n| trailing(start + n) == words.len()) {
-        let share = Share { numerator: 2, denominator: 1, of_served: true, ..Share::of(2, 1) };
+        let share = Share { of_served: true, ..Share::of(2, 1) };
         return Some((share, start + again));
     }
     // "left maybe a quarter", "left a third of the box": the rest was eaten.
