@@ -34,6 +34,9 @@ struct Figures {
     wrongly_declined: usize,
     /// In-scope questions given urgent guidance first (the answer follows it).
     escalated: usize,
+    /// In-scope questions whose answer is a right topic, the answer after urgent guidance
+    /// included: what the asker reads once past the urgent block.
+    answered_right: usize,
     urgent: usize,
     urgent_right: usize,
     out_of_scope: usize,
@@ -89,6 +92,9 @@ fn evaluate(file: &str, held_out: bool) -> Figures {
                 // question about that from it is right, not a wrong decline.
                 f.wrongly_declined += usize::from(answer.status == AskStatus::Declined && !ok);
                 f.escalated += usize::from(answer.status == AskStatus::Urgent);
+                let after = answer.also.as_ref().and_then(|a| a.topic.as_deref());
+                let right_after = after.is_some_and(|t| t == slug || q.also.iter().any(|a| a == t));
+                f.answered_right += usize::from(ok || right_after);
                 ok
             }
         };
@@ -111,10 +117,13 @@ fn evaluate(file: &str, held_out: bool) -> Figures {
         }
     }
     println!(
-        "{file}: top-1 {}/{} ({:.1} %); urgent {}/{}; declined {}/{} ({:.1} %); in-scope wrongly declined {} ({:.1} %), escalated {} ({:.1} %)",
+        "{file}: top-1 {}/{} ({:.1} %), counting the answer after urgent guidance {}/{} ({:.1} %); urgent {}/{}; declined {}/{} ({:.1} %); in-scope wrongly declined {} ({:.1} %), escalated {} ({:.1} %)",
         f.right,
         f.in_scope,
         pct(f.right, f.in_scope),
+        f.answered_right,
+        f.in_scope,
+        pct(f.answered_right, f.in_scope),
         f.urgent_right,
         f.urgent,
         f.declined,
@@ -311,6 +320,28 @@ fn the_tenth_held_out_set() {
     // 13 escalated (4.8 %), 28 of 30 unanswerable questions abstained on; 243 (90.0 %) once the
     // classifier learned four more writers.
     check_held_out("questions_holdout10.toml", HeldOutFloors { top1: 89.5, wrongly_declined: 3.0, abstained: 90.0 });
+}
+
+/// Two more writers (a French-speaking lupus, RA, vitiligo, T1D, Crohn's and thyroid community in
+/// Quebec, West Africa and the Maghreb, mostly in French; wellness-minded members on AIP,
+/// carnivore and "gut healing" protocols who read supplement labels), held out.
+#[test]
+fn the_eleventh_held_out_set() {
+    // Floors under the figures first measured: top-1 248 of 270 (91.9 %), 2 declined (0.7 %),
+    // 13 escalated (4.8 %), 26 of 30 unanswerable questions abstained on.
+    check_held_out("questions_holdout11.toml", HeldOutFloors { top1: 91.5, wrongly_declined: 1.5, abstained: 85.0 });
+}
+
+/// Two more writers (Black American, Caribbean and Black British members of church- and
+/// sorority-rooted lupus, RA and alopecia groups; Spanish and Portuguese members with Filipino and
+/// Indian nurses and carers in Spain, Portugal, the UK and the Gulf, half in Spanish or
+/// Portuguese). First measured at 246 of 270 (91.1 %), 5 declined, 13 escalated, 27 of 30
+/// unanswerable questions abstained on; then tuned on.
+#[test]
+fn the_fourth_question_set() {
+    let f = evaluate("questions4.toml", false);
+    assert!(pct(f.right, f.in_scope) >= 91.0, "top-1 {} of {}", f.right, f.in_scope);
+    assert!(pct(f.abstained, f.unanswerable) >= 85.0, "{} of {} abstained on", f.abstained, f.unanswerable);
 }
 
 /// 209 questions in Spanish, Portuguese, French and German by two more writers (a lupus and RA
