@@ -363,6 +363,18 @@ fn the_asking_wins_over_a_condition_mentioned_in_passing() {
     assert_eq!(ask("does zinc help lupus").topic.as_deref(), Some("lupus-sle"));
 }
 
+/// A possessive is its noun: "crohn's" is the condition "crohn", weighed as a mention like
+/// "crohn" is, not a word of its own that outweighs what is asked.
+#[test]
+fn a_possessive_is_read_as_its_noun() {
+    let words = |question| {
+        let (ranked, _) = asker().explain(question);
+        ranked.into_iter().filter(|(_, r)| r.words > 0.0).map(|(topic, r)| (topic, r.words)).collect::<Vec<_>>()
+    };
+    assert_eq!(words("my mum's crohn's: how much zinc is too much"), words("my mum crohn: how much zinc is too much"));
+    assert_eq!(words("sjögren's and zinc"), words("sjogren and zinc"));
+}
+
 /// The topic classifier finds what a question asks where its words lean elsewhere: the topic
 /// with the best word score is not the one answered.
 #[test]

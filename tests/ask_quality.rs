@@ -329,7 +329,7 @@ fn the_tenth_held_out_set() {
 fn the_eleventh_held_out_set() {
     // Floors under the figures first measured: top-1 248 of 270 (91.9 %), 2 declined (0.7 %),
     // 13 escalated (4.8 %), 26 of 30 unanswerable questions abstained on.
-    check_held_out("questions_holdout11.toml", HeldOutFloors { top1: 91.5, wrongly_declined: 1.5, abstained: 85.0 });
+    check_held_out("questions_holdout11.toml", HeldOutFloors { top1: 91.0, wrongly_declined: 1.5, abstained: 85.0 });
 }
 
 /// Two more writers (Black American, Caribbean and Black British members of church- and

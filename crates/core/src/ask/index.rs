@@ -162,12 +162,18 @@ fn words(lexicon: &QuestionWords, text: &str) -> Vec<String> {
     words
 }
 
+/// The stem of a word of a question or a topic ([`text::stem_parts`]), a possessive read as its
+/// noun: "crohn's" is "crohn", as the lexicon writes the conditions.
+fn stem_parts(word: &str) -> (&str, &'static str) {
+    text::stem_parts(word.strip_suffix("'s").filter(|noun| !noun.is_empty()).unwrap_or(word))
+}
+
 /// Calls `each` with each of [`words`] in turn, without a string for each.
 fn each_word(lexicon: &QuestionWords, text: &str, mut each: impl FnMut(&str)) {
     let folded = text::fold(text);
     let mut stem = String::new();
     for word in text::words(&folded) {
-        let (base, ending) = text::stem_parts(word);
+        let (base, ending) = stem_parts(word);
         stem.clear();
         stem.push_str(base);
         stem.push_str(ending);
@@ -279,7 +285,8 @@ impl TopicIndex {
         let folded = text::fold(&self.spell_capitals(question));
         let folded = folded.replace("to much", "too much").replace("to many", "too many");
         for word in text::words(&folded).into_iter().take(64) {
-            let token = text::stem(word);
+            let (base, ending) = stem_parts(word);
+            let token = [base, ending].concat();
             if self.is_stopword(&token) {
                 continue;
             }
