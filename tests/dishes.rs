@@ -21,6 +21,13 @@ parts = [
   { ndb = "18075", grams = 56, as = "2 slices whole-wheat bread" },
   { ndb = "07254", grams = 56, as = "sliced turkey breast" },
 ]
+
+[[dish]]
+names = ["test platter"]
+unit = "plate"
+recipe = "typical recipe: 120 g turkey cut in 6 pieces"
+pieces = 6
+parts = [{ ndb = "07254", grams = 120, as = "sliced turkey breast" }]
 "#;
 
 /// An estimator over a copy of the content whose dishes are only [`TEST_DISHES`].
@@ -75,6 +82,25 @@ fn counts_sizes_and_weights_scale_the_whole_dish() {
     assert!(small.items[0].assumptions.iter().any(|a| a.contains("no \"small\" size")), "{:?}", small.items[0]);
 }
 
+/// A dish served by the plate or the roll and counted by the piece: a piece is the share of a
+/// serving its file says, not a whole serving ("6 pieces kalbi" had been six plates, 720 g).
+#[test]
+fn a_piece_of_a_dish_cut_in_pieces_is_its_share_of_a_serving() {
+    let est = test_estimator();
+    assert_eq!(grams(&run(est, "3 pieces of test platter")), [60.0]);
+    assert_eq!(grams(&run(est, "test platter, 12 pieces")), [240.0]);
+    assert_eq!(grams(&run(est, "a test platter")), [120.0]);
+    let e = run(est, "3 pieces of test platter");
+    assert!(e.items[0].assumptions.iter().any(|a| a == "a plate counted as 6 pieces"), "{:?}", e.items[0]);
+    // A dish without a piece count keeps counting a piece as one serving.
+    assert_eq!(grams(&run(est, "2 pieces of test sandwich")), [112.0, 112.0]);
+    let shipped = shipped();
+    let e = run(shipped, "8 pieces of sushi");
+    assert_eq!(e.items[0].grams, 120.0, "{:?}", e.items);
+    let e = run(shipped, "6 pieces kalbi");
+    assert_eq!(e.items[0].grams, 120.0, "{:?}", e.items);
+}
+
 #[test]
 fn an_amount_beside_a_part_sets_that_part_only() {
     let e = run(test_estimator(), "test sandwich with 100 g turkey");
@@ -90,13 +116,14 @@ fn an_amount_beside_a_part_sets_that_part_only() {
 #[test]
 fn a_broken_dish_file_is_refused_with_its_line() {
     let dir = common::content_copy("bad-dishes");
-    let bad = "[[dish]]\nnames = [\"x dish\"]\nunit = \"plate\"\nrecipe = \"r\"\nparts = [{ ndb = \"99999\", grams = 10, as = \"nothing\" }]\n\n[[dish]]\nnames = [\"big mac\"]\nunit = \"burger\"\nrecipe = \"r\"\nparts = [{ ndb = \"18075\", grams = 0, as = \"bread\" }]\n";
+    let bad = "[[dish]]\nnames = [\"x dish\"]\nunit = \"plate\"\nrecipe = \"r\"\nparts = [{ ndb = \"99999\", grams = 10, as = \"nothing\" }]\n\n[[dish]]\nnames = [\"big mac\"]\nunit = \"burger\"\nrecipe = \"r\"\nparts = [{ ndb = \"18075\", grams = 0, as = \"bread\" }]\n\n[[dish]]\nnames = [\"one piece dish\"]\nunit = \"plate\"\nrecipe = \"r\"\npieces = 1\nparts = [{ ndb = \"18075\", grams = 10, as = \"bread\" }]\n";
     std::fs::write(dir.join("dishes/zz-bad.toml"), bad).unwrap();
     let errors: Vec<ContentError> = content::load_foods(&dir).expect_err("refused");
     let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     assert!(text.iter().any(|e| e.contains("zz-bad.toml:5:") && e.contains("99999")), "{text:?}");
     assert!(text.iter().any(|e| e.contains("zz-bad.toml:11:") && e.contains("out of range")), "{text:?}");
     assert!(text.iter().any(|e| e.contains("\"big mac\" is already used")), "{text:?}");
+    assert!(text.iter().any(|e| e.contains("zz-bad.toml:15:") && e.contains("pieces must be from 2")), "{text:?}");
 }
 
 #[test]

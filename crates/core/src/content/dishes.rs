@@ -18,6 +18,8 @@ use crate::text;
 /// The most a dish part or a size multiplier may be: more is a typing error in the file.
 const MAX_PART_GRAMS: f64 = 2000.0;
 const MAX_SIZE: f64 = 20.0;
+/// The most pieces a serving may be cut in.
+const MAX_PIECES: f64 = 50.0;
 
 /// One dish: the names people type, what one serving is, and its parts.
 #[derive(Debug, Clone)]
@@ -30,6 +32,9 @@ pub struct Dish {
     pub recipe: String,
     /// Size phrases (folded words such as `["14", "inch"]`) and how many servings each is.
     pub sizes: Vec<Size>,
+    /// How many pieces one serving is cut or served in, for a dish people count by the piece
+    /// (a maki roll's 8, a plate of karaage's 5): a piece is that share of a serving.
+    pub pieces: Option<f64>,
     pub parts: Vec<Part>,
 }
 
@@ -74,6 +79,7 @@ struct DishEntry {
     recipe: Spanned<String>,
     #[serde(default)]
     sizes: HashMap<String, f64>,
+    pieces: Option<f64>,
     parts: Spanned<Vec<PartEntry>>,
 }
 
@@ -152,6 +158,9 @@ fn load_file(
             let words = text::words(&text::fold(label)).into_iter().map(String::from).collect();
             sizes.push(Size { words, label: label.clone(), servings });
         }
+        if entry.pieces.is_some_and(|n| !(2.0..=MAX_PIECES).contains(&n)) {
+            at(entry.unit.span(), format!("dish {first:?}: pieces must be from 2 to {MAX_PIECES}"));
+        }
         // Longer size phrases first, so "extra large" is found before "large".
         sizes.sort_by(|a, b| b.words.len().cmp(&a.words.len()).then(a.label.cmp(&b.label)));
         let mut parts = Vec::new();
@@ -173,6 +182,7 @@ fn load_file(
             unit: entry.unit.into_inner(),
             recipe: entry.recipe.into_inner(),
             sizes,
+            pieces: entry.pieces,
             parts,
         });
     }

@@ -94,6 +94,10 @@ fn measured(foods: &[Food], dish: &Dish, value: f64, unit: Unit, word: &str, not
             }
         },
         Unit::Household(word) => {
+            if let Some(pieces) = dish.pieces.filter(|_| word == "piece" && word != name) {
+                notes.push(format!("a {name} counted as {} pieces", fmt(pieces)));
+                return value / pieces;
+            }
             if word != name && word != "serving" {
                 notes.push(format!("a {word} counted as 1 {name}"));
             }
