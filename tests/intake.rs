@@ -98,6 +98,26 @@ fn a_weight_said_after_a_place_is_still_the_food_s() {
     assert_eq!(grams("6 oysters at the bar around 11"), grams("6 oysters"));
 }
 
+/// Where a snack was eaten ("in the car", "on the way") ends the entry like a place does: the
+/// amount before it stays the food's and nothing is left unrecognised.
+#[test]
+fn where_a_snack_was_eaten_is_not_a_food() {
+    let e = run("mixed nuts, few handfuls in the car");
+    assert!(e.unrecognized.is_empty(), "{:?}", e.unrecognized);
+    assert_eq!(e.items.iter().map(|i| i.grams).sum::<f64>(), run("mixed nuts, few handfuls").items[0].grams);
+    assert!(run("a banana on the way to work").unrecognized.is_empty());
+}
+
+/// A bag is a measure: a food USDA weighs by the bag has that weight, and one it does not is
+/// counted as its own portion, said, never as one nut of the bag.
+#[test]
+fn a_bag_is_a_measure_not_a_count_of_one() {
+    let e = run("a bag of boiled peanuts");
+    assert!(e.items[0].grams > 20.0, "{:?}", e.items[0]);
+    assert!(e.items[0].assumptions.iter().any(|a| a == "no USDA weight for a bag of this food"), "{:?}", e.items[0]);
+    assert!(!e.items[0].assumptions.iter().any(|a| a.contains("ignored")), "{:?}", e.items[0]);
+}
+
 #[test]
 fn a_word_saying_which_food_outranks_a_measure_word_in_a_name() {
     // "salmon fillet" and "wild salmon" are both chat names; the fillet only says how much.

@@ -110,6 +110,7 @@ fn unit(word: &str) -> Option<Unit> {
         "plate" | "plates" | "plateful" | "platefuls" => Unit::Household("serving"),
         "fillet" | "fillets" | "filet" | "filets" => Unit::Household("fillet"),
         "scoop" | "scoops" => Unit::Household("scoop"),
+        "bag" | "bags" => Unit::Household("bag"),
         "packet" | "packets" | "pack" | "packs" | "package" | "packages" | "sachet" | "sachets" => {
             Unit::Household("packet")
         }
