@@ -108,6 +108,18 @@ fn where_a_snack_was_eaten_is_not_a_food() {
     assert!(run("a banana on the way to work").unrecognized.is_empty());
 }
 
+/// An amount after a container of a food is what was eaten from it, not a count of containers:
+/// "bag of cherries, about 20" had been 20 bags (3 kg, implausible).
+#[test]
+fn an_amount_after_a_container_is_what_was_eaten_from_it() {
+    let grams = |text: &str| run(text).items.iter().map(|i| i.grams).sum::<f64>();
+    assert_eq!(grams("bag of cherries, about 20"), grams("20 cherries"));
+    assert_eq!(grams("a box of cookies, ate 3"), grams("3 cookies"));
+    assert_eq!(grams("got a bag of boiled peanuts, ate like 2 handfuls"), grams("2 handfuls of boiled peanuts"));
+    assert_eq!(grams("a can of tuna, 100g"), 100.0);
+    assert!(run("a box of cookies, ate 3").unrecognized.is_empty());
+}
+
 /// A bag is a measure: a food USDA weighs by the bag has that weight, and one it does not is
 /// counted as its own portion, said, never as one nut of the bag.
 #[test]

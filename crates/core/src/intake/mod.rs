@@ -679,6 +679,11 @@ impl Estimator {
                 // The doses in all, where a count after a dose says how many.
                 before.text = format!("{}, {}", before.text, mention.text);
                 before.words.push(fmt(Amount::read(&before.words).count + more));
+            } else if let Some(food) = self.eaten_from_container(before, &mention) {
+                // "a bag of cherries, ate about 20": 20 cherries, not 20 bags.
+                before.text = format!("{}, {}", before.text, mention.text);
+                before.words = food;
+                before.words.extend(mention.words);
             } else if self.amount_of(before, &mention) {
                 before.text = format!("{}, {}", before.text, mention.text);
                 before.words.extend(mention.words);
@@ -732,6 +737,30 @@ impl Estimator {
             return supplement;
         }
         same_entry && !supplement && !before_amount.stated
+    }
+
+    /// The words of `before` without its container ("got a bag of boiled peanuts"), when it is
+    /// one container of a food and `mention` is only an amount on the same line: the amount is
+    /// what was eaten from it ("ate like 2 handfuls", "ate about 8").
+    fn eaten_from_container(&self, before: &split::Mention, mention: &split::Mention) -> Option<Vec<String>> {
+        const CONTAINERS: [&str; 9] = ["bag", "box", "tub", "packet", "jar", "tin", "can", "carton", "punnet"];
+        let filler = |w: &String| food::is_filler(&self.foods.lexicon, &text::stem(w));
+        let amount = Amount::read(&mention.words);
+        let only_amount = amount.stated && amount.rest.iter().all(filler);
+        let same_entry = before.line == mention.line && !(before.heading || before.not_eaten || before.share.is_some());
+        if !only_amount || !same_entry || Amount::read(&before.words).count > 1.0 {
+            return None;
+        }
+        let container = |w: &String| {
+            let stem = text::stem(w);
+            CONTAINERS.contains(&stem.as_str()) || amount::household_measure(w) == Some("packet")
+        };
+        let at = before.words.windows(2).position(|w| container(&w[0]) && w[1] == "of")?;
+        let one = |w: &String| matches!(w.as_str(), "a" | "an" | "one" | "1" | "the");
+        let from = if at > 0 && one(&before.words[at - 1]) { at - 1 } else { at };
+        let food: Vec<String> = before.words[..from].iter().chain(&before.words[at + 2..]).cloned().collect();
+        let names_food = food.iter().any(|w| !filler(w));
+        names_food.then_some(food)
     }
 
     /// How many more doses `mention` says were taken of the dosed supplement `before` ("zinc
