@@ -121,13 +121,20 @@ fn an_amount_after_a_container_is_what_was_eaten_from_it() {
 }
 
 /// A bag is a measure: a food USDA weighs by the bag has that weight, and one it does not is
-/// counted as its own portion, said, never as one nut of the bag.
+/// counted as its own portion, said, never as one nut of the bag. Likewise a box, tub or jar.
 #[test]
 fn a_bag_is_a_measure_not_a_count_of_one() {
     let e = run("a bag of boiled peanuts");
     assert!(e.items[0].grams > 20.0, "{:?}", e.items[0]);
     assert!(e.items[0].assumptions.iter().any(|a| a == "no USDA weight for a bag of this food"), "{:?}", e.items[0]);
     assert!(!e.items[0].assumptions.iter().any(|a| a.contains("ignored")), "{:?}", e.items[0]);
+    // So are a box, a tub, a jar, a carton and a punnet: "a box of raisins" had been one raisin.
+    for list in ["a box of raisins", "a tub of hummus", "a jar of peanut butter", "a punnet of strawberries"] {
+        let e = run(list);
+        assert!(!e.items[0].assumptions.iter().any(|a| a.contains("ignored")), "{list}: {:?}", e.items[0]);
+        assert!(e.items[0].grams >= 15.0, "{list}: {:?}", e.items[0]);
+    }
+    assert!(run("a tub of ben and jerrys").items[0].food.starts_with("Ice creams"));
 }
 
 #[test]

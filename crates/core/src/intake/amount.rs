@@ -111,6 +111,11 @@ fn unit(word: &str) -> Option<Unit> {
         "fillet" | "fillets" | "filet" | "filets" => Unit::Household("fillet"),
         "scoop" | "scoops" => Unit::Household("scoop"),
         "bag" | "bags" => Unit::Household("bag"),
+        "box" | "boxes" => Unit::Household("box"),
+        "tub" | "tubs" | "container" | "containers" => Unit::Household("container"),
+        "jar" | "jars" => Unit::Household("jar"),
+        "carton" | "cartons" => Unit::Household("carton"),
+        "punnet" | "punnets" => Unit::Household("punnet"),
         "packet" | "packets" | "pack" | "packs" | "package" | "packages" | "sachet" | "sachets" => {
             Unit::Household("packet")
         }
