@@ -743,7 +743,6 @@ impl Estimator {
     /// one container of a food and `mention` is only an amount on the same line: the amount is
     /// what was eaten from it ("ate like 2 handfuls", "ate about 8").
     fn eaten_from_container(&self, before: &split::Mention, mention: &split::Mention) -> Option<Vec<String>> {
-        const CONTAINERS: [&str; 9] = ["bag", "box", "tub", "packet", "jar", "tin", "can", "carton", "punnet"];
         let filler = |w: &String| food::is_filler(&self.foods.lexicon, &text::stem(w));
         let amount = Amount::read(&mention.words);
         let only_amount = amount.stated && amount.rest.iter().all(filler);
@@ -752,8 +751,8 @@ impl Estimator {
             return None;
         }
         let container = |w: &String| {
-            let stem = text::stem(w);
-            CONTAINERS.contains(&stem.as_str()) || amount::household_measure(w) == Some("packet")
+            let measure = amount::household_measure(w);
+            matches!(measure, Some("bag" | "box" | "container" | "jar" | "carton" | "punnet" | "packet" | "can"))
         };
         let at = before.words.windows(2).position(|w| container(&w[0]) && w[1] == "of")?;
         let one = |w: &String| matches!(w.as_str(), "a" | "an" | "one" | "1" | "the");
