@@ -85,16 +85,15 @@ fn evaluate(file: &str, held_out: bool) -> Figures {
             slug => {
                 assert!(asker.topic(slug).is_some(), "unknown topic {slug}");
                 f.in_scope += 1;
-                let topic = answer.topic.as_deref();
-                let ok = topic == Some(slug) || topic.is_some_and(|t| q.also.iter().any(|a| a == t));
+                let right = |topic: Option<&str>| topic.is_some_and(|t| t == slug || q.also.iter().any(|a| a == t));
+                let ok = right(answer.topic.as_deref());
                 f.right += usize::from(ok);
                 // The topic on what zincbot can't help with is itself a decline: answering a
                 // question about that from it is right, not a wrong decline.
                 f.wrongly_declined += usize::from(answer.status == AskStatus::Declined && !ok);
                 f.escalated += usize::from(answer.status == AskStatus::Urgent);
                 let after = answer.also.as_ref().and_then(|a| a.topic.as_deref());
-                let right_after = after.is_some_and(|t| t == slug || q.also.iter().any(|a| a == t));
-                f.answered_right += usize::from(ok || right_after);
+                f.answered_right += usize::from(ok || right(after));
                 ok
             }
         };

@@ -723,8 +723,7 @@ impl Estimator {
                 return true;
             }
         }
-        let same_entry = before.line == mention.line
-            && !(before.heading || before.bracket_of_parts || before.not_eaten || before.share.is_some());
+        let same_entry = before.continued_by(mention) && !before.bracket_of_parts;
         // "tamales, ate like 4", "ragi dosa, ate all 3": how many of the food before.
         if count && same_entry && !supplement && !before_amount.stated {
             return true;
@@ -743,18 +742,17 @@ impl Estimator {
     /// one container of a food and `mention` is only an amount on the same line: the amount is
     /// what was eaten from it ("ate like 2 handfuls", "ate about 8").
     fn eaten_from_container(&self, before: &split::Mention, mention: &split::Mention) -> Option<Vec<String>> {
-        let filler = |w: &String| food::is_filler(&self.foods.lexicon, &text::stem(w));
-        let amount = Amount::read(&mention.words);
-        let only_amount = amount.stated && amount.rest.iter().all(filler);
-        let same_entry = before.line == mention.line && !(before.heading || before.not_eaten || before.share.is_some());
-        if !only_amount || !same_entry || Amount::read(&before.words).count > 1.0 {
-            return None;
-        }
         let container = |w: &String| {
             let measure = amount::household_measure(w);
             matches!(measure, Some("bag" | "box" | "container" | "jar" | "carton" | "punnet" | "packet" | "can"))
         };
         let at = before.words.windows(2).position(|w| container(&w[0]) && w[1] == "of")?;
+        let filler = |w: &String| food::is_filler(&self.foods.lexicon, &text::stem(w));
+        let amount = Amount::read(&mention.words);
+        let only_amount = amount.stated && amount.rest.iter().all(filler);
+        if !only_amount || !before.continued_by(mention) || Amount::read(&before.words).count > 1.0 {
+            return None;
+        }
         let one = |w: &String| matches!(w.as_str(), "a" | "an" | "one" | "1" | "the");
         let from = if at > 0 && one(&before.words[at - 1]) { at - 1 } else { at };
         let food: Vec<String> = before.words[..from].iter().chain(&before.words[at + 2..]).cloned().collect();

@@ -51,6 +51,14 @@ pub struct Mention {
     pub place: Vec<String>,
 }
 
+impl Mention {
+    /// Whether `next` may add to this entry (its amount, its parts): it is on the same line, and
+    /// this one is not a heading, what was not eaten or a share.
+    pub fn continued_by(&self, next: &Mention) -> bool {
+        self.line == next.line && !(self.heading || self.not_eaten || self.share.is_some())
+    }
+}
+
 /// A share of a dish or batch cooked: `numerator / denominator` of it was eaten (2/1 when it
 /// was eaten again: "went back for seconds").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,8 +174,7 @@ fn name_the_ones(lexicon: &FoodWords, mentions: &mut [Mention]) {
         // "leftover shoyu chicken, 2 thighs": the parts are the food's, which only heads them.
         let parts_of_before = only_parts
             && !before_has_part
-            && mentions[i - 1].line == mentions[i].line
-            && !(mentions[i - 1].heading || mentions[i - 1].not_eaten || mentions[i - 1].share.is_some())
+            && mentions[i - 1].continued_by(&mentions[i])
             && !Amount::read(&mentions[i - 1].words).stated;
         if only_parts && (parts_of_before || before_has_part) {
             let food: Vec<String> =
