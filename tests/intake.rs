@@ -928,3 +928,31 @@ fn a_square_of_chocolate_is_a_twelfth_of_usda_s_bar() {
     // A brownie has USDA's own square.
     assert_eq!(run("1 square of brownie").items[0].grams, 56.0);
 }
+
+#[test]
+fn a_food_shared_by_a_group_counts_one_share() {
+    let pizza = run("a whole pizza").total_zinc_mg;
+    // "between 4 of us" is a quarter, not four pizzas.
+    let e = run("a whole pizza between 4 of us");
+    assert!((e.total_zinc_mg - pizza / 4.0).abs() < 0.03, "{:?}", e.items);
+    assert!(e.unrecognized.is_empty(), "{:?}", e.unrecognized);
+    let e = run("a whole pizza, split it between the 3 of us");
+    assert!((e.total_zinc_mg - pizza / 3.0).abs() < 0.03, "{:?}", e.items);
+    // Every food named before the verb is shared.
+    let both = run("nachos and queso").total_zinc_mg;
+    assert!((run("nachos and queso we all shared (4 of us)").total_zinc_mg - both / 4.0).abs() < 0.03);
+}
+
+#[test]
+fn a_flavour_before_an_unknown_food_is_not_that_food() {
+    // Malasadas are doughnuts: counting them as sugar would be a wrong answer, so they are listed
+    // as not understood.
+    for text in ["3 sugar malasadas", "2 chocolate babka slices"] {
+        let e = run(text);
+        assert!(e.items.is_empty(), "{text}: {:?}", e.items);
+        assert_eq!(e.unrecognized.len(), 1, "{text}: {:?}", e.unrecognized);
+    }
+    // A food the flavour word goes with stays that food.
+    assert!(only_food("honey nut cheerios").contains("CHEERIOS"));
+    assert!(only_food("2 tsp sugar").starts_with("Sugars"));
+}

@@ -75,6 +75,9 @@ pub fn lookup<'a>(index: &'a FoodIndex, rest: &[String]) -> Lookup<'a> {
                     .collect();
                 Lookup::Dish { dish, notes, beside }
             }
+            Named::Food(food) if flavours(&index.table.foods[food]) && unknown_head(index, &stems, &named.used) => {
+                Lookup::Unknown { did_you_mean: suggest(index, &stems) }
+            }
             Named::Food(food) => {
                 let food = by_name(index, rest, &stems, &index.table.foods[food], &named, &mut notes);
                 Lookup::Found { food, notes }
@@ -209,6 +212,31 @@ fn compound_food<'a>(
             named
         }
     }
+}
+
+/// Whether a food is mostly eaten as what flavours another (sugar, chocolate, cinnamon, oil).
+fn flavours(food: &Food) -> bool {
+    matches!(food.group.as_str(), "Sweets" | "Spices and Herbs" | "Fats and Oils")
+}
+
+/// Whether the mention ends in a word no food name or USDA description knows, right after the
+/// name it matched: the name only flavours an unknown food ("sugar malasadas", "chocolate
+/// babka"), which is not that name's food.
+fn unknown_head(index: &FoodIndex, stems: &[String], used: &[bool]) -> bool {
+    let measure = |s: &str| super::amount::is_unit(s) || super::amount::household_measure(s).is_some();
+    let Some(last) = (0..stems.len()).rev().find(|&i| !is_filler(&index.lexicon, &stems[i]) && !measure(&stems[i]))
+    else {
+        return false;
+    };
+    let stem = stems[last].as_str();
+    // Right after the name: a word further on is more likely chat than the food's own name.
+    last > 0
+        && used[last - 1]
+        && !used[last]
+        && stem.len() > 2
+        && stem.chars().all(|c| c.is_alphabetic())
+        && !index.names_by_token.contains_key(stem)
+        && !index.descriptions.by_token.contains_key(stem)
 }
 
 /// Notes the words beside the name that no name uses and that are not filler.

@@ -484,7 +484,9 @@ fn split_connectors(lexicon: &FoodWords, chunk: &str, joins: &Joins, out: &mut V
 /// before), "split 3 ways", "split it with my sister so i had a third", "split a can of beans
 /// with my son" (the food between). The words after it say with whom, not what was eaten.
 fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(std::ops::Range<usize>, usize, Share)> {
-    let at = words.iter().position(|w| lexicon.shared.contains(*w))?;
+    // "a whole pizza between 4 of us": a group said after "between" shares without a verb.
+    let among = |i: usize| matches!(words[i], "between" | "among" | "amongst") && group_size(&words[i..]).is_some();
+    let at = (0..words.len()).find(|&i| lexicon.shared.contains(words[i]) || (i > 0 && among(i)))?;
     let said = &words[at + 1..];
     let object = |w: &&&str| matches!(**w, "it" | "them" | "both" | "that" | "this" | "the" | "lot" | "all");
     // "split one can of vienna sausage with my grandson": the food is between.
@@ -498,21 +500,18 @@ fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(std::ops::Range<u
     if determined && words[..at].iter().all(|w| is_filler(lexicon, w)) {
         let we = words[..at].iter().any(|w| matches!(*w, "we" | "and" | "n"));
         let with = said.iter().position(|w| matches!(*w, "with" | "w" | "between")).filter(|&k| k > 0);
-        let food = with.or(we.then_some(said.len()))?;
-        let share = Share { of_served: true, names_food: true, ..Share::of(1, 2) };
+        let group_said = group(said).map(|(k, _)| k).filter(|&k| k > 0);
+        let food = with.or(group_said).or(we.then_some(said.len()))?;
+        let share = Share { of_served: true, names_food: true, ..Share::of(1, group_size(said).unwrap_or(2)) };
         return Some((at + 1..at + 1 + food, at, share));
     }
     let objects = said.iter().take_while(object).count();
-    let count = |w: &str| {
-        let n = super::amount::parse_number(w).or_else(|| super::amount::number_word(w))?;
-        (n.fract() == 0.0 && (2.0..=12.0).contains(&n)).then_some(n as u32)
+    let ways = if words[at] == "between" || words[at] == "among" || words[at] == "amongst" {
+        group_size(&words[at..])
+    } else {
+        group_size(said)
     };
-    // "split 3 ways", "split into 4 containers".
-    let ways = (0..said.len()).find_map(|i| {
-        let into = i > 0 && said[i - 1] == "into";
-        count(said[i]).filter(|_| into || said.get(i + 1) == Some(&"ways"))
-    });
-    let with = matches!(said.get(objects), Some(&"with" | &"between"));
+    let with = matches!(said.get(objects), Some(&"with" | &"between" | &"among"));
     if !with && ways.is_none() {
         return None;
     }
@@ -521,7 +520,33 @@ fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(std::ops::Range<u
     let mut share = fraction.unwrap_or(Share::of(1, denominator));
     share.of_served = true;
     share.entries = if said[..objects].contains(&"both") { 2 } else { 1 };
+    // "queso and chips we all shared": the foods named before the verb, every one of them.
+    share.names_food = words[..at].iter().any(|w| !is_filler(lexicon, w));
     Some((0..at, at, share))
+}
+
+/// How many shared, when `words` say so, and where the saying starts: "3 ways", "into 4
+/// containers", "4 of us", "between the 3 of us", "among 5 people", "between 2".
+fn group(words: &[&str]) -> Option<(usize, u32)> {
+    let count = |w: &str| {
+        let n = super::amount::parse_number(w).or_else(|| super::amount::number_word(w))?;
+        (n.fract() == 0.0 && (2.0..=12.0).contains(&n)).then_some(n as u32)
+    };
+    (0..words.len()).find_map(|i| {
+        let the = usize::from(i > 0 && words[i - 1] == "the");
+        let opener =
+            (i > the).then(|| i - the - 1).filter(|&o| matches!(words[o], "into" | "between" | "among" | "amongst"));
+        let after = words.get(i + 1).copied();
+        let said = matches!(after, Some("ways" | "people" | "persons" | "adults" | "kids"))
+            || (after == Some("of") && matches!(words.get(i + 2), Some(&("us" | "them" | "you"))));
+        let n = count(words[i])?;
+        (said || opener.is_some()).then_some((opener.unwrap_or(i), n))
+    })
+}
+
+/// How many shared, when `words` say so.
+fn group_size(words: &[&str]) -> Option<u32> {
+    group(words).map(|(_, n)| n)
 }
 
 /// The words of an entry without its flavours: "indomie x2 chicken flavour" names noodles, so
@@ -832,6 +857,14 @@ mod tests {
         assert_eq!(read("1 lb beef split into 3 containers").1, Some((1, 3, 1)));
         assert_eq!(read("curry, split it with my sister so i had a third").1, Some((1, 3, 1)));
         assert_eq!(read("split one can of beans with my son").1, Some((1, 2, 1)));
+        // A group said with or without a verb.
+        assert_eq!(read("a large pizza shared between 3 of us").1, Some((1, 3, 1)));
+        assert_eq!(read("a whole pizza between 4 of us").1, Some((1, 4, 1)));
+        assert_eq!(read("split a pizza between the 3 of us").1, Some((1, 3, 1)));
+        assert_eq!(read("nachos, shared among 5 people").1, Some((1, 5, 1)));
+        assert_eq!(read("we split a large onion rings 3 ways").0[0], "a large onion rings");
+        // Foods named before the verb are all shared.
+        assert_eq!(read("queso and chips we all shared (4 of us)").1, Some((1, 4, 2)));
         for none in ["2 cups split peas", "split pea soup with ham", "shared plate"] {
             assert_eq!(read(none).1, None, "{none}");
         }
