@@ -206,11 +206,11 @@ fn a_weight_beside_a_count_is_the_total_unless_it_says_each() {
 
 #[test]
 fn compounds_the_list_does_not_know_are_flagged_not_passed_off() {
-    let e = run("a glass of oat milk");
+    let e = run("a glass of hemp milk");
     assert!(e.items[0]
         .assumptions
         .iter()
-        .any(|a| a.contains("\"oat milk\" is not in the food list") && a.contains("approximation")));
+        .any(|a| a.contains("\"hemp milk\" is not in the food list") && a.contains("approximation")));
     let pie = only_food("apple pie");
     assert!(pie.starts_with("Pie"), "apple pie is not apples: {pie}");
 }
@@ -955,4 +955,40 @@ fn a_flavour_before_an_unknown_food_is_not_that_food() {
     // A food the flavour word goes with stays that food.
     assert!(only_food("honey nut cheerios").contains("CHEERIOS"));
     assert!(only_food("2 tsp sugar").starts_with("Sugars"));
+}
+
+#[test]
+fn a_word_usda_only_uses_to_describe_other_foods_names_none() {
+    // "Broccoli, chinese", "Restaurant, Chinese, ...": "chinese" alone is no broccoli.
+    let e = run("chinese takeaway");
+    assert!(e.items.is_empty(), "{:?}", e.items);
+    assert_eq!(e.unrecognized, vec!["chinese takeaway".to_string()]);
+    // "full" is no emu's full rump.
+    assert!(run("ate full").items.is_empty());
+    // A food USDA names first is still found by its description.
+    assert!(only_food("kohlrabi").starts_with("Kohlrabi"));
+}
+
+#[test]
+fn a_typo_is_corrected_only_to_a_word_that_could_carry_it() {
+    // Two edits fit a long word, not a six-letter one: "champions" is no "chamin" (a stew).
+    let e = run("greggs vegan sausage roll and a latte. breakfast of champions");
+    assert!(e.items.iter().all(|i| i.dish.as_deref().is_none_or(|d| !d.contains("cholent"))), "{:?}", e.items);
+    // A real typo of a long word is still read.
+    assert!(only_food("3 oz sardeens").starts_with("Fish, sardine"));
+}
+
+#[test]
+fn most_of_it_is_a_share_not_a_food() {
+    // "most" had matched the tahini "(most common type)".
+    let e = run("lasagna, ate most of the plate");
+    assert_eq!(e.items.len(), 1, "{:?}", e.items);
+    assert!((e.total_zinc_mg - 0.75 * run("lasagna").total_zinc_mg).abs() < 0.02, "{:?}", e.items);
+}
+
+#[test]
+fn the_article_after_with_does_not_hold_two_foods_together() {
+    // "burger with the lot" is a name; "burger w the gf bun" is a burger and a bun.
+    let e = run("burger w the gf bun n cheese");
+    assert!(e.items.iter().any(|i| i.food.starts_with("Beef")), "{:?}", e.items);
 }

@@ -287,7 +287,9 @@ impl Vocabulary {
         // Two edits are only trusted when the word starts like the candidate: "sardeen" is
         // "sardine", but "weather" is not "water".
         let prefix: String = word.chars().take(2).collect();
+        // A short word cannot absorb the edits a long one can: "champions" is not "chamin".
         self.near(word, budget)
+            .filter(|(candidate, d, _)| *d <= typo_budget(candidate.chars().count()))
             .filter(|(candidate, d, _)| *d < 2 || candidate.starts_with(&prefix))
             .min_by_key(|(_, d, weight)| (*d, std::cmp::Reverse(*weight)))
             .map(|(w, _, _)| w)

@@ -364,7 +364,9 @@ fn is_mix(food: &Food) -> bool {
 fn by_description<'a>(index: &'a FoodIndex, stems: &[String]) -> Option<&'a Food> {
     let lexicon = &index.lexicon;
     let words = description_words(index, stems);
-    let meaningful = words.iter().any(|w| !lexicon.cooking.contains(w.as_str()) && w.len() > 2);
+    let meaningful = words.iter().any(|w| {
+        !lexicon.cooking.contains(w.as_str()) && w.len() > 2 && !index.descriptions.modifiers.contains(w.as_str())
+    });
     if !meaningful {
         return None;
     }

@@ -55,13 +55,32 @@ pub struct DescriptionIndex {
     pub by_token: HashMap<String, Vec<u32>>,
     /// How many words each description has, by food index: fewer is plainer.
     pub lengths: Vec<u16>,
+    /// Words that only ever describe foods named before them, across several kinds of food
+    /// ("Broccoli, chinese", "Restaurant, Chinese, ...", "Cereals, QUAKER, Quick Oats"): typed
+    /// alone they name no food.
+    pub modifiers: HashSet<String>,
 }
 
 impl DescriptionIndex {
     fn build(foods: &[Food]) -> DescriptionIndex {
-        let mut index = DescriptionIndex { by_token: HashMap::new(), lengths: Vec::with_capacity(foods.len()) };
+        let mut index = DescriptionIndex {
+            by_token: HashMap::new(),
+            lengths: Vec::with_capacity(foods.len()),
+            modifiers: HashSet::new(),
+        };
+        // For each word: whether it ever heads a description, and the heads it follows.
+        let mut heads_of: HashMap<String, (bool, HashSet<String>)> = HashMap::new();
         for (i, food) in foods.iter().enumerate() {
             let tokens = text::tokens(&food.description);
+            let (head, rest) = food.description.split_once(',').unwrap_or((&food.description, ""));
+            let head_tokens = text::tokens(head);
+            let first = head_tokens.first().cloned().unwrap_or_default();
+            for token in &head_tokens {
+                heads_of.entry(token.clone()).or_default().0 = true;
+            }
+            for token in text::tokens(rest) {
+                heads_of.entry(token).or_default().1.insert(first.clone());
+            }
             for token in &tokens {
                 match index.by_token.get_mut(token.as_str()) {
                     Some(list) if list.last() == Some(&(i as u32)) => {}
@@ -73,6 +92,8 @@ impl DescriptionIndex {
             }
             index.lengths.push(tokens.len() as u16);
         }
+        index.modifiers =
+            heads_of.into_iter().filter(|(_, (heads, after))| !heads && after.len() >= 3).map(|(w, _)| w).collect();
         index
     }
 }
@@ -110,7 +131,9 @@ impl FoodIndex {
                     joins.names.push(words.iter().map(|w| text::stem(w)).collect());
                 }
                 for w in words.windows(3) {
-                    if joining(w[1]) && (food || !two_foods(w[0], w[2])) {
+                    // "burger with the lot" holds as a whole name only: "burger w the bun" is two.
+                    let article = matches!(w[2], "the" | "a" | "an");
+                    if joining(w[1]) && !article && (food || !two_foods(w[0], w[2])) {
                         joins.pairs.insert((text::stem(w[0]), text::stem(w[2])));
                     }
                 }

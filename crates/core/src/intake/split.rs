@@ -669,6 +669,10 @@ fn share_mention(chunk: &str, said: &[&str], share: Share, after: Option<&str>) 
 /// and how many words it takes.
 fn read_fraction(words: &[&str]) -> Option<(Share, usize)> {
     let first = *words.first()?;
+    // "ate most of it": about three quarters.
+    if first == "most" {
+        return Some((Share::of(3, 4), 1));
+    }
     if let Some((n, d)) = first.split_once('/') {
         let (numerator, denominator) = (n.parse().ok()?, d.parse().ok()?);
         return (0 < numerator && numerator < denominator && denominator <= 12)
