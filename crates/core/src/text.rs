@@ -215,6 +215,14 @@ pub fn clip(text: &str, max: usize) -> String {
 /// Levenshtein distance between `a` and `b` with an adjacent swap counted as one edit, or `None`
 /// when it exceeds `max`. Bounded so a long garbage word costs little.
 pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    if a.is_ascii() && b.is_ascii() && a.len() < SHORT && b.len() < SHORT {
+        return short_edit_distance(a.as_bytes(), b.as_bytes(), max);
+    }
+    char_edit_distance(a, b, max)
+}
+
+/// [`edit_distance`] over any characters.
+fn char_edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > max {
@@ -224,6 +232,57 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     let mut prev2 = vec![0usize; width];
     let mut prev: Vec<usize> = (0..width).collect();
     let mut cur = vec![0usize; width];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+/// Words shorter than this are compared without allocating: typo correction compares each
+/// unknown word with thousands of known ones.
+const SHORT: usize = 48;
+
+/// [`edit_distance`] of two short ASCII words, on the stack. The letters one word has and the
+/// other lacks bound the distance from below (no edit changes that count by more than one), so
+/// most pairs are rejected before the table is filled.
+fn short_edit_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut counts = [0i32; 128];
+    for &c in a {
+        counts[usize::from(c)] += 1;
+    }
+    for &c in b {
+        counts[usize::from(c)] -= 1;
+    }
+    let (surplus, lack) = counts.iter().fold((0, 0), |(s, l), &c| if c > 0 { (s + c, l) } else { (s, l - c) });
+    if surplus.max(lack) as usize > max {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut prev2 = [0usize; SHORT];
+    let mut prev = [0usize; SHORT];
+    let mut cur = [0usize; SHORT];
+    for (j, cell) in prev.iter_mut().enumerate().take(width) {
+        *cell = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -309,6 +368,22 @@ pub fn typo_budget(len: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_short_edit_distance_agrees_with_the_general_one() {
+        let words = [
+            "", "a", "ab", "ba", "sardine", "sardeen", "chamin", "champion", "cheese", "chesee", "zucchini", "zuchini",
+            "broccoli", "brocolli", "yogurt", "yoghurt", "tahini", "teh", "the", "abcdef", "fedcba",
+        ];
+        for a in words {
+            for b in words {
+                for max in 0..4 {
+                    let short = short_edit_distance(a.as_bytes(), b.as_bytes(), max);
+                    assert_eq!(short, char_edit_distance(a, b, max), "{a} {b} {max}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn fold_spells_out_fractions_and_accents() {

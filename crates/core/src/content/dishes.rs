@@ -26,6 +26,8 @@ const MAX_PIECES: f64 = 50.0;
 pub struct Dish {
     /// Chat names, as written; the first is the one shown.
     pub names: Vec<String>,
+    /// Each name's stemmed words, for finding where a name is typed without tokenizing it again.
+    pub name_tokens: Vec<Vec<String>>,
     /// What one serving is called: a sandwich, a bowl, a slice.
     pub unit: String,
     /// Where the parts and grams come from, in one line.
@@ -178,6 +180,7 @@ fn load_file(
             parts.push(Part { food, grams: part.grams, shown_as: part.shown_as.clone() });
         }
         dishes.push(Dish {
+            name_tokens: entry.names.get_ref().iter().map(|n| text::tokens(n)).collect(),
             names: entry.names.into_inner(),
             unit: entry.unit.into_inner(),
             recipe: entry.recipe.into_inner(),

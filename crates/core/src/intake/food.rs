@@ -273,10 +273,17 @@ struct NameRank {
 /// to the earlier name (see [`NameRank`]).
 fn best_name(index: &FoodIndex, stems: &[String], covering: Option<usize>) -> Option<NameMatch> {
     let mut best: Option<(NameRank, usize)> = None;
-    for stem in stems {
+    for (i, stem) in stems.iter().enumerate() {
+        // Each name is weighed once, from the first typed word of its first token.
+        if stems[..i].contains(stem) {
+            continue;
+        }
         for &name in index.names_by_token.get(stem.as_str()).into_iter().flatten() {
             let entry = &index.names[name as usize];
             let tokens = &entry.tokens;
+            if tokens.first() != Some(stem) || !tokens.iter().all(|t| stems.contains(t)) {
+                continue;
+            }
             let Some(positions) = positions_of(tokens, stems) else { continue };
             if covering.is_some_and(|at| !positions.contains(&at)) {
                 continue;

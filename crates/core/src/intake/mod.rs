@@ -1059,9 +1059,8 @@ impl Estimator {
     /// before another food typed after it ("beans on toast, 2 slices hovis") is not the dish's.
     fn dish_amount_words(&self, dish: &Dish, words: &[String]) -> Vec<String> {
         let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
-        let spans = dish.names.iter().filter_map(|name| {
-            let tokens = text::tokens(name);
-            let at = food::positions_of(&tokens, &stems)?;
+        let spans = dish.name_tokens.iter().filter_map(|tokens| {
+            let at = food::positions_of(tokens, &stems)?;
             Some((tokens, *at.iter().min()?, *at.iter().max()?))
         });
         let Some((tokens, first, last)) = spans.max_by_key(|(tokens, _, _)| tokens.len()) else {

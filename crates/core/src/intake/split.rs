@@ -240,7 +240,9 @@ pub(crate) fn read_as(lexicon: &FoodWords, folded: &str) -> String {
     let mut out = folded.to_string();
     for (phrase, meaning) in &lexicon.read_as {
         let mut from = 0;
-        while let Some(found) = out[from..].find(phrase.as_str()) {
+        // memchr's one-shot search: names and lines are short, and building a `str::find`
+        // searcher for every phrase of the lexicon costs more than the search.
+        while let Some(found) = memchr::memmem::find(&out.as_bytes()[from..], phrase.as_bytes()) {
             let (start, end) = (from + found, from + found + phrase.len());
             // "filet-o-fish" and "o's" are words of their own, not the phrase "o".
             let letter = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '\''));
