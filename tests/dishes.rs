@@ -714,3 +714,11 @@ fn chains_sr28_lacks_are_counted_by_their_typical_recipe() {
     let e = run(shipped(), "tim hortons double double");
     assert!(e.items.iter().all(|i| !i.food.starts_with("Beef")), "{:?}", e.items);
 }
+
+#[test]
+fn cocktail_sausages_are_counted_one_small_sausage_each() {
+    // They had been Italian sausages at 83 g each: 8 were 664 g.
+    let e = run(shipped(), "8 cocktail sausages");
+    assert_eq!(e.items.len(), 1, "{:?}", e.items);
+    assert_eq!(e.items[0].grams, 120.0, "{:?}", e.items);
+}
