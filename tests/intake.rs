@@ -992,3 +992,19 @@ fn the_article_after_with_does_not_hold_two_foods_together() {
     let e = run("burger w the gf bun n cheese");
     assert!(e.items.iter().any(|i| i.food.starts_with("Beef")), "{:?}", e.items);
 }
+
+#[test]
+fn a_spanish_y_between_foods_lists_them() {
+    // "2 tamales y 1 champurrado" had been one entry, counted as the champurrado alone.
+    let e = run("2 tamales y 1 champurrado");
+    assert_eq!(
+        e.items.iter().map(|i| i.input.as_str()).collect::<std::collections::HashSet<_>>().len(),
+        2,
+        "{:?}",
+        e.items
+    );
+    let apart = run("2 tamales, 1 champurrado").total_zinc_mg;
+    assert!((e.total_zinc_mg - apart).abs() < 0.01, "{:?}", e.items);
+    // A dish named with "y" is still that dish.
+    assert!(run("moros y cristianos").items[0].food.contains("Arroz con frijoles"));
+}

@@ -291,8 +291,9 @@ const DISH6_FLOOR: f64 = 72.0;
 /// after them.
 const DISH6_HOLDOUT_FLOOR: f64 = 65.0;
 /// First measured at 67 of 120 (55.8 %) with the code and content before they were written;
-/// 68 (56.7 %) with the home dishes of seven regions and diets written in the same session.
-const DISH7_FLOOR: f64 = 56.0;
+/// 68 (56.7 %) with the home dishes of seven regions and diets written in the same session; 75
+/// (62.5 %) once tuned on (Australian, Canadian and Filipino names, a Spanish "y" between foods).
+const DISH7_FLOOR: f64 = 62.0;
 /// First measured at 76 of 120 (63.3 %) with the code and content before they were written;
 /// 78 (65.0 %) with the home dishes and readings of the same session.
 const DISH7_HOLDOUT_FLOOR: f64 = 65.0;

@@ -216,6 +216,8 @@ pub fn spell_connectors(folded: &str) -> String {
             // Between two words only: a lone "n" or "w" at either end is more likely a typo.
             "n" if i > 0 && i < last => "and",
             "w" if i > 0 && i < last => "with",
+            // Spanish lists: "sopa de fideo y 2 quesadillas".
+            "y" if i > 0 && i < last => "and",
             w => w,
         });
     }
