@@ -228,30 +228,10 @@ fn char_edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
-    let width = b.len() + 1;
-    let mut prev2 = vec![0usize; width];
-    let mut prev: Vec<usize> = (0..width).collect();
-    let mut cur = vec![0usize; width];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..width {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(prev2[j - 2] + 1);
-            }
-            cur[j] = d;
-            row_min = row_min.min(d);
-        }
-        if row_min > max {
-            return None;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    let d = prev[b.len()];
-    (d <= max).then_some(d)
+    let mut rows = vec![0usize; 3 * (b.len() + 1)];
+    let (prev2, rest) = rows.split_at_mut(b.len() + 1);
+    let (prev, cur) = rest.split_at_mut(b.len() + 1);
+    distance_table(&a, &b, max, prev2, prev, cur)
 }
 
 /// Words shorter than this are compared without allocating: typo correction compares each
@@ -276,10 +256,21 @@ fn short_edit_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
     if surplus.max(lack) as usize > max {
         return None;
     }
+    let (mut prev2, mut prev, mut cur) = ([0usize; SHORT], [0usize; SHORT], [0usize; SHORT]);
+    distance_table(a, b, max, &mut prev2, &mut prev, &mut cur)
+}
+
+/// The distance table of `a` against `b`, filled a row at a time in three rows of at least
+/// `b.len() + 1` cells; `None` as soon as a whole row exceeds `max`.
+fn distance_table<'r, T: PartialEq>(
+    a: &[T],
+    b: &[T],
+    max: usize,
+    mut prev2: &'r mut [usize],
+    mut prev: &'r mut [usize],
+    mut cur: &'r mut [usize],
+) -> Option<usize> {
     let width = b.len() + 1;
-    let mut prev2 = [0usize; SHORT];
-    let mut prev = [0usize; SHORT];
-    let mut cur = [0usize; SHORT];
     for (j, cell) in prev.iter_mut().enumerate().take(width) {
         *cell = j;
     }

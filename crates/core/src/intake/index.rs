@@ -71,15 +71,17 @@ impl DescriptionIndex {
         // For each word: whether it ever heads a description, and the heads it follows.
         let mut heads_of: HashMap<String, (bool, HashSet<String>)> = HashMap::new();
         for (i, food) in foods.iter().enumerate() {
-            let tokens = text::tokens(&food.description);
+            // The description's words, read in two parts: what names the food, then the rest.
             let (head, rest) = food.description.split_once(',').unwrap_or((&food.description, ""));
-            let head_tokens = text::tokens(head);
-            let first = head_tokens.first().cloned().unwrap_or_default();
-            for token in &head_tokens {
+            let mut tokens = text::tokens(head);
+            let head_len = tokens.len();
+            tokens.extend(text::tokens(rest));
+            let first = tokens[..head_len].first().cloned().unwrap_or_default();
+            for token in &tokens[..head_len] {
                 heads_of.entry(token.clone()).or_default().0 = true;
             }
-            for token in text::tokens(rest) {
-                heads_of.entry(token).or_default().1.insert(first.clone());
+            for token in &tokens[head_len..] {
+                heads_of.entry(token.clone()).or_default().1.insert(first.clone());
             }
             for token in &tokens {
                 match index.by_token.get_mut(token.as_str()) {

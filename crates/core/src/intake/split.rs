@@ -510,11 +510,8 @@ fn shared_with(lexicon: &FoodWords, words: &[&str]) -> Option<(std::ops::Range<u
         return Some((at + 1..at + 1 + food, at, share));
     }
     let objects = said.iter().take_while(object).count();
-    let ways = if words[at] == "between" || words[at] == "among" || words[at] == "amongst" {
-        group_size(&words[at..])
-    } else {
-        group_size(said)
-    };
+    // From the verb or "between" on, so that "between 2" is read with its opener.
+    let ways = group_size(&words[at..]);
     let with = matches!(said.get(objects), Some(&"with" | &"between" | &"among"));
     if !with && ways.is_none() {
         return None;
